@@ -1,0 +1,121 @@
+"""Normalised text plus a map back to the original, so no stage ever loses offsets.
+
+Statements arrive hard-wrapped, PDF-extracted (a blank line after every wrapped
+line), with trailing spaces, glued sentences (``reports.“It``) and soft hyphens.
+The models work better on an unwrapped copy, but SPEC offsets always point into
+the original. ``normalise`` returns that copy with, for every character of it,
+the index of the original character it stands for.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+# Characters dropped from the normalised copy (they only confuse tokenizers).
+INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+OPENING = "“‘\"«"
+GLUED_BOUNDARY = re.compile(r"(?<=[a-z]{2}[.!?])(?=[“‘\"]?[A-Z][a-z])|(?<=[.!?][”’])(?=[“‘\"]?[A-Z])")
+
+
+@dataclass(frozen=True)
+class TextMap:
+    """``text`` is the normalised copy; ``to_original[i]`` is where its char i came from."""
+
+    original: str
+    text: str
+    to_original: tuple[int, ...]
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Half-open normalised span -> half-open original span (end > start assumed)."""
+        if end <= start:
+            o = self.to_original[start] if start < len(self.text) else len(self.original)
+            return o, o
+        return self.to_original[start], self.to_original[end - 1] + 1
+
+    def span_to_normalised(self, start: int, end: int) -> tuple[int, int]:
+        """Original span -> the smallest normalised span covering the same characters."""
+        n_start = bisect.bisect_left(self.to_original, start)
+        n_end = bisect.bisect_left(self.to_original, end)
+        return n_start, max(n_start, n_end)
+
+
+def _line_breaks(original: str) -> list[re.Match[str]]:
+    return list(re.finditer(r"[^\S\n]*\n\s*", original))
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped text was wrapped at, or None if it is not wrapped."""
+    lengths = sorted(len(line) for line in lines if len(line) >= 40)
+    if len(lengths) < 4:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    return width if width <= 150 else None
+
+
+def is_soft_break(before: str, after: str, width: int | None, joining_words: frozenset[str]) -> bool:
+    """Whether the line break between two lines is a wrap inside running text."""
+    before, after = before.strip(), after.strip()
+    if not before or not after or SENTENCE_END.search(before):
+        return False
+    if after[0].islower():
+        return True
+    last_word = before.split()[-1].lower()
+    if last_word in joining_words or before[-1] in ",;(–—-":
+        return True
+    if width is not None:
+        return len(before) + 1 + len(after.split()[0]) > 0.9 * width
+    return False
+
+
+def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> TextMap:
+    """Unwrap soft line breaks, keep hard ones as one ``\\n``, fold other whitespace."""
+    lines = original.split("\n")
+    width = _wrap_width([line.rstrip() for line in lines])
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    n = len(original)
+    while pos < n:
+        ch = original[pos]
+        if ch in INVISIBLE:
+            pos += 1
+            continue
+        if ch.isspace():
+            end = pos
+            while end < n and (original[end].isspace() or original[end] in INVISIBLE):
+                end += 1
+            if pos == 0 or end == n:
+                pos = end
+                continue
+            run = original[pos:end]
+            if "\n" in run:
+                before = original[original.rfind("\n", 0, pos) + 1:pos]
+                after_end = original.find("\n", end)
+                after = original[end:after_end if after_end >= 0 else n]
+                soft = is_soft_break(before, after, width, joining_words)
+                out.append(" " if soft else "\n")
+            else:
+                out.append(" ")
+            index.append(pos)
+            pos = end
+            continue
+        out.append(ch)
+        index.append(pos)
+        pos += 1
+    text = "".join(out)
+    # Glued sentence boundaries get a synthetic space that maps to the next char.
+    pieces: list[str] = []
+    mapped: list[int] = []
+    last = 0
+    for m in GLUED_BOUNDARY.finditer(text):
+        pieces.append(text[last:m.start()])
+        mapped.extend(index[last:m.start()])
+        pieces.append(" ")
+        mapped.append(index[m.start()])
+        last = m.start()
+    pieces.append(text[last:])
+    mapped.extend(index[last:])
+    return TextMap(original=original, text="".join(pieces), to_original=tuple(mapped))
