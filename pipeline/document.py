@@ -1,0 +1,39 @@
+"""The Document that flows from stage to stage.
+
+Every layer item is a SPEC-shaped dict in ORIGINAL offsets; stages that work on
+the normalised copy convert through ``textmap`` before they write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .textmap import TextMap
+
+
+@dataclass
+class Document:
+    doc_id: str
+    path: str
+    sha256: str
+    text: str
+    textmap: Optional[TextMap] = None
+    parsed: Any = None  # the spaCy Doc over textmap.text
+    doc_date: Optional[dict] = None
+    sentences: list[dict] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)
+    dates: list[dict] = field(default_factory=list)
+    numbers: list[dict] = field(default_factory=list)
+    facts: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    provenance: dict[str, list[dict]] = field(default_factory=dict)
+    assigned: set[str] = field(default_factory=lambda: {"text"})
+
+    def span(self, start: int, end: int) -> dict:
+        """A SPEC span dict (start, end, text) in original offsets."""
+        return {"start": start, "end": end, "text": self.text[start:end]}
+
+    def from_normalised(self, start: int, end: int) -> tuple[int, int]:
+        assert self.textmap is not None
+        return self.textmap.span_to_original(start, end)

@@ -1,0 +1,30 @@
+"""Readers for the rule resources kept in configs/ (plain word lists and TOML)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=None)
+def read_word_list(path: str | Path) -> tuple[str, ...]:
+    """One entry a line, ``#`` comments and blank lines ignored, lower-cased."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return tuple(
+        line.split("#", 1)[0].strip().lower() for line in lines if line.split("#", 1)[0].strip()
+    )
+
+
+@lru_cache(maxsize=None)
+def read_toml(path: str | Path) -> dict:
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_jsonl(path: str | Path) -> list[dict]:
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            rows.append(json.loads(line))
+    return rows

@@ -1,0 +1,42 @@
+"""The readable score table of `recount evaluate` (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _f(x) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def print_report(report: dict, console: Console | None = None) -> None:
+    console = console or Console()
+    table = Table(title=f"Recount evaluation ({report['n_paired_docs']} documents)")
+    for column in ("layer", "match", "P", "R", "F1", "tp", "fp", "fn", "value acc", "mod acc"):
+        table.add_column(column, justify="right" if column not in ("layer", "match") else "left", no_wrap=True)
+    s = report["sentences"]
+    table.add_row("sentences", "exact", _f(s["precision"]), _f(s["recall"]), _f(s["f1"]),
+                  str(s["tp"]), str(s["fp"]), str(s["fn"]), "", "")
+    for layer in ("entities", "dates", "numbers"):
+        block = report[layer]
+        for match in ("strict", "relaxed"):
+            m = block[match]["micro"]
+            value = block.get("value_accuracy", {}) if match == "relaxed" else {}
+            mod = block.get("mod_accuracy", {}) if match == "relaxed" else {}
+            table.add_row(layer, match, _f(m["precision"]), _f(m["recall"]), _f(m["f1"]),
+                          str(m["tp"]), str(m["fp"]), str(m["fn"]),
+                          _f(value.get("accuracy")) if value else "", _f(mod.get("accuracy")) if mod else "")
+    f = report["facts"]["micro"]
+    table.add_row("facts", "type+value+mod", _f(f["precision"]), _f(f["recall"]), _f(f["f1"]),
+                  str(f["tp"]), str(f["fp"]), str(f["fn"]), "", "")
+    d = report["doc_date"]
+    table.add_row("doc_date", "value", "", "", "", "", "", "", _f(d.get("accuracy")), "")
+    console.print(table)
+    per_label = Table(title="entities per label (strict)")
+    for column in ("label", "P", "R", "F1", "tp", "fp", "fn"):
+        per_label.add_column(column)
+    for label, m in sorted(report["entities"]["strict"]["per_label"].items()):
+        per_label.add_row(str(label), _f(m["precision"]), _f(m["recall"]), _f(m["f1"]),
+                          str(m["tp"]), str(m["fp"]), str(m["fn"]))
+    console.print(per_label)

@@ -1,0 +1,88 @@
+"""Entities stage: spaCy's entities (model + gazetteer ruler), cut to SPEC extents.
+
+The model's systematic errors on this genre are fixed by general rules whose
+word lists live in configs/: strip a leading article, a possessive, quotes and
+trailing punctuation; drop titles and roles; retag demonyms as NORP; never let a
+span cross a sentence boundary; drop numbers that are identifiers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+
+from ..document import Document
+from ..identifiers import is_identifier_number
+from ..lexicon import read_toml, read_word_list
+
+EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
+
+
+def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> tuple[int, int]:
+    """Shrink [start, end) past articles, possessives, quotes and punctuation."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and (text[start].isspace() or text[start] in EDGE_PUNCT):
+            start, changed = start + 1, True
+        while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCT):
+            end, changed = end - 1, True
+        m = re.match(r"(\w+)\s+", text[start:end])
+        if m and m.group(1).lower() in strip_words:
+            start, changed = start + m.end(), True
+        m = re.search(r"['’]s?$", text[start:end])
+        if m and end - start > 2:
+            end, changed = start + m.start(), True
+    return start, end
+
+
+class EntitiesStage:
+    name = "entities"
+    requires = ("textmap", "parsed", "sentences")
+    assigns = ("entities",)
+
+    def __init__(self, label_fixes: Path, strip_words: Path):
+        fixes = read_toml(label_fixes)
+        self.strip_words = frozenset(read_word_list(strip_words))
+        self.not_entities = {s.lower() for s in fixes.get("not_entities", {}).get("phrases", [])}
+        self.title_prefixes = sorted(
+            (s.lower() for s in fixes.get("titles", {}).get("prefixes", [])), key=len, reverse=True
+        )
+        self.force_label = {
+            word.lower(): label
+            for label, words in fixes.get("force_label", {}).items()
+            for word in words
+        }
+
+    def _label(self, span_text: str, label: str) -> str:
+        return self.force_label.get(span_text.lower(), label)
+
+    def __call__(self, doc: Document) -> Document:
+        text = doc.textmap.text
+        ends = [s["end"] for s in doc.sentences]
+        out = []
+        for ent in doc.parsed.ents:
+            start, end = trim_span(text, ent.start_char, ent.end_char, self.strip_words)
+            lowered = text[start:end].lower()
+            for prefix in self.title_prefixes:
+                if lowered.startswith(prefix + " ") and ent.label_ in ("PERSON", "ORG"):
+                    start += len(prefix) + 1
+                    lowered = text[start:end].lower()
+                    break
+            if end <= start or lowered in self.not_entities:
+                continue
+            if ent.label_ in ("CARDINAL", "ORDINAL") and is_identifier_number(text, start, end):
+                continue
+            o_start, o_end = doc.from_normalised(start, end)
+            # Never cross a sentence boundary: keep the part in the first sentence.
+            i = bisect.bisect_right(ends, o_start)
+            if i < len(ends) and o_end > ends[i]:
+                o_end = ends[i]
+                o_start, o_end = trim_span(doc.text, o_start, o_end, self.strip_words)
+                if o_end <= o_start:
+                    continue
+            label = self._label(doc.text[o_start:o_end], ent.label_)
+            out.append({**doc.span(o_start, o_end), "label": label})
+        doc.entities = out
+        return doc

@@ -1,0 +1,144 @@
+"""Checks of SPEC's invariants on records and gold files, as ``FILE:LINE: message``.
+
+Schema (pydantic), offsets (``text[start:end] == span text``, inside the text),
+sentence coverage (every non-space char in exactly one segment, segments start
+and end on non-space), flat entities, and for gold: the text equals the input
+file it names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import ValidationError
+
+from .records import Record
+
+SPAN_LAYERS = ("entities", "dates", "numbers")
+
+
+def _span_problems(layer: str, i: int, item: dict, text: str) -> list[str]:
+    start, end = item.get("start"), item.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return [f"{layer}[{i}]: start/end must be integers"]
+    if not 0 <= start < end <= len(text):
+        return [f"{layer}[{i}]: span {start}-{end} is outside the text (length {len(text)}) or empty"]
+    if "text" in item and text[start:end] != item["text"]:
+        return [f"{layer}[{i}]: text {item['text']!r} != text[{start}:{end}] {text[start:end]!r}"]
+    return []
+
+
+def record_problems(data: dict) -> list[str]:
+    """SPEC invariants a record (as a dict) breaks; empty when it is valid."""
+    text = data.get("text", "")
+    if not isinstance(text, str):
+        return ["text: must be a string"]
+    problems: list[str] = []
+    if data.get("doc_date"):
+        problems += [p.replace("doc_date[0]", "doc_date") for p in _span_problems("doc_date", 0, data["doc_date"], text)]
+    for layer in SPAN_LAYERS:
+        for i, item in enumerate(data.get(layer) or []):
+            problems += _span_problems(layer, i, item, text)
+    sentences = data.get("sentences")
+    if sentences is not None:
+        covered = bytearray(len(text))
+        for i, s in enumerate(sentences):
+            found = _span_problems("sentences", i, s, text)
+            problems += found
+            if found:
+                continue
+            if text[s["start"]].isspace() or text[s["end"] - 1].isspace():
+                problems.append(f"sentences[{i}]: segment starts or ends on white space")
+            if any(covered[s["start"]:s["end"]]):
+                problems.append(f"sentences[{i}]: overlaps another segment")
+            covered[s["start"]:s["end"]] = b"\x01" * (s["end"] - s["start"])
+        for pos, ch in enumerate(text):
+            if not ch.isspace() and not covered[pos]:
+                problems.append(f"sentences: character {ch!r} at {pos} is in no segment")
+                break
+    entities = sorted((e.get("start", 0), e.get("end", 0), i) for i, e in enumerate(data.get("entities") or []))
+    for (s1, e1, i1), (s2, e2, i2) in zip(entities, entities[1:]):
+        if s2 < e1:
+            problems.append(f"entities[{i2}]: overlaps entities[{i1}] (entities are flat)")
+    for i, fact in enumerate(data.get("facts") or []):
+        number = fact.get("number") or {}
+        if not any(n.get("start") == number.get("start") and n.get("end") == number.get("end")
+                   for n in data.get("numbers") or []):
+            problems.append(f"facts[{i}]: number span {number} is not a numbers entry")
+        trigger = fact.get("trigger")
+        if trigger and not 0 <= trigger.get("start", -1) < trigger.get("end", -1) <= len(text):
+            problems.append(f"facts[{i}]: trigger span {trigger} is outside the text")
+    return problems
+
+
+def _gold_source_problems(data: dict, root: Path) -> list[str]:
+    path = (data.get("source") or {}).get("path")
+    if not path:
+        return []
+    file = root / path
+    if not file.is_file():
+        return [f"source.path {path!r}: no such input file"]
+    raw = file.read_bytes()
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    problems = []
+    if text != data.get("text"):
+        problems.append(f"text differs from the input file {path}")
+    if hashlib.sha256(raw).hexdigest() != (data.get("source") or {}).get("sha256"):
+        problems.append(f"source.sha256 differs from the input file {path}")
+    return problems
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line number, parsed object or None, error or None) for each line."""
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                yield line_no, None, "blank line (JSON Lines allows none)"
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield line_no, None, f"bad JSON: {exc.msg} at column {exc.colno}"
+                continue
+            if not isinstance(obj, dict):
+                yield line_no, None, "a line must be a JSON object"
+                continue
+            yield line_no, obj, None
+
+
+def validate_file(path: Path, gold: bool = False, root: Path | None = None) -> tuple[int, list[str]]:
+    """(records checked, problems as 'FILE:LINE: message')."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    count = 0
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return 0, [f"{path}: cannot read: {exc.strerror or exc}"]
+    if raw and not raw.endswith(b"\n"):
+        problems.append(f"{path}: last line has no newline (truncated file?)")
+    for line_no, obj, error in iter_jsonl(path):
+        where = f"{path}:{line_no}"
+        if error:
+            problems.append(f"{where}: {error}")
+            continue
+        count += 1
+        try:
+            Record(**obj)
+        except ValidationError as exc:
+            for e in exc.errors():
+                loc = ".".join(str(p) for p in e["loc"])
+                problems.append(f"{where}: {loc}: {e['msg']}")
+            continue
+        doc_id = obj["doc_id"]
+        if doc_id in seen:
+            problems.append(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
+        seen[doc_id] = line_no
+        found = record_problems(obj)
+        if gold:
+            found += _gold_source_problems(obj, root or Path.cwd())
+        problems += [f"{where}: {p}" for p in found]
+    return count, problems

@@ -1,0 +1,258 @@
+"""Hand-computed cases for pipeline.scoring (expected numbers worked out by hand)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.scoring import error_items, evaluate, match_relaxed, prf
+
+TEXT = "Alpha Beta Gamma Delta Epsilon Zeta Eta Theta Iota Kappa Lambda Mu"  # 66 chars
+
+
+def ent(s, e, label="GPE"):
+    return {"start": s, "end": e, "text": TEXT[s:e], "label": label}
+
+
+def date(s, e, value, mod=None):
+    return {"start": s, "end": e, "text": TEXT[s:e], "value": value, "mod": mod}
+
+
+def num(s, e, value, kind="cardinal", mod=None):
+    return {"start": s, "end": e, "text": TEXT[s:e], "value": value, "kind": kind,
+            "unit": None, "mod": mod}
+
+
+def fact(type_, value, mod=None):
+    return {"type": type_, "value": value, "mod": mod, "number": None, "trigger": None}
+
+
+def counts(d):
+    return (d["tp"], d["fp"], d["fn"])
+
+
+def scores(d):
+    return (d["precision"], d["recall"], d["f1"])
+
+
+def test_prf_conventions():
+    assert scores(prf(0, 0, 0)) == (1.0, 1.0, 1.0)   # empty gold, empty pred
+    assert scores(prf(0, 0, 3)) == (0.0, 0.0, 0.0)   # gold items, no predictions
+    assert scores(prf(0, 2, 0)) == (0.0, 0.0, 0.0)   # predictions, empty gold
+    assert scores(prf(1, 1, 2)) == pytest.approx((0.5, 1 / 3, 0.4))
+
+
+def test_sentences_exact():
+    gold = {"d": {"text": TEXT, "sentences": [{"start": 0, "end": 10}, {"start": 11, "end": 20},
+                                              {"start": 21, "end": 30}]}}
+    pred = {"d": {"text": TEXT, "sentences": [{"start": 0, "end": 10}, {"start": 11, "end": 25}]}}
+    r = evaluate(gold, pred)["sentences"]
+    assert counts(r) == (1, 1, 2)
+    # P = 1/2, R = 1/3, F1 = 2*(1/6)/(5/6) = 0.4
+    assert scores(r) == pytest.approx((0.5, 0.3333333333, 0.4))
+    errs = Counter(e["error"] for e in error_items(gold, pred))
+    assert errs == {"missed": 2, "spurious": 1}
+
+
+def test_relaxed_tie_one_pred_overlaps_two_gold_equally():
+    # gold Alpha [0,5], Beta [6,10]; pred [3,8] overlaps each by 2 chars -> earlier gold wins
+    gold = {"d": {"text": TEXT, "entities": [ent(0, 5), ent(6, 10)]}}
+    pred = {"d": {"text": TEXT, "entities": [ent(3, 8)]}}
+    r = evaluate(gold, pred)["entities"]
+    assert counts(r["strict"]["micro"]) == (0, 1, 2)
+    assert scores(r["strict"]["micro"]) == (0.0, 0.0, 0.0)
+    assert counts(r["relaxed"]["micro"]) == (1, 0, 1)
+    assert scores(r["relaxed"]["micro"]) == pytest.approx((1.0, 0.5, 0.6666666667))
+    errs = error_items(gold, pred)
+    assert [(e["error"], e["gold"]["start"] if e["gold"] else None) for e in errs] == [
+        ("wrong", 0), ("missed", 6)]
+    assert errs[0]["fields"] == ["span"]
+
+
+def test_relaxed_larger_overlap_wins():
+    # pred [3,9] overlaps Alpha by 2, Beta by 3 -> matched to Beta
+    assert match_relaxed([ent(0, 5), ent(6, 10)], [ent(3, 9)]) == [(1, 0)]
+    # two preds on one gold [0,10]: [6,10] and [0,4] both cover 4 chars -> tie -> earlier pred start
+    assert match_relaxed([ent(0, 10)], [ent(6, 10), ent(0, 4)]) == [(0, 1)]
+    # exact match goes before a bigger overlap
+    assert match_relaxed([ent(0, 10), ent(0, 3)], [ent(0, 3), ent(0, 12)]) == [(0, 1), (1, 0)]
+
+
+def test_relaxed_needs_same_label_and_per_label_sums():
+    gold = {"d": {"text": TEXT, "entities": [ent(0, 5, "GPE"), ent(6, 10, "ORG"), ent(11, 16, "PERSON")]}}
+    pred = {"d": {"text": TEXT, "entities": [ent(0, 5, "ORG"), ent(6, 12, "ORG"), ent(11, 16, "PERSON")]}}
+    r = evaluate(gold, pred)["entities"]
+    # strict: PERSON tp; GPE fn; ORG [0,5] fp, [6,12] fp, [6,10] fn
+    assert counts(r["strict"]["micro"]) == (1, 2, 2)
+    assert counts(r["strict"]["per_label"]["GPE"]) == (0, 0, 1)
+    assert counts(r["strict"]["per_label"]["ORG"]) == (0, 2, 1)
+    assert counts(r["strict"]["per_label"]["PERSON"]) == (1, 0, 0)
+    # relaxed: ORG [6,12] matches ORG [6,10]; [6,12] also overlaps PERSON [11,16] but label differs
+    assert counts(r["relaxed"]["micro"]) == (2, 1, 1)
+    assert scores(r["relaxed"]["micro"]) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    assert counts(r["relaxed"]["per_label"]["ORG"]) == (1, 1, 0)
+
+
+def test_empty_layers():
+    gold = {"a": {"text": TEXT, "entities": []}, "b": {"text": TEXT, "dates": []},
+            "c": {"text": TEXT, "numbers": [num(0, 5, 1)]}}
+    pred = {"a": {"text": TEXT, "entities": []},
+            "b": {"text": TEXT, "dates": [date(0, 5, "1990")]},
+            "c": {"text": TEXT, "numbers": []}}
+    r = evaluate(gold, pred)
+    assert counts(r["entities"]["strict"]["micro"]) == (0, 0, 0)
+    assert scores(r["entities"]["strict"]["micro"]) == (1.0, 1.0, 1.0)
+    assert scores(r["entities"]["relaxed"]["micro"]) == (1.0, 1.0, 1.0)
+    assert counts(r["dates"]["relaxed"]["micro"]) == (0, 1, 0)
+    assert scores(r["dates"]["relaxed"]["micro"]) == (0.0, 0.0, 0.0)
+    assert counts(r["numbers"]["strict"]["micro"]) == (0, 0, 1)
+    assert scores(r["numbers"]["strict"]["micro"]) == (0.0, 0.0, 0.0)
+    assert r["dates"]["value_accuracy"] == {"correct": 0, "total": 0, "accuracy": None}
+
+
+def test_layer_missing_in_gold_is_skipped():
+    gold = {"d": {"text": TEXT, "entities": [ent(0, 5)]}}      # no dates, no numbers labelled
+    pred = {"d": {"text": TEXT, "entities": [ent(0, 5)], "dates": [date(6, 10, "1990")],
+                  "numbers": [num(11, 16, 3)], "facts": [fact("killed", 3)],
+                  "sentences": [{"start": 0, "end": 66}], "doc_date": None}}
+    r = evaluate(gold, pred)
+    assert r["dates"]["docs"] == 0 and counts(r["dates"]["strict"]["micro"]) == (0, 0, 0)
+    assert r["numbers"]["docs"] == 0 and r["sentences"]["docs"] == 0 and r["facts"]["docs"] == 0
+    assert counts(r["facts"]["micro"]) == (0, 0, 0)
+    assert r["doc_date"] == {"correct": 0, "total": 0, "accuracy": None}
+    assert counts(r["entities"]["strict"]["micro"]) == (1, 0, 0)
+    assert error_items(gold, pred) == []
+
+
+def test_wrong_value_dates():
+    gold = {"d": {"text": TEXT, "dates": [date(0, 10, "1990-01-20"), date(20, 30, "1990")]}}
+    pred = {"d": {"text": TEXT, "dates": [date(0, 10, "1990-01-19"),
+                                          date(22, 30, "1990", "APPROX"),
+                                          date(40, 44, "2020")]}}
+    r = evaluate(gold, pred)["dates"]
+    # strict: only [0,10] -> tp1 fp2 fn1; P=1/3 R=1/2 F1=0.4
+    assert counts(r["strict"]["micro"]) == (1, 2, 1)
+    assert scores(r["strict"]["micro"]) == pytest.approx((1 / 3, 0.5, 0.4))
+    # relaxed: [0,10] and [20,30]~[22,30] -> tp2 fp1 fn0; P=2/3 R=1 F1=0.8
+    assert counts(r["relaxed"]["micro"]) == (2, 1, 0)
+    assert scores(r["relaxed"]["micro"]) == pytest.approx((2 / 3, 1.0, 0.8))
+    assert r["value_accuracy"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+    assert r["mod_accuracy"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+    errs = [(e["error"], e["fields"]) for e in error_items(gold, pred)]
+    assert errs == [("wrong", ["value"]), ("wrong", ["span", "mod"]), ("spurious", [])]
+
+
+def test_numbers_kind_ignored_for_value_pairs():
+    gold = {"d": {"text": TEXT, "numbers": [num(0, 5, 150), num(6, 10, 2000000, mod="MORE_THAN")]}}
+    pred = {"d": {"text": TEXT, "numbers": [num(0, 5, 150.0000000001, "ordinal"),
+                                            num(6, 10, 2e6, mod=None)]}}
+    r = evaluate(gold, pred)["numbers"]
+    assert counts(r["strict"]["micro"]) == (1, 1, 1)
+    assert counts(r["strict"]["per_label"]["cardinal"]) == (1, 0, 1)
+    assert counts(r["strict"]["per_label"]["ordinal"]) == (0, 1, 0)
+    assert counts(r["relaxed"]["micro"]) == (1, 1, 1)
+    assert r["value_accuracy"] == {"correct": 2, "total": 2, "accuracy": 1.0}
+    assert r["kind_accuracy"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+    assert r["mod_accuracy"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+    errs = [(e["error"], e["fields"]) for e in error_items(gold, pred)]
+    assert errs == [("wrong", ["kind"]), ("wrong", ["mod"])]
+
+
+def test_facts_multiset_micro_and_per_type():
+    gold = {"a": {"text": TEXT, "facts": [fact("killed", 150), fact("killed", 150), fact("injured", 20)]},
+            "b": {"text": TEXT, "facts": [fact("detained", 7)]}}
+    pred = {"a": {"text": TEXT, "facts": [fact("killed", 150.0), fact("injured", 20, "APPROX"),
+                                          fact("missing", 5)]},
+            "b": {"text": TEXT, "facts": [fact("detained", 7)]}}
+    r = evaluate(gold, pred)["facts"]
+    # a: tp1 fp2 fn2; b: tp1 -> tp2 fp2 fn2: P=R=F1=0.5
+    assert counts(r["micro"]) == (2, 2, 2)
+    assert scores(r["micro"]) == pytest.approx((0.5, 0.5, 0.5))
+    assert counts(r["per_type"]["killed"]) == (1, 0, 1)
+    assert scores(r["per_type"]["killed"]) == pytest.approx((1.0, 0.5, 0.6666666667))
+    assert counts(r["per_type"]["injured"]) == (0, 1, 1)
+    assert counts(r["per_type"]["missing"]) == (0, 1, 0)
+    assert counts(r["per_type"]["detained"]) == (1, 0, 0)
+
+
+def test_doc_date_missing_docs_and_unpaired():
+    gold = {"a": {"text": TEXT, "doc_date": {"value": "2020-01-17", "start": 0, "end": 5}},
+            "b": {"text": TEXT, "doc_date": None},
+            "c": {"text": TEXT, "doc_date": {"value": "2024-01-22", "start": 6, "end": 10}},
+            "d": {"text": TEXT},
+            "e": {"text": TEXT, "doc_date": None, "entities": [ent(0, 5), ent(6, 10)]}}
+    pred = {"a": {"text": TEXT, "doc_date": {"value": "2020-01-17", "start": 0, "end": 5}},
+            "b": {"text": TEXT, "doc_date": None},
+            "c": {"text": TEXT, "doc_date": {"value": "2024-01-20", "start": 6, "end": 10}},
+            "d": {"text": TEXT, "doc_date": None},
+            "x": {"text": TEXT, "doc_date": None}}
+    r = evaluate(gold, pred)
+    # a, b right; c wrong; e has no prediction -> wrong; d not labelled
+    assert r["doc_date"] == {"correct": 2, "total": 4, "accuracy": 0.5}
+    assert r["missing_docs"] == ["e"] and r["unpaired_pred"] == ["x"]
+    assert counts(r["entities"]["strict"]["micro"]) == (0, 0, 2)
+    assert (r["n_gold_docs"], r["n_pred_docs"], r["n_paired_docs"]) == (5, 5, 4)
+    errs = [(e["layer"], e["doc_id"], e["error"]) for e in error_items(gold, pred)]
+    assert errs == [("doc_date", "c", "wrong"), ("entities", "e", "missed"),
+                    ("entities", "e", "missed"), ("doc_date", "e", "missed")]
+    json.dumps(r)  # JSON-serialisable
+
+
+def test_error_context():
+    text = "x" * 50 + "Baku\nBeta" + "y" * 50
+    gold = {"d": {"text": text, "entities": [{"start": 50, "end": 59, "label": "GPE"}]}}
+    (item,) = error_items(gold, {"d": {"text": text, "entities": []}})
+    assert item["context"] == "…" + "x" * 40 + "⟦Baku⏎Beta⟧" + "y" * 40 + "…"
+    assert item["gold"]["start"] == 50 and item["pred"] is None
+
+
+spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from("AB")),
+                 max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans, spans)
+def test_micro_equals_label_sums_and_errors_add_up(g, p):
+    mk = lambda xs: [{"start": s, "end": s + n, "label": lab} for s, n, lab in xs]
+    gold = {"d": {"text": "z" * 40, "entities": mk(g)}}
+    pred = {"d": {"text": "z" * 40, "entities": mk(p)}}
+    r = evaluate(gold, pred)["entities"]
+    for mode in ("strict", "relaxed"):
+        tot = [sum(v[k] for v in r[mode]["per_label"].values()) for k in ("tp", "fp", "fn")]
+        assert tot == list(counts(r[mode]["micro"]))
+    assert r["relaxed"]["micro"]["tp"] >= r["strict"]["micro"]["tp"]
+    errs = Counter(e["error"] for e in error_items(gold, pred))
+    assert errs["missed"] == r["relaxed"]["micro"]["fn"]
+    assert errs["spurious"] == r["relaxed"]["micro"]["fp"]
+    assert errs["missed"] + errs["wrong"] == r["strict"]["micro"]["fn"]
+    assert errs["spurious"] + errs["wrong"] == r["strict"]["micro"]["fp"]
+
+
+def _brute_match(gold_items, pred_items):
+    """Reference: the documented greedy rule over all pairs, no pruning."""
+    cands = []
+    for gi, g in enumerate(gold_items):
+        for pi, p in enumerate(pred_items):
+            if g["label"] != p["label"]:
+                continue
+            same = (g["start"], g["end"]) == (p["start"], p["end"])
+            ov = min(g["end"], p["end"]) - max(g["start"], p["start"])
+            if not same and ov <= 0:
+                continue
+            cands.append((not same, -ov, g["start"], g["end"], p["start"], p["end"], gi, pi))
+    used_g, used_p, pairs = set(), set(), []
+    for *_, gi, pi in sorted(cands):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi), used_p.add(pi), pairs.append((gi, pi))
+    return sorted(pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans, spans)
+def test_match_relaxed_equals_reference(g, p):
+    mk = lambda xs: [{"start": s, "end": s + n, "label": lab} for s, n, lab in xs]
+    assert match_relaxed(mk(g), mk(p), lambda x: x["label"]) == _brute_match(mk(g), mk(p))
