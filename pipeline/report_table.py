@@ -11,7 +11,10 @@ def _f(x) -> str:
 
 
 def print_report(report: dict, console: Console | None = None) -> None:
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # pipes and CI logs: do not squeeze the table
+            console = Console(width=130)
     table = Table(title=f"Recount evaluation ({report['n_paired_docs']} documents)")
     for column in ("layer", "match", "P", "R", "F1", "tp", "fp", "fn", "value acc", "mod acc"):
         table.add_column(column, justify="right" if column not in ("layer", "match") else "left", no_wrap=True)

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
 OPENING = "“‘\"«"
-GLUED_BOUNDARY = re.compile(r"(?<=[a-z]{2}[.!?])(?=[“‘\"]?[A-Z][a-z])|(?<=[.!?][”’])(?=[“‘\"]?[A-Z])")
+# "reports.“It", "added.Aliyeva", "said.”“The": a lower-case word, final punctuation,
+# then a capitalised word or opening quote with no space. "News.Az" is a name.
+GLUED_BOUNDARY = re.compile(r"(?:\b[a-z]{2,}[.!?]|[.!?][”’])(?=[“‘\"]?[A-Z][a-z]|[“‘][A-Z])")
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,12 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
     mapped: list[int] = []
     last = 0
     for m in GLUED_BOUNDARY.finditer(text):
-        pieces.append(text[last:m.start()])
-        mapped.extend(index[last:m.start()])
+        cut = m.end()
+        pieces.append(text[last:cut])
+        mapped.extend(index[last:cut])
         pieces.append(" ")
-        mapped.append(index[m.start()])
-        last = m.start()
+        mapped.append(index[cut])
+        last = cut
     pieces.append(text[last:])
     mapped.extend(index[last:])
     return TextMap(original=original, text="".join(pieces), to_original=tuple(mapped))

@@ -27,7 +27,7 @@ YEAR = r"(?P<{n}>1[0-9]\d\d|20\d\d)"
 DASH = r"\s*(?:-|–|—|to|and|through)\s*"
 WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday|rsday)?\.?,?\s+)?"
 CLOCK = r"(?:,?\s+(?:at\s+)?(?P<hh>[0-2]?\d)[:.](?P<mm>[0-5]\d)(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s*\(?(?:UTC|GMT)\s*(?P<off>[+-−]\s*\d{1,2}(?::?\d{2})?)\)?|\s+(?P<tz>EDT|EST|CET|CEST|BST|GMT|UTC|MSK))?)?"
-NUM = rf"(?P<num>\d+(?:\.\d+)?|{NUMBER_WORD}(?:[\s-]+{NUMBER_WORD})*|a|an|one)"
+NUM = rf"(?P<num>\d+(?:\.\d+)?|{NUMBER_WORD}(?:[\s-]+{NUMBER_WORD})*)"
 UNIT = r"(?P<unit>year|month|week|day|hour|minute|decade|century|centuries)s?"
 QUAL = r"(?:(?P<qual>nearly|almost|about|around|approximately|some|over|more than|less than|under|at least|at most|up to|roughly)\s+)?"
 TZ_OFFSETS = {"EDT": "-04:00", "EST": "-05:00", "CET": "+01:00", "CEST": "+02:00", "BST": "+01:00",
@@ -97,6 +97,9 @@ def _clock(m: re.Match) -> str:
 def _rules(lexicon: dict) -> list[tuple[str, re.Pattern]]:
     rel_words = "|".join(sorted(map(re.escape, lexicon.get("relative", {})), key=len, reverse=True))
     holidays = "|".join(sorted(map(re.escape, lexicon.get("holidays", {})), key=len, reverse=True)) or "(?!x)x"
+    # Python look-behinds are fixed-width: one per cue word.
+    month_cues = "|".join(rf"(?<=\b{w} )" for w in ("in", "In", "since", "Since", "until", "by", "of", "early", "late", "Black"))
+    events = "|".join(map(re.escape, lexicon.get("event_heads", {}).get("words", ["events"])))
     anaphors = "|".join(map(re.escape, lexicon.get("anaphors", {}).get("heads", ["day"])))
     anaphor_mods = "|".join(map(re.escape, lexicon.get("anaphors", {}).get("modifiers", [])))
     raw = [
@@ -112,6 +115,8 @@ def _rules(lexicon: dict) -> list[tuple[str, re.Pattern]]:
         ("day-month", rf"\b{_p(DAY, 'd')}\s+(?:of\s+)?{_p(MONTH, 'm')}(?!\s*,?\s*\d)"),
         ("month-day", rf"\b{_p(MONTH, 'm')}\s+{_p(DAY, 'd')}\b(?!\s*,?\s*\d)(?![\d:])"),
         ("holiday", rf"\b(?P<h>{holidays})\b"),
+        ("month", rf"(?:{month_cues}){_p(MONTH, 'm')}(?!\s*,?\s*\d)"
+                  rf"|\b{_p(MONTH, 'm2')}(?=\s+(?:{events}))"),
         ("decade", r"\b(?:(?P<part>early|mid|late|end of the|beginning of the|start of the|middle of the)[\s-]+)?(?P<dec>1[0-9]\d0|20\d0)['’]?s\b"),
         ("year-range", r"\b(?P<y1>1[5-9]\d\d|20\d\d)\s*(?:-|–|—)\s*(?P<y2>\d{2}|1[5-9]\d\d|20\d\d)\b(?!\s*(?:people|persons))"),
         ("year-range", r"\b(?:between\s+)?(?P<y1>1[5-9]\d\d|20\d\d)\s+(?:to|and|until)\s+(?P<y2>1[5-9]\d\d|20\d\d)\b"),
@@ -120,7 +125,7 @@ def _rules(lexicon: dict) -> list[tuple[str, re.Pattern]]:
         ("age", rf"\b{NUM}\s+{UNIT}\s+old\b"),
         ("duration", rf"\b{QUAL}{NUM}[\s-]+{UNIT}\b"),
         ("relative", rf"\b(?P<rel>{rel_words})\b"),
-        ("anaphor", rf"\b(?P<ana>that|this|the\s+same)\s+(?:(?:{anaphor_mods})\s+)*(?P<head>{anaphors})\b"),
+        ("anaphor", rf"\b(?P<ana>that|this)\s+(?:(?:{anaphor_mods})\s+)*(?P<head>{anaphors})\b"),
         ("vague-duration", r"(?<=\bfor )(?P<vague>years|decades|months|weeks|centuries)\b|(?<=\bin the )(?P<vague2>years)\b(?= of)"),
         ("year", r"(?<![\d/.,-])\b(?P<y>1[5-9]\d\d|20\d\d)\b(?![\d/,-]|\.\d|\s*(?:people|persons|troops|soldiers|civilians|victims|km|kilomet|metres|meters|dollars|USD|manat|euros?))"),
     ]
@@ -190,6 +195,12 @@ class TimexFinder:
                 return None
             t.parts = {"m": _month(g["m"]), "d": d}
             t.needs = "year"
+        elif name == "month":
+            month = g.get("m") or g.get("m2")
+            if month == "May" and text[m.end():m.end() + 1] != " " and "m2" not in g:
+                return None
+            t.parts = {"m": _month(month)}
+            t.needs = "year"
         elif name == "holiday":
             month_day = self.holidays[g["h"].lower()]
             mm, dd = (int(x) for x in month_day.split("-"))
@@ -225,6 +236,8 @@ class TimexFinder:
                 t.value = f"PT{amount_s}{code}" if unit in ("hour", "minute") else f"P{amount_s}{code}"
         elif name == "relative":
             spec = self.relative[g["rel"].lower()]
+            if g["rel"].lower().startswith("the "):  # SPEC: no leading determiner
+                t.start += 4
             if spec in ("PRESENT_REF", "PAST_REF", "FUTURE_REF"):
                 t.value = spec
             else:

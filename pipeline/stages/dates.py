@@ -51,6 +51,20 @@ def doc_date_candidates(text: str, timexes: list[Timex]) -> Optional[Timex]:
     return None
 
 
+def merge_relative_year(text: str, timexes: list[Timex]) -> list[Timex]:
+    """'19–20 September last year' is one expression: the year comes from the relative part."""
+    out: list[Timex] = []
+    for t in timexes:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.needs == "year" and t.needs == "doc" and "rel" in t.parts
+                and t.parts["rel"].startswith("year") and text[prev.end:t.start].strip() == ""):
+            prev.end, prev.needs, prev.rule = t.end, "doc", prev.rule + "+relative-year"
+            prev.parts = {**prev.parts, "rel": t.parts["rel"]}
+            continue
+        out.append(t)
+    return out
+
+
 def _day(value: Optional[str], last: bool = True) -> Optional[str]:
     """The day a value names (the last day of a range when ``last``)."""
     if not value:
@@ -97,28 +111,52 @@ class DatesStage:
         return out
 
     # -- resolution -------------------------------------------------------
+    def _sentence(self, doc: Document, start: int) -> tuple[int, int]:
+        """Normalised span of the segment (sentences layer) holding a normalised offset."""
+        o_start, _ = doc.from_normalised(start, start + 1)
+        for s in doc.sentences:
+            if s["start"] <= o_start < s["end"]:
+                return doc.textmap.span_to_normalised(s["start"], s["end"])
+        return start, start + 1
+
     def _tense(self, doc: Document, start: int) -> int:
         """-1 past, +1 future, 0 unknown, for the sentence around a normalised offset."""
-        span = doc.parsed.char_span(start, start + 1, alignment_mode="expand")
+        s, e = self._sentence(doc, start)
+        span = doc.parsed.char_span(s, e, alignment_mode="expand")
         if span is None:
             return 0
-        sent = span.sent
-        if any(t.lower_ in ("will", "shall") for t in sent):
+        if any(t.lower_ in ("will", "shall") for t in span):
             return 1
-        if any(t.tag_ in ("VBD", "VBN") for t in sent):
+        if any(t.tag_ in ("VBD", "VBN") for t in span):
             return -1
         return 0
 
     def _recurring(self, doc: Document, t: Timex) -> bool:
-        span = doc.parsed.char_span(t.start, t.end, alignment_mode="expand")
-        if span is None:
-            return False
-        sentence = span.sent.text.lower()
+        s, e = self._sentence(doc, t.start)
+        sentence = doc.textmap.text[s:e].lower()
         return any(cue in sentence for cue in self.recurring_cues)
 
     def _in_event_name(self, text: str, t: Timex) -> bool:
+        """"20 January tragedy", "the tragedy of January 20": the date names an event."""
         nxt = re.match(r"[\s,]*(?:\d{4}\s+)?(\w+)", text[t.end:t.end + 30])
-        return bool(nxt and nxt.group(1).lower() in self.event_heads)
+        prev = re.search(r"(\w+)\s+of\s+$", text[max(0, t.start - 30):t.start])
+        return bool(nxt and nxt.group(1).lower() in self.event_heads) or bool(
+            prev and prev.group(1).lower() in self.event_heads)
+
+    def _month_only(self, t: Timex, known_months: dict[int, int], narrative: Optional[date],
+                    doc_day: Optional[date], doc: Document) -> tuple[Optional[str], str]:
+        """A bare month ("in May", "January events"): the year the text gives that month."""
+        m = t.parts["m"]
+        if self._in_event_name(doc.textmap.text, t) and m in known_months:
+            return f"{known_months[m]:04d}-{m:02d}", "same month elsewhere in text (event name)"
+        if narrative is not None:
+            return f"{narrative.year:04d}-{m:02d}", f"narrative {narrative.isoformat()}"
+        if m in known_months:
+            return f"{known_months[m]:04d}-{m:02d}", "same month elsewhere in text"
+        if doc_day is not None:
+            year = doc_day.year - (1 if self._tense(doc, t.start) < 0 and m > doc_day.month else 0)
+            return f"{year:04d}-{m:02d}", f"document date {doc_day.isoformat()}"
+        return None, "none"
 
     def resolve(self, doc: Document, timexes: list[Timex], doc_day: Optional[date],
                 doc_span: Optional[Timex]) -> list[tuple[Timex, str]]:
@@ -129,19 +167,26 @@ class DatesStage:
             for part in (t.value or "").split("/"):
                 if granularity(part) == 3 and t is not doc_span:
                     y, m, d = (int(x) for x in part[:10].split("-"))
-                    known_days.setdefault((m, d), y)
+                    known_days[(m, d)] = min(y, known_days.get((m, d), y))
                     if "/" in (t.value or ""):
                         a, b = (parse_value_date(p) for p in t.value.split("/"))
                         if a and b and a.month == b.month:
                             for day in range(a.day, b.day + 1):
-                                known_days.setdefault((a.month, day), a.year)
+                                known_days[(a.month, day)] = min(a.year, known_days.get((a.month, day), a.year))
+        known_months: dict[int, int] = {}
+        for t in timexes:
+            first = (t.value or "").split("/")[0]
+            if granularity(first) >= 2 and t is not doc_span:
+                known_months.setdefault(int(first[5:7]), int(first[:4]))
         narrative: Optional[date] = None
         last_day: Optional[str] = None
         last_value: Optional[str] = None
         out = []
         for t in timexes:
             anchor = "none"
-            if t.needs == "year":
+            if t.needs == "year" and "d" not in t.parts and "d2" not in t.parts:
+                t.value, anchor = self._month_only(t, known_months, narrative, doc_day, doc)
+            elif t.needs == "year":
                 m, d = t.parts["m"], t.parts.get("d") or t.parts.get("d2")
                 d1 = t.parts.get("d1")
                 year = None
@@ -157,14 +202,15 @@ class DatesStage:
                     elif (m, d) in known_days:
                         year, anchor = known_days[(m, d)], "same day elsewhere in text"
                     elif doc_day is not None:
+                        year, anchor = doc_day.year, f"document date {doc_day.isoformat()}"
+                    if year is not None and doc_day is not None and not anchor.startswith("same day"):
+                        # A past event is never after the document date, a future one never before.
                         tense = self._tense(doc, t.start)
-                        year = doc_day.year
                         candidate = date(year, m, min(d, 28 if m == 2 else d))
                         if tense < 0 and candidate > doc_day:
-                            year -= 1
-                        elif tense > 0 and candidate < doc_day:
-                            year += 1
-                        anchor = f"document date {doc_day.isoformat()} (tense {tense})"
+                            year, anchor = year - 1, anchor + ", past tense"
+                        elif tense > 0 and candidate < doc_day and anchor.startswith("document"):
+                            year, anchor = year + 1, anchor + ", future tense"
                     if year is not None:
                         if d1:
                             t.value = f"{year:04d}-{m:02d}-{d1:02d}/{year:04d}-{m:02d}-{d:02d}"
@@ -176,7 +222,11 @@ class DatesStage:
                 if t.parts.get("dir") in ("earlier", "later", "before", "after") and narrative:
                     base, anchor = narrative, f"narrative {narrative.isoformat()}"
                 if base is not None:
-                    if "rel" in t.parts:
+                    if "rel" in t.parts and "m" in t.parts:
+                        year = int(relative_value(t.parts["rel"], base)[:4])
+                        m, d1, d2 = t.parts["m"], t.parts.get("d1") or t.parts.get("d"), t.parts.get("d2")
+                        t.value = f"{year:04d}-{m:02d}-{d1:02d}" + (f"/{year:04d}-{m:02d}-{d2:02d}" if d2 else "")
+                    elif "rel" in t.parts:
                         t.value = relative_value(t.parts["rel"], base)
                     else:
                         sign = 1 if t.parts["dir"] in ("later", "after") else -1
@@ -205,7 +255,7 @@ class DatesStage:
         text = doc.textmap.text
         timexes = [t for t in self.finder.find(text) if not is_identifier_number(text, t.start, t.end)
                    or t.rule not in ("year", "year-range")]
-        timexes = sorted(timexes + self._model_candidates(doc, timexes), key=lambda t: t.start)
+        timexes = merge_relative_year(text, sorted(timexes + self._model_candidates(doc, timexes), key=lambda t: t.start))
         doc_span = doc_date_candidates(text, timexes)
         doc_day = parse_value_date(doc_span.value) if doc_span else None
         if doc_span is not None:

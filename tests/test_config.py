@@ -1,0 +1,58 @@
+"""Configuration: unknown keys, missing files and broken stage chains are clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import DEFAULT_CONFIG, load_config
+from pipeline.errors import ConfigError, PipelineBuildError
+from pipeline.runner import build, check_chain
+
+
+def _copy_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(old, new)
+    text = text.replace('"lexicons/', f'"{DEFAULT_CONFIG.parent}/lexicons/').replace('"gazetteers/', f'"{DEFAULT_CONFIG.parent}/gazetteers/')
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_config_loads():
+    config = load_config()
+    assert config.pipeline.stages[0] == "normalise" and config.parse.model
+
+
+def test_unknown_key_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="bogus"):
+        load_config(_copy_with(tmp_path, "[dates]", "[dates]\nbogus = 1"))
+
+
+def test_missing_resource_file_is_named(tmp_path):
+    with pytest.raises(ConfigError, match="no file"):
+        load_config(_copy_with(tmp_path, "lexicons/dates.toml", "lexicons/nope.toml"))
+
+
+def test_unreadable_config(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_unknown_stage(tmp_path):
+    config = load_config(_copy_with(tmp_path, '"normalise", "parse"', '"normalise", "magic", "parse"'))
+    with pytest.raises(PipelineBuildError, match="magic"):
+        build(config)
+
+
+class _Stage:
+    def __init__(self, name, requires, assigns):
+        self.name, self.requires, self.assigns = name, requires, assigns
+
+
+def test_chain_check_names_every_missing_requirement_at_once():
+    stages = [_Stage("a", ("text",), ("x",)), _Stage("b", ("y", "z"), ()), _Stage("c", ("x", "w"), ())]
+    with pytest.raises(PipelineBuildError) as err:
+        check_chain(stages)
+    assert all(f"'{m}'" in str(err.value) for m in ("y", "z", "w"))
+    check_chain(stages[:1])  # must NOT raise

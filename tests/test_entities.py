@@ -1,0 +1,43 @@
+"""Entity span trimming (pure) and genre fixes on model output."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.stages.entities import trim_span
+
+STRIP = frozenset({"the", "a", "an"})
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("the Soviet Union", "Soviet Union"),
+    ("Armenia's", "Armenia"),
+    ("Azerbaijan’s", "Azerbaijan"),
+    ("“Black January”", "Black January"),
+    ("UNESCO),", "UNESCO"),
+    # must NOT change
+    ("Martyrs’ Alley", "Martyrs’ Alley"),
+    ("Heydar Aliyev", "Heydar Aliyev"),
+    ("UN", "UN"),
+])
+def test_trim_span(text, expected):
+    s, e = trim_span(text, 0, len(text), STRIP)
+    assert text[s:e] == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,span,label", [
+    ("The Azerbaijanis protested in the streets of Baku.", "Azerbaijanis", "NORP"),
+    ("National Leader Heydar Aliyev held a press conference.", "Heydar Aliyev", "PERSON"),
+    ("They recalled the 20 January Tragedy every year.", "20 January Tragedy", "EVENT"),
+    ("It violated the Universal Declaration of Human Rights.", "Universal Declaration of Human Rights", "LAW"),
+])
+def test_genre_fixes(process, text, span, label):
+    doc = process(text)
+    assert {(e["text"], e["label"]) for e in doc.entities} >= {(span, label)}
+
+
+@pytest.mark.model
+def test_titles_are_not_entities(process):
+    doc = process("The letter was sent to the Secretary-General by the Permanent Representative.")
+    assert not [e for e in doc.entities if e["text"] in ("Secretary-General", "Permanent Representative")]

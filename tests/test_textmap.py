@@ -1,0 +1,81 @@
+"""The normaliser never loses an offset: property tests plus a table of unwrap decisions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.textmap import is_soft_break, normalise
+
+JOIN = frozenset({"the", "of", "and", "to"})
+
+alphabet = st.sampled_from(list("ab .,“”’\n\r\t ") + ["\u00ad", "😀", "é", "A", "Z", "1", "\u200b", "\n\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(alphabet, max_size=80).map("".join))
+def test_every_visible_character_maps_back_to_itself(text):
+    tm = normalise(text, JOIN)
+    assert len(tm.to_original) == len(tm.text)
+    assert list(tm.to_original) == sorted(tm.to_original)
+    for i, ch in enumerate(tm.text):
+        if not ch.isspace():
+            assert text[tm.to_original[i]] == ch
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(alphabet, max_size=80).map("".join), st.data())
+def test_spans_round_trip_to_original_half_open_offsets(text, data):
+    tm = normalise(text, JOIN)
+    visible = [i for i, ch in enumerate(tm.text) if not ch.isspace()]
+    if not visible:
+        return
+    a = data.draw(st.sampled_from(visible))
+    b = data.draw(st.sampled_from([i for i in visible if i >= a]))
+    start, end = tm.span_to_original(a, b + 1)
+    assert 0 <= start < end <= len(text)
+    assert text[start] == tm.text[a] and text[end - 1] == tm.text[b]
+    # Non-space content is preserved in order (only white space and invisibles change).
+    squash = lambda s: "".join(c for c in s if not c.isspace() and c not in "\u00ad\u200b")  # noqa: E731
+    assert squash(text[start:end]) == squash(tm.text[a:b + 1])
+    n_start, n_end = tm.span_to_normalised(start, end)
+    assert (n_start, n_end) == (a, b + 1)
+
+
+@pytest.mark.parametrize("before,after,width,soft", [
+    ("Letter dated 17 January 2020 from the Permanent Representative", "of Azerbaijan", 90, True),
+    ("of Azerbaijan to the United Nations addressed to the", "Secretary-General", 90, True),
+    ("killings, persecution and mass expulsion of more than", "200,000 people", 60, True),
+    # must NOT join: short letterhead lines, finished sentences, signature blocks
+    ("Distr.: General", "22 January 2024", 90, False),
+    ("Prevention of armed conflict", "Promotion and protection of human rights", None, False),
+    ("towns in the region.", "As a result", 90, False),
+    ("Ambassador", "Permanent Representative", None, False),
+    ("", "anything", 90, False),
+])
+def test_soft_break_decisions(before, after, width, soft):
+    assert is_soft_break(before, after, width, JOIN) is soft
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("News.Az reports.“It has been", "News.Az reports. “It has been"),
+    ("she added.Aliyeva said", "she added. Aliyeva said"),
+    ("he said.”“The end", "he said.” “The end"),
+    ("U.S. Army and e.g. this", "U.S. Army and e.g. this"),  # must not change
+])
+def test_glued_sentence_boundaries_get_a_synthetic_space(text, expected):
+    tm = normalise(text)
+    assert tm.text == expected
+
+
+def test_pdf_wrapped_paragraph_is_unwrapped_and_headings_kept():
+    text = ("Heading line\n\n"
+            + " On 20 January 2020, the country will commemorate the thirtieth anniversary of \n\n"
+            + "the events. Thousands of people will visit the memorial in the capital city \n\n"
+            + "to pay tribute to those who sacrificed their lives for the independent country. \n\n"
+            + " Another paragraph starts here and goes on for a while to reach the width. \n")
+    tm = normalise(text, JOIN)
+    assert tm.text.split("\n")[0] == "Heading line"
+    assert "anniversary of the events. Thousands" in tm.text
+    assert "capital city to pay tribute" in tm.text
