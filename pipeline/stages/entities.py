@@ -15,6 +15,7 @@ from pathlib import Path
 from ..document import Document
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml, read_word_list
+from .parse import GAZETTEER_KEY
 
 EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
 
@@ -37,9 +38,33 @@ def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> t
     return start, end
 
 
+INSTITUTION_OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
+
+
+def merge_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join names the model cut in two (longest name wins, SPEC).
+
+    "Ministry of Foreign Affairs" + "of the" + "Republic of Azerbaijan" -> one ORG;
+    "Soviet" (NORP) + "Army" (ORG) written together -> one ORG.
+    """
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if out:
+            p_start, p_end, p_label = out[-1]
+            gap = text[p_end:start]
+            if p_label == "ORG" and label in ("ORG", "GPE") and INSTITUTION_OF.match(gap):
+                out[-1] = (p_start, end, "ORG")
+                continue
+            if p_label == "NORP" and label == "ORG" and gap == " " and text[p_start].isupper():
+                out[-1] = (p_start, end, "ORG")
+                continue
+        out.append((start, end, label))
+    return out
+
+
 class EntitiesStage:
     name = "entities"
-    requires = ("textmap", "parsed", "sentences")
+    requires = ("textmap", "parsed", "sentences", "dates")
     assigns = ("entities",)
 
     def __init__(self, label_fixes: Path, strip_words: Path):
@@ -58,21 +83,41 @@ class EntitiesStage:
     def _label(self, span_text: str, label: str) -> str:
         return self.force_label.get(span_text.lower(), label)
 
+    def _candidates(self, doc: Document) -> list[tuple[int, int, str]]:
+        """Model entities and gazetteer matches, longest first; ties go to the gazetteer.
+
+        The dates layer is authoritative for time: model DATE/TIME spans are
+        replaced by one DATE entity per dates entry (same extent, SPEC house rule).
+        """
+        tm = doc.textmap
+        dates = [tm.span_to_normalised(d["start"], d["end"]) for d in doc.dates
+                 if d["value"] not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF")]
+        spans = [(e.start_char, e.end_char, e.label_, 0) for e in doc.parsed.ents
+                 if e.label_ not in ("DATE", "TIME")]
+        spans += [(s.start_char, s.end_char, s.label_, 1) for s in doc.parsed.spans.get(GAZETTEER_KEY, [])]
+        spans += [(s, e, "DATE", 2) for s, e in dates]
+        spans.sort(key=lambda x: (-(x[1] - x[0]), -x[3], x[0]))
+        chosen: list[tuple[int, int, str]] = []
+        for start, end, label, _ in spans:
+            if all(end <= s or e <= start for s, e, _ in chosen):
+                chosen.append((start, end, label))
+        return merge_names(doc.textmap.text, sorted(chosen))
+
     def __call__(self, doc: Document) -> Document:
         text = doc.textmap.text
         ends = [s["end"] for s in doc.sentences]
         out = []
-        for ent in doc.parsed.ents:
-            start, end = trim_span(text, ent.start_char, ent.end_char, self.strip_words)
+        for c_start, c_end, c_label in self._candidates(doc):
+            start, end = trim_span(text, c_start, c_end, self.strip_words)
             lowered = text[start:end].lower()
             for prefix in self.title_prefixes:
-                if lowered.startswith(prefix + " ") and ent.label_ in ("PERSON", "ORG"):
+                if lowered.startswith(prefix + " ") and c_label in ("PERSON", "ORG"):
                     start += len(prefix) + 1
                     lowered = text[start:end].lower()
                     break
             if end <= start or lowered in self.not_entities:
                 continue
-            if ent.label_ in ("CARDINAL", "ORDINAL") and is_identifier_number(text, start, end):
+            if c_label in ("CARDINAL", "ORDINAL") and is_identifier_number(text, start, end):
                 continue
             o_start, o_end = doc.from_normalised(start, end)
             # Never cross a sentence boundary: keep the part in the first sentence.
@@ -82,7 +127,7 @@ class EntitiesStage:
                 o_start, o_end = trim_span(doc.text, o_start, o_end, self.strip_words)
                 if o_end <= o_start:
                     continue
-            label = self._label(doc.text[o_start:o_end], ent.label_)
+            label = self._label(doc.text[o_start:o_end], c_label)
             out.append({**doc.span(o_start, o_end), "label": label})
         doc.entities = out
         return doc

@@ -1,8 +1,8 @@
 """Parse stage: the one place spaCy runs (tokens, sentences, dependencies, NER).
 
 It parses the normalised copy, forces a sentence start after every hard line
-break the normaliser kept, and adds an entity_ruler fed from configs/ so that
-gazetteer names win over the statistical model.
+break the normaliser kept, and adds a span_ruler fed from the gazetteer in
+configs/, whose matches the entities stage weighs against the model's.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..errors import ConfigError
 from ..lexicon import read_jsonl
 
 _MODELS: dict[tuple, object] = {}
+GAZETTEER_KEY = "gazetteer"
 
 
 def _hard_breaks_factory():
@@ -45,7 +46,9 @@ def load_model(model: str, entity_patterns: Optional[str]) -> object:
     _hard_breaks_factory()
     nlp.add_pipe("recount_hard_breaks", before="parser")
     if entity_patterns:
-        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+        # Gazetteer matches go to doc.spans["gazetteer"]; the entities stage merges
+        # them with the model's entities (longest name wins, SPEC).
+        ruler = nlp.add_pipe("span_ruler", config={"spans_key": GAZETTEER_KEY, "annotate_ents": False})
         ruler.add_patterns(read_jsonl(entity_patterns))
     nlp.max_length = 2_000_000
     _MODELS[key] = nlp
