@@ -64,6 +64,33 @@ def _short_label(layer: str, item: dict) -> str:
     return ""
 
 
+def _tag(layer: str, item: dict) -> str:
+    """What an error item says beside its text: label, kind/value, date value."""
+    if layer == "entities":
+        return str(item.get("label"))
+    if layer == "dates":
+        return str(item.get("value")) + (f" {item['mod']}" if item.get("mod") else "")
+    if layer == "numbers":
+        s = f"{item.get('kind')} {item.get('value')}"
+        return s + (f" {item['mod']}" if item.get("mod") else "")
+    return ""
+
+
+def _diff_tag(layer: str, item: dict, row: dict) -> str:
+    """Visible tag of an error element, so a reader need not hover to see why.
+
+    A wrong item names what differs from its gold partner: the gold tag when a
+    value/kind/mod differs, else just that the span differs.
+    """
+    tag = _tag(layer, item)
+    gold = row.get("other")
+    if row["error"] != "wrong" or gold is None:
+        return tag
+    if row["fields"] == ["span"]:
+        return f"{tag}, span ≠ gold" if tag else "span ≠ gold"
+    return f"{tag} ≠ gold {_tag(layer, gold)}"
+
+
 # ------------------------------------------------------------ text rendering
 def _render_text(text: str, spans: list[dict]) -> str:
     """Text with spans as nested <span> elements; one element per span always.
@@ -138,6 +165,9 @@ def _pane_spans(layer: str, items: list[dict], side: str, diffs: dict[int, dict]
             data["error"] = row["error"]
             if row["fields"]:
                 data["fields"] = ",".join(row["fields"])
+            tag = _diff_tag(layer, it, row)
+            if tag:
+                data["tag"] = tag
             title = f"{row['error'].upper()}: {title}"
             if row.get("other") is not None:
                 title += f" | gold: {_item_title(layer, row['other'])}"
@@ -169,8 +199,15 @@ def _fact_li(fact: dict, text: str, row: dict | None) -> str:
     return f"<li{attrs}>{_e(desc)}{extra}</li>"
 
 
-def _layer_panel(layer: str, doc_id: str, g_rec: dict, p_rec: dict | None) -> str:
-    """Two panes (gold | predicted) for one layer of one document."""
+def _count_note(rows: list[dict], kinds: tuple[str, ...]) -> str:
+    """' – 2 missed, 1 wrong' for a pane head; errors are easy to miss in a long text."""
+    counts = [(k, sum(r["error"] == k for r in rows)) for k in kinds]
+    parts = [f"{n} {k}" for k, n in counts if n]
+    return " – " + ", ".join(parts) if parts else ""
+
+
+def _layer_panel(layer: str, doc_id: str, g_rec: dict, p_rec: dict | None) -> tuple[str, int]:
+    """Two panes (gold | predicted) for one layer of one document, and its error count."""
     text = g_rec.get("text") or (p_rec or {}).get("text") or ""
     p_text = (p_rec or {}).get("text") or text
     g_items = layer_items(g_rec, layer)
@@ -190,8 +227,10 @@ def _layer_panel(layer: str, doc_id: str, g_rec: dict, p_rec: dict | None) -> st
             paired.add(r["gold"])
 
     note = "" if labelled else '<p class="note">Layer not labelled in gold: not scored.</p>'
-    head_g = f"Gold ({len(g_items)})" if labelled else "Gold (not labelled)"
-    head_p = f"Predicted ({len(p_items)})" if p_rec is not None else "Predicted (no record)"
+    head_g = (f"Gold ({len(g_items)})" + _count_note(rows, ("missed",))
+              if labelled else "Gold (not labelled)")
+    head_p = (f"Predicted ({len(p_items)})" + _count_note(rows, ("spurious", "wrong"))
+              if p_rec is not None else "Predicted (no record)")
     if layer == "facts":
         g_html = "<ul>" + "".join(_fact_li(f, text, g_diff.get(i))
                                   for i, f in enumerate(g_items or [])) + "</ul>"
@@ -205,7 +244,7 @@ def _layer_panel(layer: str, doc_id: str, g_rec: dict, p_rec: dict | None) -> st
     hidden = "" if layer == LAYER_TABS[0] else " hidden"
     return (f'<div class="panel{hidden}" data-tab="{_e(layer)}">{note}'
             f'<div class="cols"><div class="col"><h4>{_e(head_g)}</h4>{g_html}</div>'
-            f'<div class="col"><h4>{_e(head_p)}</h4>{p_html}</div></div></div>')
+            f'<div class="col"><h4>{_e(head_p)}</h4>{p_html}</div></div></div>', len(rows))
 
 
 def _doc_date_html(g_rec: dict, p_rec: dict | None) -> str:
@@ -224,10 +263,13 @@ def _doc_date_html(g_rec: dict, p_rec: dict | None) -> str:
 
 
 def _doc_section(doc_id: str, g_rec: dict, p_rec: dict | None) -> str:
+    built = [(l, *_layer_panel(l, doc_id, g_rec, p_rec)) for l in LAYER_TABS]
     tabs = "".join(
         f'<button type="button" class="tab{" active" if l == LAYER_TABS[0] else ""}" '
-        f'data-tab="{l}">{l}</button>' for l in LAYER_TABS)
-    panels = "".join(_layer_panel(l, doc_id, g_rec, p_rec) for l in LAYER_TABS)
+        f'data-tab="{l}">{l}'
+        + (f' <span class="errs">{n}</span>' if n else "") + "</button>"
+        for l, _, n in built)
+    panels = "".join(panel for _, panel, _ in built)
     missing = ' <span class="warn">no prediction for this document</span>' if p_rec is None else ""
     return (f'<section class="doc" id="doc-{_e(doc_id)}"><h3>{_e(doc_id)}{missing}</h3>'
             f"<p>{_doc_date_html(g_rec, p_rec)}</p>"
@@ -304,6 +346,12 @@ section.doc{border-top:2px solid #888;margin-top:1.5em}
 .diff-spurious{background:#fde68a!important;outline:2px solid #b45309;text-decoration:underline wavy #b45309}
 .diff-wrong{background:#e9d5ff!important;outline:2px solid #7c3aed}
 li.diff-missed,li.diff-spurious,li.diff-wrong,.dd.diff-missed,.dd.diff-spurious,.dd.diff-wrong{padding:0 4px}
+li.diff-missed,li.diff-spurious,li.diff-wrong{margin:4px 0}
+[data-tag]::after{content:attr(data-tag);font:bold 10px system-ui,sans-serif;vertical-align:super;
+ margin-left:2px;padding:0 2px;border-radius:2px;background:#fff;color:#444;white-space:nowrap}
+.diff-missed[data-tag]::after{color:#b91c1c}.diff-spurious[data-tag]::after{color:#92400e}
+.diff-wrong[data-tag]::after{color:#6d28d9}
+.tabs .errs{background:#dc2626;color:#fff;border-radius:8px;padding:0 5px;font-size:80%}
 .legend-missed{background:#fecaca;outline:2px solid #dc2626}
 .legend-spurious{background:#fde68a;outline:2px solid #b45309}
 .legend-wrong{background:#e9d5ff;outline:2px solid #7c3aed}
@@ -338,7 +386,8 @@ def render_html(gold: dict[str, dict], pred: dict[str, dict], report: dict) -> s
     legend = ('<p>Legend: <span class="legend-missed">missed (gold only)</span> '
               '<span class="legend-spurious">spurious (predicted only)</span> '
               '<span class="legend-wrong">wrong span/value (predicted, gold in tooltip)</span> '
-              "— hover a span for its label/value.</p>")
+              "— the small tag after an error gives its label/value; hover any span for details; "
+              'a red number on a tab counts that layer\'s errors.</p>')
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<title>Recount evaluation</title><style>" + CSS + "</style></head><body>"
             "<h1>Recount evaluation</h1><h2>Scores</h2>" + _summary(report)

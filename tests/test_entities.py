@@ -15,6 +15,7 @@ STRIP = frozenset({"the", "a", "an"})
     ("Azerbaijan’s", "Azerbaijan"),
     ("“Black January”", "Black January"),
     ("UNESCO),", "UNESCO"),
+    ("Human Rights (Ombudsman", "Human Rights"),
     # must NOT change
     ("Martyrs’ Alley", "Martyrs’ Alley"),
     ("Heydar Aliyev", "Heydar Aliyev"),

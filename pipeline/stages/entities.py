@@ -17,6 +17,8 @@ from ..identifiers import is_identifier_number
 from ..lexicon import read_toml, read_word_list
 from .parse import GAZETTEER_KEY
 
+# Proper-name labels: such a span never starts with a lower-case word.
+NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT")
 EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
 
 
@@ -35,6 +37,9 @@ def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> t
         m = re.search(r"['’]s?$", text[start:end])
         if m and end - start > 2:
             end, changed = start + m.start(), True
+        span = text[start:end]
+        if span.count("(") > span.count(")"):  # "X (Ombudsman" -> "X"
+            end, changed = start + span.rindex("("), True
     return start, end
 
 
@@ -115,7 +120,8 @@ class EntitiesStage:
                     start += len(prefix) + 1
                     lowered = text[start:end].lower()
                     break
-            if end <= start or lowered in self.not_entities:
+            if end <= start or lowered in self.not_entities or (
+                    text[start].islower() and c_label in NAME_LABELS):
                 continue
             if c_label in ("CARDINAL", "ORDINAL") and is_identifier_number(text, start, end):
                 continue
