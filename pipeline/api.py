@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,15 +10,31 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from .config import Config, load_config
 from .document import Document
-from .errors import InputError
-from .io import AtomicJsonlWriter, collect_inputs
+from .errors import InputError, RecountError
+from .io import check_output, collect_inputs, open_writer
 
 
 @dataclass
 class RunSummary:
     documents: int = 0
+    resumed: int = 0  # records kept from an interrupted run (--resume)
     failed: list[str] = field(default_factory=list)  # "doc_id: first fatal error"
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the run itself (resume, side file)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One document's finished JSON line, and its errors for the summary."""
+
+    doc_id: str
+    sha256: str
+    line: str
+    errors: tuple[str, ...]
+
+
+class Interrupted(RecountError):
+    """Ctrl-C: the complete records written so far are kept for --resume."""
 
 
 def _read_all(sources: list[str]) -> Iterator[Document]:
@@ -53,36 +70,96 @@ def pipeline_meta(config: Config, stages) -> dict:
     return meta
 
 
-def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Optional[Path] = None,
-              progress: Optional[Callable[[int, int], None]] = None) -> RunSummary:
-    """Run the configured pipeline over the inputs and write one record per document."""
+def emit_batch(stages, meta: dict, batch: list[Document]) -> list[Result]:
+    """Run one batch through the stages and render each record as its JSON line."""
     from .emit import to_record
-    from .runner import build, is_failed, run
+    from .runner import run
 
+    out = []
+    for doc in run(stages, batch, batch_size=max(1, len(batch))):
+        record = to_record(doc, meta)
+        line = json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n"
+        out.append(Result(doc.doc_id, doc.sha256, line, tuple(record.errors)))
+    return out
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(config_path: Path, meta: dict) -> None:
+    from .runner import build
+
+    _WORKER.update(stages=build(load_config(config_path)), meta=meta)
+
+
+def _worker_batch(batch: list[Document]) -> list[Result]:
+    return emit_batch(_WORKER["stages"], _WORKER["meta"], batch)
+
+
+def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Optional[Path] = None,
+              progress: Optional[Callable[[int, int], None]] = None, workers: int = 1,
+              resume: bool = False) -> RunSummary:
+    """Run the configured pipeline over the inputs and write one record per document.
+
+    Streams: documents are read, processed (in ``workers`` processes) and written
+    one batch at a time, in input order; see pipeline/io.py for how the output
+    survives interruption and how ``resume`` continues it.
+    """
+    from . import __version__
+    from .runner import batched, build, map_ordered
+
+    if workers < 1:
+        raise InputError(f"--workers {workers}: need at least 1")
     config = load_config(config_path)
     sources = collect_inputs(inputs)
+    check_output(output)
     stages = build(config)
+    meta = pipeline_meta(config, stages)  # loads the model once, before any document
+    writer = open_writer(output, resume, {**meta, "pipeline_version": __version__})
     summary = RunSummary()
-    writer = AtomicJsonlWriter(output)
-    meta: Optional[dict] = None
-    try:
-        docs = _dedupe_ids(_read_all(sources))
-        for doc in run(stages, docs, batch_size=config.parse.batch_size):
-            if meta is None:
-                meta = pipeline_meta(config, stages)
-            record = to_record(doc, meta)
-            writer.write(record.model_dump(mode="json"))
+
+    def tick() -> None:
+        if progress:
+            progress(summary.documents, len(sources))
+
+    def todo() -> Iterator[Document]:
+        for doc in _dedupe_ids(_read_all(sources)):
+            kept = writer.resumed(doc.doc_id, doc.sha256)
+            if kept is None:
+                yield doc
+                continue
             summary.documents += 1
-            if is_failed(doc):
-                summary.failed.append(f"{doc.doc_id}: {next(e for e in doc.errors if e.startswith('fatal:'))}")
-            elif doc.errors:
-                summary.warnings += [f"{doc.doc_id}: {e}" for e in doc.errors]
-            if progress:
-                progress(summary.documents, len(sources))
+            summary.resumed += 1
+            if kept.fatal:
+                summary.failed.append(f"{doc.doc_id}: {kept.fatal}")
+            tick()
+
+    batches = batched(todo(), config.parse.batch_size)
+    if workers == 1:
+        results: Iterable[list[Result]] = (emit_batch(stages, meta, batch) for batch in batches)
+    else:
+        results = map_ordered(_worker_batch, batches, workers, _worker_init, (config.path, meta))
+    try:
+        for batch_results in results:
+            for result in batch_results:
+                writer.write(result.doc_id, result.sha256, result.line)
+                summary.documents += 1
+                fatal = next((e for e in result.errors if e.startswith("fatal:")), None)
+                if fatal:
+                    summary.failed.append(f"{result.doc_id}: {fatal}")
+                else:
+                    summary.warnings += [f"{result.doc_id}: {e}" for e in result.errors]
+                tick()
+        writer.commit()
+    except KeyboardInterrupt:
+        writer.close()
+        kept = f"; complete records are kept in {writer.partial}: rerun with --resume to continue" \
+            if output is not None else ""
+        raise Interrupted(f"interrupted after {summary.documents} of {len(sources)} documents{kept}") from None
     except BaseException:
-        writer.abort()
+        writer.close()
         raise
-    writer.commit()
+    summary.notes = list(writer.notes)
     return summary
 
 

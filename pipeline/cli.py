@@ -28,21 +28,30 @@ def _fail(message: str) -> None:
 @app.command()
 def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt) or - for stdin."),
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
-        config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: configs/default.toml).")):
+        config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: configs/default.toml)."),
+        workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (output is the same for any number)."),
+        resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in OUTPUT(.partial).")):
     """Run the pipeline and write one JSON record per document."""
     from rich.progress import Progress
 
-    from .api import run_files
+    from .api import Interrupted, run_files
 
-    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("documents", total=None)
-        summary = run_files(inputs, output, config,
-                            progress=lambda done, total: bar.update(task, completed=done, total=total))
+    try:
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("documents", total=None)
+            summary = run_files(inputs, output, config, workers=workers, resume=resume,
+                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except Interrupted as exc:
+        typer.echo(f"recount: {exc}", err=True)
+        raise typer.Exit(130)
+    for line in summary.notes:
+        typer.echo(f"note: {line}", err=True)
     for line in summary.warnings:
         typer.echo(f"warning: {line}", err=True)
     for line in summary.failed:
         typer.echo(f"failed: {line}", err=True)
     typer.echo(f"{summary.documents} documents, {len(summary.failed)} failed"
+               + (f", {summary.resumed} kept from the interrupted run" if resume else "")
                + (f" -> {output}" if output else ""), err=True)
     if summary.failed:
         raise typer.Exit(1)
@@ -119,6 +128,25 @@ def convert(source: Path = typer.Argument(..., help="JSONL to convert."),
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+@app.command()
+def compare(records: List[Path] = typer.Argument(..., help="JSONL record files or directories."),
+            as_csv: bool = typer.Option(False, "--csv", help="Print one CSV row per report."),
+            as_jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per fact type and breakdown."),
+            plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG of each type's values by doc_date.")):
+    """Compare the figures different statements report, per fact type."""
+    from .compare import compare_files, render_tables, to_csv, to_jsonl, write_plot
+
+    result = compare_files(records)
+    if as_csv:
+        sys.stdout.write(to_csv(result))
+    elif as_jsonl:
+        sys.stdout.write(to_jsonl(result))
+    else:
+        render_tables(result)
+    if plot:
+        typer.echo(f"wrote {write_plot(result, plot)}", err=True)
 
 
 def main() -> None:

@@ -4,15 +4,31 @@ A stage is a callable ``Document -> Document`` with ``name``, ``requires`` and
 ``assigns``. ``build`` checks the chain once, before any text is read, and names
 every missing requirement at once. A stage may also offer ``pipe(docs)`` to
 process a batch (the spaCy stage streams through ``nlp.pipe``).
+
+``map_ordered`` spreads batches over worker processes (``--workers``): each
+worker builds its own stages once; results come back in input order and at
+most two batches per worker are in flight, so memory stays flat.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator, Protocol
+import os
+import signal
+import threading
+import time
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol, TypeVar
 
 from .config import Config
 from .document import Document
-from .errors import PipelineBuildError
+from .errors import PipelineBuildError, RecountError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerDied(RecountError):
+    """A worker process was killed (e.g. out of memory); finished records are kept."""
 
 # Layers the reader provides before the first stage.
 PROVIDED_BY_READER = ("text",)
@@ -90,13 +106,7 @@ def is_failed(doc: Document) -> bool:
 
 def run(stages: list[Stage], docs: Iterable[Document], batch_size: int = 16) -> Iterator[Document]:
     """Stream documents through the stages, one batch at a time, in input order."""
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= batch_size:
-            yield from _run_batch(stages, batch)
-            batch = []
-    if batch:
+    for batch in batched(docs, batch_size):
         yield from _run_batch(stages, batch)
 
 
@@ -104,3 +114,61 @@ def _run_batch(stages: list[Stage], batch: list[Document]) -> list[Document]:
     for stage in stages:
         batch = _run_stage(stage, batch)
     return batch
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the parent is gone (kill -9 leaves no one to close the task queue)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _worker_start(parent: int, initializer: Optional[Callable[..., None]], initargs: tuple) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int,
+                initializer: Optional[Callable[..., None]] = None, initargs: tuple = ()) -> Iterator[R]:
+    """``fn(item)`` for each item in ``workers`` processes; results in input order.
+
+    Fork (where available) lets workers share the parent's loaded model pages.
+    """
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=_worker_start,
+                               initargs=(os.getpid(), initializer, initargs))
+    pending: deque[Any] = deque()
+    finished = False
+    try:
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+        finished = True
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process died (killed, or out of memory?); "
+                         "records finished so far are kept: rerun with --resume") from None
+    finally:
+        if not finished:  # Ctrl-C or an error: do not wait for batches nobody will write
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -108,7 +108,7 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
         index.append(pos)
         pos += 1
     text = "".join(out)
-    # Glued sentence boundaries get a synthetic space that maps to the next char.
+    # Glued sentence boundaries get a synthetic space that maps to the char before it.
     pieces: list[str] = []
     mapped: list[int] = []
     last = 0
@@ -117,7 +117,7 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
         pieces.append(text[last:cut])
         mapped.extend(index[last:cut])
         pieces.append(" ")
-        mapped.append(index[cut])
+        mapped.append(index[cut - 1])  # shares the previous char's index: never a span edge
         last = cut
     pieces.append(text[last:])
     mapped.extend(index[last:])

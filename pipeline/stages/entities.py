@@ -88,43 +88,55 @@ class EntitiesStage:
     def _label(self, span_text: str, label: str) -> str:
         return self.force_label.get(span_text.lower(), label)
 
-    def _candidates(self, doc: Document) -> list[tuple[int, int, str]]:
-        """Model entities and gazetteer matches, longest first; ties go to the gazetteer.
+    def _trimmed(self, text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
+        """SPEC extent of a candidate, or None when nothing of it is an entity."""
+        start, end = trim_span(text, start, end, self.strip_words)
+        lowered = text[start:end].lower()
+        if label == "PERSON":
+            for prefix in self.title_prefixes:
+                if lowered.startswith(prefix + " "):
+                    start += len(prefix) + 1
+                    lowered = text[start:end].lower()
+                    break
+        if end <= start or lowered in self.not_entities:
+            return None
+        if any(lowered.startswith(title + " of ") for title in self.not_entities):
+            return None  # "Permanent Representative of X": a title; X is found on its own
+        if text[start].islower() and label in NAME_LABELS:
+            return None
+        if label in ("CARDINAL", "ORDINAL") and is_identifier_number(text, start, end):
+            return None
+        return start, end
 
-        The dates layer is authoritative for time: model DATE/TIME spans are
-        replaced by one DATE entity per dates entry (same extent, SPEC house rule).
+    def _candidates(self, doc: Document) -> list[tuple[int, int, str]]:
+        """Model entities and gazetteer matches, trimmed, then longest first; ties go to
+        the gazetteer. The dates layer is authoritative for time: model DATE/TIME spans
+        are replaced by one DATE entity per dates entry (same extent, SPEC house rule).
         """
         tm = doc.textmap
+        text = tm.text
         dates = [tm.span_to_normalised(d["start"], d["end"]) for d in doc.dates
                  if d["value"] not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF")]
-        spans = [(e.start_char, e.end_char, e.label_, 0) for e in doc.parsed.ents
-                 if e.label_ not in ("DATE", "TIME")]
-        spans += [(s.start_char, s.end_char, s.label_, 1) for s in doc.parsed.spans.get(GAZETTEER_KEY, [])]
-        spans += [(s, e, "DATE", 2) for s, e in dates]
+        raw = [(e.start_char, e.end_char, e.label_, 0) for e in doc.parsed.ents
+               if e.label_ not in ("DATE", "TIME")]
+        raw += [(s.start_char, s.end_char, s.label_, 1) for s in doc.parsed.spans.get(GAZETTEER_KEY, [])]
+        spans = [(s, e, "DATE", 2) for s, e in dates]
+        for start, end, label, priority in raw:
+            trimmed = self._trimmed(text, start, end, label)
+            if trimmed:
+                spans.append((*trimmed, label, priority))
         spans.sort(key=lambda x: (-(x[1] - x[0]), -x[3], x[0]))
         chosen: list[tuple[int, int, str]] = []
         for start, end, label, _ in spans:
             if all(end <= s or e <= start for s, e, _ in chosen):
                 chosen.append((start, end, label))
-        return merge_names(doc.textmap.text, sorted(chosen))
+        return merge_names(text, sorted(chosen))
 
     def __call__(self, doc: Document) -> Document:
         text = doc.textmap.text
         ends = [s["end"] for s in doc.sentences]
         out = []
-        for c_start, c_end, c_label in self._candidates(doc):
-            start, end = trim_span(text, c_start, c_end, self.strip_words)
-            lowered = text[start:end].lower()
-            for prefix in self.title_prefixes:
-                if lowered.startswith(prefix + " ") and c_label in ("PERSON", "ORG"):
-                    start += len(prefix) + 1
-                    lowered = text[start:end].lower()
-                    break
-            if end <= start or lowered in self.not_entities or (
-                    text[start].islower() and c_label in NAME_LABELS):
-                continue
-            if c_label in ("CARDINAL", "ORDINAL") and is_identifier_number(text, start, end):
-                continue
+        for start, end, c_label in self._candidates(doc):
             o_start, o_end = doc.from_normalised(start, end)
             # Never cross a sentence boundary: keep the part in the first sentence.
             i = bisect.bisect_right(ends, o_start)

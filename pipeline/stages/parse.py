@@ -7,6 +7,7 @@ configs/, whose matches the entities stage weighs against the model's.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -50,9 +51,48 @@ def load_model(model: str, entity_patterns: Optional[str]) -> object:
         # them with the model's entities (longest name wins, SPEC).
         ruler = nlp.add_pipe("span_ruler", config={"spans_key": GAZETTEER_KEY, "annotate_ents": False})
         ruler.add_patterns(read_jsonl(entity_patterns))
-    nlp.max_length = 2_000_000
     _MODELS[key] = nlp
     return nlp
+
+
+# Longer texts are parsed in pieces of at most this many characters (spaCy's
+# max_length is 1,000,000 and its parser needs memory in proportion to a text's length).
+CHUNK_CHARS = 100_000
+# Preferred cut points, best first: a paragraph break, a line break, a sentence end, any space.
+_CUTS = tuple(re.compile(p) for p in (r"\n[^\S\n]*\n\s*", r"\n\s*", r"[.!?][\"”’')\]]*\s+", r"\s+"))
+
+
+def chunk_bounds(text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut ``text`` into consecutive pieces of at most ``limit`` chars that join back to it.
+
+    Each cut goes after the white space of the best break in the second half of
+    the window, so no token is split (unless a window has no white space at all).
+    """
+    bounds, start = [], 0
+    while len(text) - start > limit:
+        window_end, cut = start + limit, None
+        for pattern in _CUTS:
+            ends = [m.end() for m in pattern.finditer(text, start + limit // 2, window_end)]
+            if ends:
+                cut = ends[-1]
+                break
+        cut = cut or window_end
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def join_parts(parts: list, text: str):
+    """One spaCy Doc from the Docs of consecutive pieces (char offsets into ``text``)."""
+    if len(parts) == 1:
+        return parts[0]
+    from spacy.tokens import Doc
+
+    joined = Doc.from_docs(parts, ensure_whitespace=False)
+    if joined.text != text:
+        raise ValueError("pieces of a long text did not join back to the text")
+    return joined
 
 
 class ParseStage:
@@ -60,9 +100,11 @@ class ParseStage:
     requires = ("textmap",)
     assigns = ("parsed",)
 
-    def __init__(self, model: str, batch_size: int = 16, entity_patterns: Optional[Path] = None):
+    def __init__(self, model: str, batch_size: int = 16, entity_patterns: Optional[Path] = None,
+                 chunk_chars: int = CHUNK_CHARS):
         self.model_name = model
         self.batch_size = batch_size
+        self.chunk_chars = chunk_chars
         self.entity_patterns = str(entity_patterns) if entity_patterns else None
         self._nlp = None
 
@@ -77,12 +119,19 @@ class ParseStage:
         return {"name": f"{meta.get('lang')}_{meta.get('name')}", "version": meta.get("version")}
 
     def __call__(self, doc: Document) -> Document:
-        doc.parsed = self.nlp(doc.textmap.text)
-        return doc
+        return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Parse a batch with nlp.pipe; a long text piece by piece, joined into one Doc."""
         docs = list(docs)
-        todo = [d for d in docs if d.textmap is not None]
+        limit = min(self.chunk_chars, self.nlp.max_length)
+        todo = [d for d in docs if d.textmap is not None and len(d.textmap.text) <= limit]
         for doc, parsed in zip(todo, self.nlp.pipe((d.textmap.text for d in todo), batch_size=self.batch_size)):
             doc.parsed = parsed
+        for doc in docs:
+            if doc.textmap is not None and len(doc.textmap.text) > limit:
+                text = doc.textmap.text
+                # One piece at a time: the parser's memory grows with the text in a batch.
+                pieces = (text[s:e] for s, e in chunk_bounds(text, limit))
+                doc.parsed = join_parts(list(self.nlp.pipe(pieces, batch_size=1)), text)
         return iter(docs)

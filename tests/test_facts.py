@@ -1,0 +1,141 @@
+"""Facts stage: which figures are facts, of which type (made-up sentences, not seeds)."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.records import FactType
+from pipeline.stages.facts import is_figure, load_lexicon
+
+LEXICON = load_config().facts.triggers
+
+# (text, expected {(type, value, mod)}); an empty set: no figure in it is a fact.
+CASES = [
+    # passive and active voice, phrases
+    ("Twelve villagers were killed in the raid.", {("killed", 12, None)}),
+    ("The shelling killed 45 civilians and wounded 120 others.", {("killed", 45, None), ("injured", 120, None)}),
+    ("The bombing claimed the lives of 37 passengers.", {("killed", 37, None)}),
+    ("The attack cost 19 lives.", {("killed", 19, None)}),
+    ("Some 60 people lost their lives in the fire.", {("killed", 60, "APPROX")}),
+    ("At least 15 people died after the bridge collapsed.", {("killed", 15, "AT_LEAST")}),
+    ("Witnesses said 11 protesters were shot dead by police.", {("killed", 11, None)}),
+    ("The massacre of 300 villagers shocked the world.", {("killed", 300, None)}),
+    ("Officials confirmed 18 deaths and 64 injuries.", {("killed", 18, None), ("injured", 64, None)}),
+    ("The riots left 9 dead and 40 wounded.", {("killed", 9, None), ("injured", 40, None)}),
+    ("The death toll rose to 212 on Sunday.", {("killed", 212, None)}),
+    ("Police arrested 230 demonstrators.", {("detained", 230, None)}),
+    ("Rebels abducted 40 schoolgirls from a dormitory.", {("detained", 40, None)}),
+    ("Gunmen took 14 aid workers hostage.", {("detained", 14, None)}),
+    ("The regime has imprisoned over 1,000 political activists since 2019.", {("detained", 1000, "MORE_THAN")}),
+    ("Six fishermen went missing off the coast.", {("missing", 6, None)}),
+    ("About 500 people are still missing.", {("missing", 500, "APPROX")}),
+    # one figure, one fact per distinct type
+    ("More than 90 students were detained or arrested.", {("detained", 90, "MORE_THAN")}),
+    # one figure shared by several verbs of different types
+    ("Dozens of people were killed, have been wounded, or gone missing.",
+     {("killed", 12, "AT_LEAST"), ("injured", 12, "AT_LEAST"), ("missing", 12, "AT_LEAST")}),
+    # coordinated clauses, each with its own figure
+    ("In the clashes 27 soldiers have been killed, 300 residents were injured, and another 64 were "
+     "unlawfully detained.", {("killed", 27, None), ("injured", 300, None), ("detained", 64, None)}),
+    ("Two policemen were killed and five were wounded.", {("killed", 2, None), ("injured", 5, None)}),
+    ("Security forces detained 17 and injured 9 during the protest.", {("detained", 17, None), ("injured", 9, None)}),
+    # breakdowns: one fact per figure, same type
+    ("A total of 418 people were killed, including 51 children and 80 women.",
+     {("killed", 418, None), ("killed", 51, None), ("killed", 80, None)}),
+    ("Around 120 men, women and children were massacred in the village.", {("killed", 120, "APPROX")}),
+    ("Three of the dead were journalists.", {("killed", 3, None)}),
+    # displaced
+    ("Nearly 40,000 villagers fled their homes.", {("displaced", 40000, "APPROX")}),
+    ("The government deported more than 5,000 Chechens in a single week.", {("displaced", 5000, "MORE_THAN")}),
+    ("The expulsion of 80,000 Greeks from the city began in spring.", {("displaced", 80000, None)}),
+    ("Hundreds of thousands of refugees crossed into Turkey.", {("displaced", 100000, "AT_LEAST")}),
+    ("The earthquake left 2,000 people homeless.", {("displaced", 2000, None)}),
+    ("The flooding forced 12,000 residents to flee, and 3,000 refugees crossed the border.", {("displaced", 3000, None)}),
+    # deployed: forces sent, or forces that attack
+    ("Moscow sent 4,000 troops to the capital.", {("deployed", 4000, None)}),
+    ("Some 9,000 soldiers attacked the town at dawn.", {("deployed", 9000, "APPROX")}),
+    ("The army has deployed an estimated 3,500 paratroopers to the region.", {("deployed", 3500, "APPROX")}),
+    # participants
+    ("Over 50,000 people attended the rally in the central square.", {("participants", 50000, "MORE_THAN")}),
+    ("The funeral was attended by 3 million mourners.", {("participants", 3000000, None)}),
+    ("Thousands of protesters gathered outside parliament.", {("participants", 1000, "AT_LEAST")}),
+    ("Up to 700 demonstrators marched through the city.", {("participants", 700, "AT_MOST")}),
+    ("A crowd of 20,000 gathered in front of the embassy.", {("participants", 20000, None)}),
+    ("Some 250 delegates took part in the conference.", {("participants", 250, "APPROX")}),
+    # a partitive subset counts something else unless the verb is a copula
+    ("Eight of the 20 prisoners were released on Friday.", {("detained", 20, None)}),
+    # must not be facts: ordinals, anniversaries, years, percentages, money, identifiers,
+    # figures counting things, or people without a trigger
+    ("The 34th anniversary of the tragedy was marked on Monday.", set()),
+    ("Forty years have passed since the massacre.", set()),
+    ("The tragedy happened 30 years ago.", set()),
+    ("Unemployment rose to 12 percent last year.", set()),
+    ("About 20% of the territory was occupied.", set()),
+    ("The state paid $3 million in compensation to the families.", set()),
+    ("The storm destroyed 150 houses and killed no one.", set()),
+    ("The assembly discussed agenda item 64 on Tuesday.", set()),
+    ("He was the first victim of the new regime.", set()),
+    ("The commission published 12 reports about the killings.", set()),
+    ("Armenia is one of the countries that voted against the resolution.", set()),
+    ("The 1,200 members of the party met in Baku.", set()),
+    ("There are 3 million people living in the capital.", set()),
+    ("The report has 45 pages and 3 annexes.", set()),
+    ("The court sentenced 5 officers to prison.", set()),
+    ("The parliament has 125 members.", set()),
+    ("Flight 17 was shot down over Ukraine.", set()),
+    ("He was born in a family of 6 children.", set()),
+    ("The city has a population of 2 million.", set()),
+    ("Resolution 822 demanded the withdrawal of all occupying forces.", set()),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:50] for c in CASES])
+def test_fact_table(process, text, expected):
+    doc = process(text)
+    assert {(f["type"], f["value"], f["mod"]) for f in doc.facts} == expected
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,number,trigger", [
+    ("The bombing claimed the lives of 37 passengers.", "37", "claimed the lives"),
+    ("744 people were\n   severely wounded in the city.", "744", "wounded"),
+    ("Six fishermen went missing off the coast.", "Six", "missing"),
+    ("The expulsion of more than\n\n200,000 Greeks began in spring.", "more than\n\n200,000", "expulsion"),
+    ("Gunmen took 14 aid workers hostage.", "14", "hostage"),
+])
+def test_spans_in_original_offsets(process, text, number, trigger):
+    """number is a numbers entry's span; trigger points at the trigger in the original text."""
+    doc = process(text)
+    assert len(doc.facts) == 1
+    fact = doc.facts[0]
+    n, t = fact["number"], fact["trigger"]
+    assert text[n["start"]:n["end"]] == number
+    assert any(x["start"] == n["start"] and x["end"] == n["end"] for x in doc.numbers)
+    assert text[t["start"]:t["end"]] == trigger
+    assert {p["type"] for p in doc.provenance["facts"]} == {fact["type"]}
+
+
+@pytest.mark.parametrize("number,expected", [
+    ({"kind": "cardinal", "value": 150}, True),
+    ({"kind": "cardinal", "value": 2.5}, True),
+    ({"kind": "ordinal", "value": 34}, False),
+    ({"kind": "percent", "value": 20}, False),
+    ({"kind": "money", "value": 3000000}, False),
+    ({"kind": "quantity", "value": 12}, False),
+    ({"kind": "cardinal", "value": 0.75}, False),
+])
+def test_is_figure(number, expected):
+    assert is_figure(number) is expected
+
+
+def test_lexicon_covers_every_fact_type():
+    lex = load_lexicon(LEXICON)
+    assert set(lex.types) == set(typing.get_args(FactType))
+    for name, rules in lex.types.items():
+        assert rules.verbs or rules.subject_verbs or rules.nouns, name
+        assert all(w == w.lower() for w in rules.verbs | rules.subject_verbs | rules.nouns | rules.complements)
+    assert "people" in lex.people and "be" in lex.copulas and lex.forces
