@@ -299,7 +299,10 @@ def render_tables(result: dict, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # pipes and logs: do not squeeze the table
+            console = Console(width=160)
     rows = [(g, v, r) for g in result["types"] for v in g["values"] for r in v["reports"]]
     shown = [v["label"] + (f" (part of {r['part_of']})" if r["part_of"] else "") for _, v, r in rows]
     columns = ([g["type"] + " ≠" for g, _, _ in rows], shown, [r["doc_id"] for _, _, r in rows], ["0000-00-00"])
