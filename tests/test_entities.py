@@ -42,3 +42,12 @@ def test_genre_fixes(process, text, span, label):
 def test_titles_are_not_entities(process):
     doc = process("The letter was sent to the Secretary-General by the Permanent Representative.")
     assert not [e for e in doc.entities if e["text"] in ("Secretary-General", "Permanent Representative")]
+
+
+@pytest.mark.model
+def test_dateline_is_date_plus_time_and_cut_names_are_joined(process):
+    doc = process("Materials 20 January 2023 16:23 (UTC +04:00)\n\n"
+                  "The statement of the Ministry of Foreign Affairs of the Republic of Moldova was read.")
+    got = {(e["text"], e["label"]) for e in doc.entities}
+    assert {("20 January 2023", "DATE"), ("16:23", "TIME")} <= got
+    assert ("Ministry of Foreign Affairs of the Republic of Moldova", "ORG") in got

@@ -40,9 +40,13 @@ def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> t
         span = text[start:end]
         if span.count("(") > span.count(")"):  # "X (Ombudsman" -> "X"
             end, changed = start + span.rindex("("), True
+        m = re.search(r"\s+(?:of|the|and|for|in|to)$", text[start:end])
+        if m:  # a name cut by the model: "Ministry of Foreign Affairs of"
+            end, changed = start + m.start(), True
     return start, end
 
 
+CLOCK_TIME = re.compile(r"(,?\s+(?:at\s+)?)(\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)")
 INSTITUTION_OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 
 
@@ -57,7 +61,7 @@ def merge_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
         if out:
             p_start, p_end, p_label = out[-1]
             gap = text[p_end:start]
-            if p_label == "ORG" and label in ("ORG", "GPE") and INSTITUTION_OF.match(gap):
+            if p_label in ("ORG", "FAC") and label in ("ORG", "GPE") and INSTITUTION_OF.match(gap):
                 out[-1] = (p_start, end, "ORG")
                 continue
             if p_label == "NORP" and label == "ORG" and gap == " " and text[p_start].isupper():
@@ -120,7 +124,14 @@ class EntitiesStage:
         raw = [(e.start_char, e.end_char, e.label_, 0) for e in doc.parsed.ents
                if e.label_ not in ("DATE", "TIME")]
         raw += [(s.start_char, s.end_char, s.label_, 1) for s in doc.parsed.spans.get(GAZETTEER_KEY, [])]
-        spans = [(s, e, "DATE", 2) for s, e in dates]
+        spans = []
+        for s, e in dates:
+            # A dateline: the date is DATE and the clock time TIME (SPEC).
+            clock = CLOCK_TIME.search(text, s, e)
+            if clock:
+                spans += [(s, clock.start(1), "DATE", 2), (clock.start(2), clock.end(2), "TIME", 2)]
+            else:
+                spans.append((s, e, "DATE", 2))
         for start, end, label, priority in raw:
             trimmed = self._trimmed(text, start, end, label)
             if trimmed:
