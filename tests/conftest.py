@@ -58,3 +58,28 @@ def dev_records(tmp_path_factory):
     out = tmp_path_factory.mktemp("dev") / "records.jsonl"
     run_files([str(ROOT / "tests" / "dev_inputs")], out)
     return out, load_records(out)
+
+
+@pytest.fixture(scope="session")
+def batch_corpus(tmp_path_factory) -> Path:
+    """40 small documents: the seed inputs, each copied 8 times with a varied first line."""
+    folder = tmp_path_factory.mktemp("batch") / "corpus"
+    folder.mkdir()
+    for i in range(8):
+        for source in sorted((ROOT / "inputs").glob("*.txt")):
+            text = source.read_text(encoding="utf-8")
+            (folder / f"{i:02d}_{source.name}").write_text(f"Reference {i + 1}.\n{text}", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def batch_reference(batch_corpus, tmp_path_factory) -> bytes:
+    """Bytes of an uninterrupted one-worker `recount run` over batch_corpus (a subprocess)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("reference") / "records.jsonl"
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(batch_corpus), "-o", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return out.read_bytes()

@@ -32,6 +32,7 @@ def test_trim_span(text, expected):
     ("National Leader Heydar Aliyev held a press conference.", "Heydar Aliyev", "PERSON"),
     ("They recalled the 20 January Tragedy every year.", "20 January Tragedy", "EVENT"),
     ("It violated the Universal Declaration of Human Rights.", "Universal Declaration of Human Rights", "LAW"),
+    ("He spoke for the Republic of Moldova at the meeting.", "Republic of Moldova", "GPE"),
 ])
 def test_genre_fixes(process, text, span, label):
     doc = process(text)
@@ -51,3 +52,19 @@ def test_dateline_is_date_plus_time_and_cut_names_are_joined(process):
     got = {(e["text"], e["label"]) for e in doc.entities}
     assert {("20 January 2023", "DATE"), ("16:23", "TIME")} <= got
     assert ("Ministry of Foreign Affairs of the Republic of Moldova", "ORG") in got
+
+
+@pytest.mark.parametrize("span,model_label,label", [
+    ("Alley of Heroes", "ORG", "FAC"),
+    ("Martyrs’ Alley", "ORG", "FAC"),
+    ("USSR", "ORG", "GPE"),
+    ("Soviet", "ORG", "NORP"),
+    # must NOT change
+    ("Trend News Agency", "ORG", "ORG"),
+    ("Heydar Aliyev", "PERSON", "PERSON"),
+])
+def test_label_fixes(config, span, model_label, label):
+    from pipeline.stages.entities import EntitiesStage
+
+    stage = EntitiesStage(**config.stage_options("entities"))
+    assert stage._label(span, model_label) == label

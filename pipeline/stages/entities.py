@@ -83,6 +83,9 @@ class EntitiesStage:
         self.title_prefixes = sorted(
             (s.lower() for s in fixes.get("titles", {}).get("prefixes", [])), key=len, reverse=True
         )
+        self.head_label = {
+            word: label for label, words in fixes.get("head_label", {}).items() for word in words
+        }
         self.force_label = {
             word.lower(): label
             for label, words in fixes.get("force_label", {}).items()
@@ -90,7 +93,15 @@ class EntitiesStage:
         }
 
     def _label(self, span_text: str, label: str) -> str:
-        return self.force_label.get(span_text.lower(), label)
+        forced = self.force_label.get(span_text.lower())
+        if forced:
+            return forced
+        words = span_text.split()
+        if label in ("ORG", "GPE", "LOC", "PERSON") and len(words) > 1:
+            for head in (words[-1], words[0]):  # "Alley of Martyrs", "Martyrs’ Alley"
+                if head in self.head_label:
+                    return self.head_label[head]
+        return label
 
     def _trimmed(self, text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
         """SPEC extent of a candidate, or None when nothing of it is an entity."""
