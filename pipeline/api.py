@@ -112,7 +112,7 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
         raise InputError(f"--workers {workers}: need at least 1")
     config = load_config(config_path)
     sources = collect_inputs(inputs)
-    check_output(output)
+    check_output(output, resume)
     stages = build(config)
     meta = pipeline_meta(config, stages)  # loads the model once, before any document
     writer = open_writer(output, resume, {**meta, "pipeline_version": __version__})
@@ -134,7 +134,7 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
                 summary.failed.append(f"{doc.doc_id}: {kept.fatal}")
             tick()
 
-    batches = batched(todo(), config.parse.batch_size)
+    batches = batched(todo(), config.parse.batch_size, ramp=True)
     if workers == 1:
         results: Iterable[list[Result]] = (emit_batch(stages, meta, batch) for batch in batches)
     else:

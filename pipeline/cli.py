@@ -44,6 +44,9 @@ def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt)
     except Interrupted as exc:
         typer.echo(f"recount: {exc}", err=True)
         raise typer.Exit(130)
+    except KeyboardInterrupt:  # before the first record (e.g. while the model loads)
+        typer.echo("recount: interrupted before any record was written", err=True)
+        raise typer.Exit(130)
     for line in summary.notes:
         typer.echo(f"note: {line}", err=True)
     for line in summary.warnings:
@@ -51,7 +54,7 @@ def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt)
     for line in summary.failed:
         typer.echo(f"failed: {line}", err=True)
     typer.echo(f"{summary.documents} documents, {len(summary.failed)} failed"
-               + (f", {summary.resumed} kept from the interrupted run" if resume else "")
+               + (f", {summary.resumed} kept from earlier output" if resume else "")
                + (f" -> {output}" if output else ""), err=True)
     if summary.failed:
         raise typer.Exit(1)

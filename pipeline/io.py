@@ -28,6 +28,7 @@ import os
 import shutil
 import sys
 import tempfile
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Optional
@@ -56,9 +57,11 @@ def collect_inputs(inputs: Iterable[str]) -> list[str]:
     return out
 
 
-def check_output(target: Path | None) -> None:
+def check_output(target: Path | None, resume: bool = False) -> None:
     """Fail before any work when the output cannot be written where asked."""
     if target is None:
+        if resume:
+            raise InputError("--resume needs an output file (-o FILE); stdout cannot be resumed")
         return
     if not target.parent.is_dir():
         raise InputError(f"{target}: output directory {target.parent} does not exist")
@@ -116,22 +119,30 @@ class ResumableWriter:
     """Append complete lines to ``OUT.partial``; rename to ``OUT`` in input order at the end."""
 
     def __init__(self, target: Path, resume: bool = False, expect_meta: Optional[dict] = None):
-        check_output(target)
         self.target = target
         self.partial = partial_path(target)
         self.notes: list[str] = []
-        self._kept: dict[tuple[str, str], Kept] = {}
-        self._order: list[tuple[str, str]] = []
+        self._kept: dict[tuple[str, str], Kept] = {}  # records read back by --resume
+        self._used = 0  # how many of them are still inputs
+        # Where each output record sits in the side file, in input order (16 bytes a record).
+        self._offsets, self._lengths = array("q"), array("q")
         existed = self.partial.exists()
-        if resume and not existed and target.exists():
+        copied = resume and not existed and target.exists()
+        if copied:
             shutil.copyfile(target, self.partial)  # a finished output: extend it
             existed = True
         fd = os.open(self.partial, os.O_RDWR | os.O_CREAT, 0o666)
         self._fh = os.fdopen(fd, "r+b")
         self._lock()
         if resume:
-            self._end = self._read_back(expect_meta)
-            self.notes.append(f"resume: {len(self._kept)} records kept from {self.partial.name if existed else '(nothing)'}")
+            try:
+                self._end = self._read_back(expect_meta)
+            except InputError:
+                if copied:
+                    self.partial.unlink(missing_ok=True)
+                raise
+            source = self.target.name if copied else self.partial.name if existed else "(nothing)"
+            self.notes.append(f"resume: {len(self._kept)} records kept from {source}")
         else:
             self._end = 0
             if existed:
@@ -168,9 +179,10 @@ class ResumableWriter:
                 meta = {k: v for k, v in (obj.get("meta") or {}).items() if k != "provenance"}
                 if meta != expect_meta:
                     self._fh.close()
-                    raise InputError(
-                        f"{self.partial}:{line_no}: --resume: record was made by a different pipeline "
-                        f"(meta {meta} != {expect_meta}); run without --resume to start over")
+                    differ = "; ".join(f"{k}: {meta.get(k)!r} there, {expect_meta.get(k)!r} now"
+                                       for k in sorted(set(meta) | set(expect_meta)) if meta.get(k) != expect_meta.get(k))
+                    raise InputError(f"{self.partial}:{line_no}: --resume: record was made by a different "
+                                     f"pipeline ({differ}); run without --resume to start over")
             self._kept[key] = Kept(good, len(raw), _fatal(obj))
             good += len(raw)
         return good
@@ -179,39 +191,43 @@ class ResumableWriter:
         """The existing record of this document, if any (and remember its place)."""
         kept = self._kept.get((doc_id, sha256))
         if kept is not None:
-            self._order.append((doc_id, sha256))
+            self._used += 1
+            self._offsets.append(kept.offset)
+            self._lengths.append(kept.length)
         return kept
 
     def write(self, doc_id: str, sha256: str, line: str) -> None:
         data = line.encode("utf-8")
         self._fh.write(data)
         self._fh.flush()
-        key = (doc_id, sha256)
-        self._kept[key] = Kept(self._end, len(data))
-        self._order.append(key)
+        self._offsets.append(self._end)
+        self._lengths.append(len(data))
         self._end += len(data)
 
     def commit(self) -> None:
         """Make the output final: fsync, then one atomic rename (reordering first if needed)."""
         self._fh.flush()
-        spans = [self._kept[key] for key in self._order]
-        in_order = all(a.offset + a.length == b.offset for a, b in zip(spans, spans[1:]))
-        complete = in_order and (not spans or (spans[0].offset == 0 and spans[-1].offset + spans[-1].length == self._end))
-        if complete:
+        position, complete = 0, True
+        for offset, length in zip(self._offsets, self._lengths):
+            if offset != position:
+                complete = False
+                break
+            position += length
+        if complete and position == self._end:
             os.fsync(self._fh.fileno())
             os.replace(self.partial, self.target)
             self._fh.close()
         else:
-            stale = len(self._kept) - len(self._order)
+            stale = len(self._kept) - self._used
             if stale:
                 self.notes.append(f"resume: dropped {stale} records of documents that are no longer inputs")
             fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent)
             try:
                 os.fchmod(fd, _umask_mode())
                 with os.fdopen(fd, "wb") as out:
-                    for kept in spans:
-                        self._fh.seek(kept.offset)
-                        out.write(self._fh.read(kept.length))
+                    for offset, length in zip(self._offsets, self._lengths):
+                        self._fh.seek(offset)
+                        out.write(self._fh.read(length))
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(tmp, self.target)
@@ -244,8 +260,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def open_writer(target: Path | None, resume: bool = False,
                 expect_meta: Optional[dict] = None) -> StreamWriter | ResumableWriter:
+    check_output(target, resume)
     if target is None:
-        if resume:
-            raise InputError("--resume needs an output file (-o FILE); stdout cannot be resumed")
         return StreamWriter()
     return ResumableWriter(target, resume, expect_meta)

@@ -116,13 +116,17 @@ def _run_batch(stages: list[Stage], batch: list[Document]) -> list[Document]:
     return batch
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def batched(items: Iterable[T], size: int, ramp: bool = False) -> Iterator[list[T]]:
+    """Lists of ``size`` items; with ``ramp`` the first ones have 1, 2, 4, ... items
+    so that the first record is out after one document, not after a whole batch."""
+    limit = 1 if ramp else size
     batch: list[T] = []
     for item in items:
         batch.append(item)
-        if len(batch) >= size:
+        if len(batch) >= limit:
             yield batch
             batch = []
+            limit = min(size, limit * 2)
     if batch:
         yield batch
 

@@ -1,0 +1,257 @@
+"""Benchmark batch runs (`make bench`); writes bench/RESULTS.md.
+
+Builds corpora of N documents from inputs/*.txt (copies with a varied first
+line, so every file has its own sha256) and measures, each in a fresh
+subprocess so numbers do not leak between measurements:
+
+* throughput of the full pipeline (read, all stages, emit, write) against
+  spaCy's model alone (``nlp.pipe`` over the same texts), words per second,
+  model load and warm-up excluded on both sides;
+* wall time of ``recount run`` with 1 and 2 workers (outputs must be identical);
+* peak RSS (ru_maxrss of the largest process: the parent or a worker) at two
+  corpus sizes; flat memory means the larger run peaks within 10% of the smaller;
+* time to the first record on stdout, and ``recount --help`` time.
+
+``--quick`` uses small corpora to try the script; the default sizes are chosen
+to finish in about 15 minutes on 2 cores (see RESULTS.md for what was run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RECOUNT = str(Path(PYTHON).parent / "recount")
+GOALS = {"ratio_model": 0.8, "speedup_2w": 1.7, "rss_growth": 0.10, "help_s": 0.3}
+
+
+# -- corpus ------------------------------------------------------------------
+
+def build_corpus(folder: Path, n: int) -> int:
+    """N documents cycling through inputs/*.txt, each with its own first line; returns words."""
+    sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "inputs").glob("*.txt"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    words = 0
+    for i in range(n):
+        text = f"Reference {i + 1:05d}/{len(sources)}.\n" + sources[i % len(sources)]
+        (folder / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")
+        words += len(text.split())
+    return words
+
+
+# -- children (run in a fresh interpreter) -----------------------------------
+
+def child_pipeline(corpus: str, out: str) -> dict:
+    from pipeline.api import run_files
+
+    first = sorted(Path(corpus).glob("*.txt"))[0]
+    run_files([str(first)], Path(out))  # loads the model, dateparser, quantulum3
+    start = time.perf_counter()
+    summary = run_files([corpus], Path(out))
+    return {"seconds": time.perf_counter() - start, "documents": summary.documents}
+
+
+def child_model(corpus: str) -> dict:
+    import spacy
+
+    from pipeline.config import load_config
+
+    config = load_config()
+    nlp = spacy.load(config.parse.model)
+    files = sorted(Path(corpus).glob("*.txt"))
+    nlp(files[0].read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    texts = (f.read_text(encoding="utf-8") for f in files)
+    count = sum(1 for _ in nlp.pipe(texts, batch_size=config.parse.batch_size))
+    return {"seconds": time.perf_counter() - start, "documents": count}
+
+
+def child_rss(corpus: str, out: str, workers: str) -> dict:
+    from pipeline.cli import app
+
+    start = time.perf_counter()
+    app(["run", corpus, "-o", out, "--workers", workers], standalone_mode=False)
+    return {"seconds": time.perf_counter() - start,
+            "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
+
+
+def in_child(*args: str) -> dict:
+    done = subprocess.run([PYTHON, __file__, "--child", *args], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"child {args} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- measurements ------------------------------------------------------------
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+    return time.perf_counter() - start
+
+
+def help_time(repeat: int = 7) -> tuple[float, float]:
+    times = [wall([RECOUNT, "--help"]) for _ in range(repeat)]
+    return min(times), statistics.median(times)
+
+
+def first_record(corpus: Path, workers: int) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen([RECOUNT, "run", str(corpus), "--workers", str(workers)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.terminate()
+    proc.wait()
+    if not line.startswith("{"):
+        raise SystemExit("no record on stdout")
+    return elapsed
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for row in Path("/proc/cpuinfo").read_text().splitlines():
+            if row.startswith("model name"):
+                cpu = row.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    import spacy
+
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "spacy": spacy.__version__, "platform": platform.platform()}
+
+
+def mark(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small corpora, to try the script")
+    parser.add_argument("--throughput-n", type=int, default=300, help="documents for throughput and workers")
+    parser.add_argument("--rss-n", type=int, nargs=2, default=[1000, 3000], metavar=("SMALL", "LARGE"))
+    parser.add_argument("--rss-workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, *rest = args.child
+        result = {"pipeline": child_pipeline, "model": child_model, "rss": child_rss}[mode](*rest)
+        print(json.dumps(result))
+        return
+    if args.quick:
+        args.throughput_n, args.rss_n = 40, [100, 300]
+    began = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="recount-bench-"))
+    try:
+        results = measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["total_s"] = time.perf_counter() - began
+    args.out.write_text(report(args, results), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+
+
+def measure(args, work: Path) -> dict:
+    r: dict = {"machine": machine()}
+    tp = work / f"corpus{args.throughput_n}"
+    r["tp_words"] = build_corpus(tp, args.throughput_n)
+    print(f"corpus of {args.throughput_n} documents, {r['tp_words']} words", file=sys.stderr)
+    r["help_min"], r["help_median"] = help_time()
+    r["first_1w"] = first_record(tp, 1)
+    r["first_2w"] = first_record(tp, 2)
+    print("help and first record done", file=sys.stderr)
+    r["pipeline"] = in_child("pipeline", str(tp), str(work / "tp.jsonl"))
+    r["model"] = in_child("model", str(tp))
+    print("throughput done", file=sys.stderr)
+    r["wall_1w"] = wall([RECOUNT, "run", str(tp), "-o", str(work / "w1.jsonl"), "--workers", "1"])
+    r["wall_2w"] = wall([RECOUNT, "run", str(tp), "-o", str(work / "w2.jsonl"), "--workers", "2"])
+    r["same_bytes"] = (work / "w1.jsonl").read_bytes() == (work / "w2.jsonl").read_bytes()
+    print("workers done", file=sys.stderr)
+    r["rss"] = {}
+    for n in args.rss_n:
+        corpus = work / f"rss{n}"
+        build_corpus(corpus, n)
+        r["rss"][n] = in_child("rss", str(corpus), str(work / f"rss{n}.jsonl"), str(args.rss_workers))
+        shutil.rmtree(corpus)
+        print(f"rss at {n} done: {r['rss'][n]}", file=sys.stderr)
+    return r
+
+
+def report(args, r: dict) -> str:
+    m = r["machine"]
+    words = r["tp_words"]
+    pipe_wps = words / r["pipeline"]["seconds"]
+    model_wps = words / r["model"]["seconds"]
+    ratio = pipe_wps / model_wps
+    speedup = r["wall_1w"] / r["wall_2w"]
+    small, large = args.rss_n
+    peak = {n: max(v["self_kb"], v["children_kb"]) / 1024 for n, v in r["rss"].items()}
+    growth = peak[large] / peak[small] - 1
+    command = "python bench/run_bench.py" + (" --quick" if args.quick else "")
+    rows = [
+        ("pipeline throughput (1 process, steady state)", f"{pipe_wps:,.0f} words/s", "", ""),
+        ("spaCy model alone (nlp.pipe, same texts)", f"{model_wps:,.0f} words/s", "", ""),
+        ("pipeline / model alone", f"{ratio:.2f}x", f">= {GOALS['ratio_model']}x", mark(ratio >= GOALS["ratio_model"])),
+        (f"`recount run` wall, 1 worker ({args.throughput_n} docs)", f"{r['wall_1w']:.1f} s", "", ""),
+        (f"`recount run` wall, 2 workers ({args.throughput_n} docs)", f"{r['wall_2w']:.1f} s", "", ""),
+        ("2 workers / 1 worker speed-up", f"{speedup:.2f}x", f">= {GOALS['speedup_2w']}x", mark(speedup >= GOALS["speedup_2w"])),
+        ("1 and 2 workers write identical bytes", str(r["same_bytes"]), "True", mark(r["same_bytes"])),
+        (f"peak RSS at N={small:,} ({args.rss_workers} workers)", f"{peak[small]:.0f} MB", "", ""),
+        (f"peak RSS at N={large:,} ({args.rss_workers} workers)", f"{peak[large]:.0f} MB", "", ""),
+        (f"peak RSS growth N={small:,} -> N={large:,}", f"{growth:+.1%}", f"<= +{GOALS['rss_growth']:.0%}",
+         mark(growth <= GOALS["rss_growth"])),
+        ("time to first record (stdout), 1 worker", f"{r['first_1w']:.2f} s", "", ""),
+        ("time to first record (stdout), 2 workers", f"{r['first_2w']:.2f} s", "", ""),
+        ("`recount --help` (min / median of 7)", f"{r['help_min']:.3f} / {r['help_median']:.3f} s",
+         f"< {GOALS['help_s']} s", mark(r["help_median"] < GOALS["help_s"])),
+    ]
+    rss_rows = "\n".join(
+        f"| {n:,} | {v['seconds']:.0f} s | {v['self_kb'] / 1024:.0f} MB | {v['children_kb'] / 1024:.0f} MB |"
+        for n, v in r["rss"].items())
+    table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
+    return f"""# Benchmark results
+
+Command: `{command}` (`make bench`), total {r['total_s'] / 60:.1f} min.
+
+Machine: {m['nproc']} CPUs, {m['cpu']}; Python {m['python']}, spaCy {m['spacy']}; {m['platform']}.
+
+Corpus: copies of inputs/*.txt with a varied first line; throughput and workers on
+{args.throughput_n} documents ({words:,} words); peak RSS on N={small:,} and N={large:,}.
+
+| measure | value | goal | met |
+|---|---|---|---|
+{table}
+
+Peak RSS per run (ru_maxrss of the `recount run` process and of its largest worker):
+
+| N | wall | parent | largest worker |
+|---|---|---|---|
+{rss_rows}
+
+How: throughput excludes model load and warm-up on both sides (the pipeline
+includes reading, every stage, record validation and writing); the worker
+speed-up is end-to-end wall time of `recount run -o FILE`, start-up included;
+peak RSS runs are separate processes.
+"""
+
+
+if __name__ == "__main__":
+    main()

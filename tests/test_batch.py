@@ -1,0 +1,214 @@
+"""Batch runs: bad input, long documents, workers, Ctrl-C / kill -9 and --resume."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.stages.parse import chunk_bounds
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = "On 5 May 2001, 12 people were hurt in Baku.\n"
+
+
+def recount(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: float = 120) -> None:
+    """Return once ``path`` holds ``count`` complete lines (the run is still going)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.02)
+    pytest.fail(f"no {count} lines in {path} after {timeout} s")
+
+
+def complete_lines(path: Path) -> list[dict]:
+    """Every line but a torn last one parses; returns the parsed ones."""
+    data = path.read_bytes()
+    lines = data.split(b"\n")[:-1]  # a torn tail (no newline) is what --resume drops
+    return [json.loads(line) for line in lines]
+
+
+# -- long documents ------------------------------------------------------
+
+@pytest.mark.parametrize("text,limit,cuts", [
+    # short text: one piece (must NOT change)
+    ("one two three", 100, [13]),
+    # a line break in the second half of the window wins over spaces
+    ("aaaa bbbb\ncc dd ee ff", 12, [10, 21]),
+    # no line break: after the sentence end and its space, not after the last space
+    ("Aaa bb. Cc d ee ff", 12, [8, 18]),
+    # only spaces: after the last one in the window
+    ("aaa bbb ccc ddd", 10, [8, 15]),
+    # no break at all: a hard cut at the limit
+    ("x" * 25, 10, [10, 20, 25]),
+    ("", 10, [0]),
+])
+def test_chunk_bounds(text, limit, cuts):
+    bounds = chunk_bounds(text, limit)
+    assert [e for _, e in bounds] == cuts
+    assert "".join(text[s:e] for s, e in bounds) == text
+    assert all(e - s <= limit for s, e in bounds)
+
+
+@pytest.mark.model
+def test_parse_in_pieces_keeps_offsets_and_sentences(stages, monkeypatch):
+    from pipeline.runner import run
+    from pipeline.stages.read import document_from_bytes
+
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "inputs").glob("*.txt")))
+    parse = next(s for s in stages if s.name == "parse")
+    whole = next(iter(run(stages, [document_from_bytes(text.encode(), "all.txt")])))
+    monkeypatch.setattr(parse, "chunk_chars", 2000)
+    pieces = next(iter(run(stages, [document_from_bytes(text.encode(), "all.txt")])))
+    assert len(pieces.textmap.text) > 10 * 2000 and pieces.errors == []
+    assert pieces.parsed.text == pieces.textmap.text
+    assert [t.text for t in pieces.parsed] == [t.text for t in whole.parsed]
+    assert pieces.sentences == whole.sentences
+    for layer in ("entities", "dates", "numbers"):
+        assert all(text[i["start"]:i["end"]] == i["text"] for i in getattr(pieces, layer))
+
+
+@pytest.mark.model
+def test_document_over_spacy_max_length_is_processed(process, stages):
+    filler = "The commission considered the documentation and approved the recommendations unanimously.\n"
+    head, tail = "Baku, 19 January 1990.\n", "On 20 January 1990, 147 people were killed in Baku.\n"
+    body = filler * ((1_000_000 - len(head)) // len(filler) + 1)
+    doc = process(head + body + tail, "long")
+    assert len(doc.text) > 1_000_000 and doc.errors == []
+    parse = next(s for s in stages if s.name == "parse")
+    assert parse.nlp.max_length == 1_000_000  # spaCy's default: a long text is cut, not allowed in
+    last = max(doc.dates, key=lambda d: d["start"])
+    assert last["start"] > 1_000_000 and last["text"] == "20 January 1990" and last["value"] == "1990-01-20"
+    assert doc.text[last["start"]:last["end"]] == last["text"]
+    assert any(n["value"] == 147 and doc.text[n["start"]:n["end"]] == "147" for n in doc.numbers)
+    assert doc.sentences[-1]["end"] == len(doc.text.rstrip())
+
+
+# -- bad input -----------------------------------------------------------
+
+BAD_INPUTS = [
+    # name, bytes (None: a directory), first error, fatal
+    ("empty.txt", b"", "empty document (0 bytes)", False),
+    ("blank.txt", b" \n\n\t \n", "document has only white space (6 bytes)", False),
+    ("latin1.txt", "Baku, 20 January 1990.\nCafé".encode("latin-1"), "fatal: line 2, column 4: not UTF-8", True),
+    ("utf16.txt", GOOD.encode("utf-16"), "input is UTF-16 with BOM", False),
+    ("junk.txt", bytes(range(256)) * 8, "fatal: input looks binary (NUL byte at byte 0)", True),
+    ("locked.txt", GOOD.encode(), "fatal: cannot read file: Permission denied", True),
+    ("folder.txt", None, "fatal: cannot read file: Is a directory", True),
+]
+
+
+@pytest.mark.model
+def test_bad_inputs_each_get_a_record_and_the_batch_goes_on(tmp_path, monkeypatch):
+    from pipeline.validate import validate_file
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    for name, data, _, _ in BAD_INPUTS:
+        (first / name).mkdir() if data is None else (first / name).write_bytes(data)
+    (first / "good.txt").write_text(GOOD, encoding="utf-8")
+    (second / "good.txt").write_text(GOOD, encoding="utf-8")  # the same doc_id twice in one batch
+    real_read = Path.read_bytes
+
+    def read_bytes(self):  # chmod 000 does not stop root, so deny this one file here
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["run", str(first), str(second), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    records = {r["doc_id"]: r for r in (json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())}
+    assert len(records) == len(BAD_INPUTS) + 2
+    for name, _, error, fatal in BAD_INPUTS:
+        record = records[Path(name).stem]
+        assert record["errors"][0].startswith(error), record["errors"]
+        prefix = "failed" if fatal else "warning"
+        assert f"{prefix}: {Path(name).stem}: {error}" in result.stderr
+    assert records["utf16"]["numbers"][0]["value"] == 12  # decoded and processed
+    assert records["good"]["errors"] == [] and records["good"]["numbers"][0]["value"] == 12
+    assert records["good~2"]["errors"] == ["duplicate doc_id 'good' in batch; renamed 'good~2'"]
+    fatal_count = sum(fatal for *_, fatal in BAD_INPUTS)
+    assert result.stderr.strip().splitlines()[-1] == f"{len(records)} documents, {fatal_count} failed -> {out}"
+    count, problems = validate_file(out)
+    assert count == len(records) and problems == []
+
+
+def test_missing_output_directory_is_one_line_and_exit_1(tmp_path):
+    target = tmp_path / "nowhere" / "out.jsonl"
+    proc = recount("inputs", "-o", str(target))
+    _, err = proc.communicate()
+    assert proc.returncode == 1
+    assert err == f"recount: error: {target}: output directory {target.parent} does not exist\n"
+
+
+# -- workers, interruption, resume ---------------------------------------
+
+@pytest.mark.model
+def test_two_workers_write_the_same_bytes(batch_corpus, batch_reference, tmp_path):
+    out = tmp_path / "w2.jsonl"
+    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2")
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert out.read_bytes() == batch_reference
+
+
+@pytest.mark.model
+def test_kill_9_leaves_no_partial_line_and_resume_finishes_the_same_file(batch_corpus, batch_reference, tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous run\n", encoding="utf-8")
+    partial = out.with_name(out.name + ".partial")
+    proc = recount(str(batch_corpus), "-o", str(out))
+    wait_for_lines(partial, 1, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert out.read_text(encoding="utf-8") == "previous run\n"  # never truncated, never half-new
+    kept = complete_lines(partial)
+    assert 1 <= len(kept) < len(list(batch_corpus.glob("*.txt")))
+    proc = recount(str(batch_corpus), "-o", str(out), "--resume")
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert f"resume: {len(kept)} records kept" in err
+    assert out.read_bytes() == batch_reference
+    assert not partial.exists()
+
+
+@pytest.mark.model
+def test_ctrl_c_keeps_complete_records_and_says_how_to_resume(batch_corpus, tmp_path):
+    out = tmp_path / "out.jsonl"
+    partial = out.with_name(out.name + ".partial")
+    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2")
+    wait_for_lines(partial, 1, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted after" in err and "rerun with --resume" in err and "Traceback" not in err
+    assert not out.exists() and len(complete_lines(partial)) >= 1
+    assert partial.read_bytes().endswith(b"\n")
+
+
+@pytest.mark.model
+def test_resume_of_a_finished_run_keeps_everything(batch_corpus, batch_reference, tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(batch_reference)
+    result = CliRunner().invoke(app, ["run", str(batch_corpus), "-o", str(out), "--resume"])
+    assert result.exit_code == 0, result.output
+    total = len(list(batch_corpus.glob("*.txt")))
+    assert f"{total} documents, 0 failed, {total} kept from earlier output" in result.stderr
+    assert out.read_bytes() == batch_reference
