@@ -12,8 +12,9 @@ subprocess so numbers do not leak between measurements:
   corpus sizes; flat memory means the larger run peaks within 10% of the smaller;
 * time to the first record on stdout, and ``recount --help`` time.
 
-``--quick`` uses small corpora to try the script; the default sizes are chosen
-to finish in about 15 minutes on 2 cores (see RESULTS.md for what was run).
+``--quick`` uses small corpora to try the script (1 minute); the default
+(N=1,000 and N=10,000 for peak RSS) takes about 15 minutes on 2 cores, most of
+it the N=10,000 run; ``--rss-n 1000 3000`` takes 7.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small corpora, to try the script")
     parser.add_argument("--throughput-n", type=int, default=300, help="documents for throughput and workers")
-    parser.add_argument("--rss-n", type=int, nargs=2, default=[1000, 3000], metavar=("SMALL", "LARGE"))
+    parser.add_argument("--rss-n", type=int, nargs=2, default=[1000, 10000], metavar=("SMALL", "LARGE"))
     parser.add_argument("--rss-workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -205,7 +206,7 @@ def report(args, r: dict) -> str:
     small, large = args.rss_n
     peak = {n: max(v["self_kb"], v["children_kb"]) / 1024 for n, v in r["rss"].items()}
     growth = peak[large] / peak[small] - 1
-    command = "python bench/run_bench.py" + (" --quick" if args.quick else "")
+    command = " ".join(["python bench/run_bench.py", *sys.argv[1:]])
     rows = [
         ("pipeline throughput (1 process, steady state)", f"{pipe_wps:,.0f} words/s", "", ""),
         ("spaCy model alone (nlp.pipe, same texts)", f"{model_wps:,.0f} words/s", "", ""),
