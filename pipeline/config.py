@@ -89,6 +89,16 @@ def _resolve_paths(data: dict, base: Path, where: str = "") -> list[str]:
     return missing
 
 
+def _resource_paths(data: dict) -> list[str]:
+    out = []
+    for value in data.values():
+        if isinstance(value, dict):
+            out += _resource_paths(value)
+        elif isinstance(value, str) and Path(value).is_absolute() and Path(value).is_file():
+            out.append(value)
+    return out
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read and check a configuration file; every problem is one ConfigError."""
     path = Path(path) if path else DEFAULT_CONFIG
@@ -102,8 +112,12 @@ def load_config(path: Path | None = None) -> Config:
     missing = _resolve_paths(data, path.parent)
     if missing:
         raise ConfigError(f"{path}: missing resource files: " + "; ".join(missing))
+    # The digest covers the resources too: a changed lexicon is a changed configuration.
+    digest = hashlib.sha256(raw)
+    for resource in sorted(_resource_paths(data)):
+        digest.update(Path(resource).read_bytes())
     try:
-        return Config(**data, path=path, digest=hashlib.sha256(raw).hexdigest()[:16])
+        return Config(**data, path=path, digest=digest.hexdigest()[:16])
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()

@@ -56,3 +56,14 @@ def test_chain_check_names_every_missing_requirement_at_once():
         check_chain(stages)
     assert all(f"'{m}'" in str(err.value) for m in ("y", "z", "w"))
     check_chain(stages[:1])  # must NOT raise
+
+
+def test_digest_changes_when_a_resource_changes(tmp_path):
+    import shutil
+
+    shutil.copytree(DEFAULT_CONFIG.parent, tmp_path / "configs")
+    first = load_config(tmp_path / "configs" / "default.toml").digest
+    with open(tmp_path / "configs" / "lexicons" / "joining_words.txt", "a", encoding="utf-8") as f:
+        f.write("amid\n")
+    assert load_config(tmp_path / "configs" / "default.toml").digest != first
+    assert load_config(DEFAULT_CONFIG).digest == load_config(DEFAULT_CONFIG).digest
