@@ -158,6 +158,11 @@ def main() -> None:
     except RecountError as exc:
         typer.echo(f"recount: error: {exc}", err=True)
         sys.exit(1)
+    except BrokenPipeError:  # `recount run ... | head`: the reader left; stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

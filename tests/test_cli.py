@@ -67,3 +67,10 @@ def test_convert_round_trip(seed_records, tmp_path):
     assert back.exit_code == 0, back.output
     imported = [json.loads(line) for line in back.output.splitlines()]
     assert [r["entities"] for r in imported] == [r["entities"] for r in records.values()]
+
+
+@pytest.mark.model
+def test_reader_closing_the_pipe_early_is_not_a_traceback():
+    out = subprocess.run(f"{sys.executable} -m pipeline run inputs inputs inputs inputs | head -c 10 > /dev/null",
+                         shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert "Traceback" not in out.stderr
