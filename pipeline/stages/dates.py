@@ -11,6 +11,7 @@ the document date. Each item's rule and anchor go to ``provenance``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 from pathlib import Path
@@ -114,9 +115,9 @@ class DatesStage:
     def _sentence(self, doc: Document, start: int) -> tuple[int, int]:
         """Normalised span of the segment (sentences layer) holding a normalised offset."""
         o_start, _ = doc.from_normalised(start, start + 1)
-        for s in doc.sentences:
-            if s["start"] <= o_start < s["end"]:
-                return doc.textmap.span_to_normalised(s["start"], s["end"])
+        i = bisect.bisect_right([s["start"] for s in doc.sentences], o_start) - 1
+        if i >= 0 and o_start < doc.sentences[i]["end"]:
+            return doc.textmap.span_to_normalised(doc.sentences[i]["start"], doc.sentences[i]["end"])
         return start, start + 1
 
     def _tense(self, doc: Document, start: int) -> int:
