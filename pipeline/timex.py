@@ -115,6 +115,9 @@ def _rules(lexicon: dict) -> list[tuple[str, re.Pattern]]:
         ("day-month", rf"\b{_p(DAY, 'd')}\s+(?:of\s+)?{_p(MONTH, 'm')}(?!\s*,?\s*\d)"),
         ("month-day", rf"\b{_p(MONTH, 'm')}\s+{_p(DAY, 'd')}\b(?!\s*,?\s*\d)(?![\d:])"),
         ("holiday", rf"\b(?P<h>{holidays})\b"),
+        # A named day the lexicon does not know ("National Mourning Day", "National Day of
+        # Mourning"): its date can only come from the sentence that names it.
+        ("named-day", r"(?<![\w-])(?!(?:On|In|At|The|This|That|Today|Every|Each)\b)(?P<nd>(?:[A-Z][a-z]+\s+){1,5}Day(?:\s+of\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,4})?)\b"),
         ("month", rf"(?:{month_cues}){_p(MONTH, 'm')}(?!\s*,?\s*\d)"
                   rf"|\b{_p(MONTH, 'm2')}(?=\s+(?:{events}))"),
         ("decade", r"\b(?:(?P<part>early|mid|late|end of the|beginning of the|start of the|middle of the)[\s-]+)?(?P<dec>1[0-9]\d0|20\d0)['’]?s\b"),
@@ -201,6 +204,8 @@ class TimexFinder:
                 return None
             t.parts = {"m": _month(month)}
             t.needs = "year"
+        elif name == "named-day":
+            t.needs = "sentence-date"
         elif name == "holiday":
             month_day = self.holidays[g["h"].lower()]
             mm, dd = (int(x) for x in month_day.split("-"))

@@ -96,12 +96,23 @@ def test_ago_keeps_the_unit_granularity():
      {"that day": "2020-01-20"}),
     # recurring date
     ("date 2020-01-17 News\n\n20 January was declared a day of mourning.", {"20 January": "XXXX-01-20"}),
+    # a named day the lexicon does not know takes the day its sentence gives
+    ("date 2021-03-01 News\n\nOn 3 March 2021, the country marks Remembrance Day of Victims.",
+     {"Remembrance Day of Victims": "2021-03-03"}),
+    ("date 2021-03-01 News\n\n3 March was declared a National Day of Sorrow.",
+     {"3 March": "XXXX-03-03", "National Day of Sorrow": "XXXX-03-03"}),
 ])
 def test_resolution_in_context(process, text, expected):
     doc = process(text)
     got = {d["text"]: d["value"] for d in doc.dates}
     for span, value in expected.items():
         assert got.get(span) == value, (span, got)
+
+
+@pytest.mark.model
+def test_named_day_without_a_day_in_its_sentence_is_left_out(process):
+    doc = process("date 2021-03-01 News\n\nPeople celebrated Independence Day in the capital.")
+    assert not [d for d in doc.dates if "Independence" in d["text"]]
 
 
 @pytest.mark.model

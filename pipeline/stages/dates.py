@@ -252,6 +252,22 @@ class DatesStage:
             out.append((t, anchor))
         return out
 
+    def date_named_days(self, doc: Document, resolved: list[tuple[Timex, str]]) -> list[tuple[Timex, str]]:
+        """A named day takes the day its sentence gives ("On 20 January 2024, X commemorates
+        National Mourning Day"); with no day in the sentence it is left out."""
+        out = []
+        for t, anchor in resolved:
+            if t.needs == "sentence-date":
+                sentence = self._sentence(doc, t.start)
+                days = [o for o, _ in resolved if o is not t and o.value and sentence[0] <= o.start < sentence[1]
+                        and re.fullmatch(r"(\d{4}|XXXX)-\d{2}-\d{2}", o.value)]
+                if not days:
+                    continue
+                nearest = min(days, key=lambda o: abs(o.start - t.start))
+                t.value, anchor = nearest.value, "day given in the same sentence"
+            out.append((t, anchor))
+        return out
+
     def __call__(self, doc: Document) -> Document:
         text = doc.textmap.text
         timexes = [t for t in self.finder.find(text) if not is_identifier_number(text, t.start, t.end)
@@ -267,7 +283,7 @@ class DatesStage:
             if date_text:
                 o_end = o_start + date_text.end()
             doc.doc_date = {"value": day_value, "start": o_start, "end": o_end}
-        resolved = self.resolve(doc, timexes, doc_day, doc_span)
+        resolved = self.date_named_days(doc, self.resolve(doc, timexes, doc_day, doc_span))
         doc.dates, provenance = [], []
         for t, anchor in resolved:
             o_start, o_end = doc.from_normalised(t.start, t.end)
