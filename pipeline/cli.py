@@ -20,11 +20,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Recount: sentences, entities, dates, numbers and reported figures from statements.")
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"recount: error: {message}", err=True)
-    raise typer.Exit(1)
-
-
 @app.command()
 def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt) or - for stdin."),
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),

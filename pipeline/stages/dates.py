@@ -30,14 +30,13 @@ LEADING_WORDS = re.compile(r"^(?:the|a|an|on|in|at|by|since|until|till|from|befo
 def doc_date_candidates(text: str, timexes: list[Timex]) -> Optional[Timex]:
     """The dateline/date line at the top, else the last date standing alone on a line."""
     full = [t for t in timexes if t.value and granularity(t.value) == 3]
-    lines_before = lambda t: text.count("\n", 0, t.start)  # noqa: E731
     for t in full:
         line_start = text.rfind("\n", 0, t.start) + 1
         line_end = text.find("\n", t.end)
         line_end = len(text) if line_end < 0 else line_end
         before = text[line_start:t.start].strip().lower()
         after = text[t.end:line_end].strip()
-        top = text[:t.start].strip() == "" or lines_before(t) <= 6
+        top = text[:t.start].strip() == "" or text.count("\n", 0, t.start) <= 6
         if not top:
             break
         if before in ("", "date", "date:", "dated") or before.endswith(("dated", "date:")) \
