@@ -161,27 +161,33 @@ def test_missing_output_directory_is_one_line_and_exit_1(tmp_path):
 # -- workers, interruption, resume ---------------------------------------
 
 @pytest.mark.model
-def test_two_workers_write_the_same_bytes(batch_corpus, batch_reference, tmp_path):
+def test_two_workers_write_the_same_bytes(batch_corpus, batch_reference, gate, tmp_path):
+    gate.open()
     out = tmp_path / "w2.jsonl"
-    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2")
+    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2", "--config", str(gate.config))
     _, err = proc.communicate()
     assert proc.returncode == 0, err
     assert out.read_bytes() == batch_reference
 
 
 @pytest.mark.model
-def test_kill_9_leaves_no_partial_line_and_resume_finishes_the_same_file(batch_corpus, batch_reference, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kill_9_leaves_no_partial_line_and_resume_finishes_the_same_file(batch_corpus, batch_reference, gate,
+                                                                       tmp_path, workers):
     out = tmp_path / "out.jsonl"
     out.write_text("previous run\n", encoding="utf-8")
     partial = out.with_name(out.name + ".partial")
-    proc = recount(str(batch_corpus), "-o", str(out))
+    gate.close()  # the run holds after its first document: the kill lands while it runs
+    proc = recount(str(batch_corpus), "-o", str(out), "--config", str(gate.config), "--workers", workers)
     wait_for_lines(partial, 1, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert out.read_text(encoding="utf-8") == "previous run\n"  # never truncated, never half-new
-    kept = complete_lines(partial)
-    assert 1 <= len(kept) < len(list(batch_corpus.glob("*.txt")))
-    proc = recount(str(batch_corpus), "-o", str(out), "--resume")
+    kept = complete_lines(partial)  # read back after the kill: complete records, nothing torn
+    assert len(kept) == 1 and partial.read_bytes().endswith(b"\n")
+    assert kept[0]["doc_id"] == sorted(batch_corpus.glob("*.txt"))[0].stem
+    gate.open()
+    proc = recount(str(batch_corpus), "-o", str(out), "--resume", "--config", str(gate.config))
     _, err = proc.communicate()
     assert proc.returncode == 0, err
     assert f"resume: {len(kept)} records kept" in err
@@ -190,24 +196,33 @@ def test_kill_9_leaves_no_partial_line_and_resume_finishes_the_same_file(batch_c
 
 
 @pytest.mark.model
-def test_ctrl_c_keeps_complete_records_and_says_how_to_resume(batch_corpus, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_keeps_complete_records_and_says_how_to_resume(batch_corpus, gate, tmp_path, workers):
     out = tmp_path / "out.jsonl"
     partial = out.with_name(out.name + ".partial")
-    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2")
-    wait_for_lines(partial, 1, proc)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert "interrupted after" in err and "rerun with --resume" in err and "Traceback" not in err
-    assert not out.exists() and len(complete_lines(partial)) >= 1
+    gate.close()  # the run cannot finish before the interrupt arrives
+    proc = recount(str(batch_corpus), "-o", str(out), "--workers", workers, "--config", str(gate.config))
+    try:
+        wait_for_lines(partial, 1, proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        gate.open()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted after 1 of" in err and "rerun with --resume" in err and "Traceback" not in err
+    assert not out.exists() and len(complete_lines(partial)) == 1
     assert partial.read_bytes().endswith(b"\n")
 
 
 @pytest.mark.model
-def test_resume_of_a_finished_run_keeps_everything(batch_corpus, batch_reference, tmp_path):
+def test_resume_of_a_finished_run_keeps_everything(batch_corpus, batch_reference, gate, tmp_path):
+    gate.open()
     out = tmp_path / "out.jsonl"
     out.write_bytes(batch_reference)
-    result = CliRunner().invoke(app, ["run", str(batch_corpus), "-o", str(out), "--resume"])
+    result = CliRunner().invoke(app, ["run", str(batch_corpus), "-o", str(out), "--resume",
+                                      "--config", str(gate.config)])
     assert result.exit_code == 0, result.output
     total = len(list(batch_corpus.glob("*.txt")))
     assert f"{total} documents, 0 failed, {total} kept from earlier output" in result.stderr
