@@ -150,6 +150,7 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
                 else:
                     summary.warnings += [f"{result.doc_id}: {e}" for e in result.errors]
                 tick()
+            writer.sync()  # at least once per batch: on disk, not only in the page cache
         writer.commit()
     except KeyboardInterrupt:
         writer.close()

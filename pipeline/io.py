@@ -7,8 +7,9 @@ How output survives interruption (``recount run -o OUT``):
   the whole batch is done. So Ctrl-C, ``kill -9`` or the OOM killer never leave
   a truncated or half-written ``OUT``: it is either the previous file or the
   complete new one.
-* Flushed lines are in the kernel, so they survive the death of the process
-  (not a power cut: ``fsync`` happens once, at the end).
+* Flushed lines are in the kernel, so they survive the death of the process;
+  after every batch the side file is also ``fsync``ed, so a power cut or a
+  crash of the machine loses at most the batch being written.
 * ``--resume`` reads back only the complete, parseable lines of ``OUT.partial``
   (or, if there is none, of a finished ``OUT``), cuts off a torn last line, and
   skips every input whose (doc_id, sha256) already has a record there; records
@@ -108,6 +109,9 @@ class StreamWriter:
         self._handle.write(line)
         self._handle.flush()
 
+    def sync(self) -> None:
+        self._handle.flush()
+
     def commit(self) -> None:
         self._handle.flush()
 
@@ -203,6 +207,11 @@ class ResumableWriter:
         self._offsets.append(self._end)
         self._lengths.append(len(data))
         self._end += len(data)
+
+    def sync(self) -> None:
+        """Flush and fsync the side file: every record written so far is on disk."""
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
 
     def commit(self) -> None:
         """Make the output final: fsync, then one atomic rename (reordering first if needed)."""

@@ -227,3 +227,27 @@ def test_resume_of_a_finished_run_keeps_everything(batch_corpus, batch_reference
     total = len(list(batch_corpus.glob("*.txt")))
     assert f"{total} documents, 0 failed, {total} kept from earlier output" in result.stderr
     assert out.read_bytes() == batch_reference
+
+
+@pytest.mark.model
+def test_side_file_is_fsynced_after_every_batch(tmp_path, monkeypatch):
+    import os
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(7):  # batches ramp up 1, 2, 4: three batches
+        (corpus / f"d{i}.txt").write_text(f"Reference {i}.\n{GOOD}", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    partial = out.with_name(out.name + ".partial")
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if partial.exists():
+            synced.append(partial.read_bytes().count(b"\n"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = CliRunner().invoke(app, ["run", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert synced[:3] == [1, 3, 7]  # complete lines on disk after batches of 1, 2 and 4

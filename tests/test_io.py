@@ -132,3 +132,20 @@ def test_two_runs_cannot_write_one_output(tmp_path):
 def test_resume_needs_a_file():
     with pytest.raises(InputError, match="--resume needs an output file"):
         open_writer(None, resume=True)
+
+
+def test_sync_flushes_and_fsyncs_the_side_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.jsonl"
+    writer = ResumableWriter(target)
+    synced: list[bytes] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(partial_path(target).read_bytes())  # what a reader sees at that moment
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_all(writer, ["a", "b"])
+    writer.sync()
+    assert synced == [(line("a") + line("b")).encode()]
+    writer.close()
