@@ -53,15 +53,6 @@ def _dedupe_ids(docs: Iterable[Document | BadLine]) -> Iterator[Document | BadLi
         yield doc
 
 
-def pipeline_meta(config: Config, stages) -> dict:
-    meta = {"config": str(config.path.name), "config_digest": config.digest,
-            "stages": [s.name for s in stages]}
-    for stage in stages:
-        if hasattr(stage, "model_info"):
-            meta["model"] = stage.model_info()
-    return meta
-
-
 def emit_batch(stages, meta: dict, batch: list[Document]) -> list[Result]:
     """Run one batch through the stages and render each record as its JSON line."""
     from .emit import to_record
@@ -97,7 +88,7 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
     one batch at a time, in input order; see pipeline/io.py for how the output
     survives interruption and how ``resume`` continues it.
     """
-    from . import __version__
+    from .emit import pipeline_meta
     from .runner import batched, build, map_ordered
 
     if workers < 1:
@@ -107,7 +98,7 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
     sources = _without_output(collect_inputs(inputs), output)
     stages = build(config)
     meta = pipeline_meta(config, stages)  # loads the model once, before any document
-    writer = open_writer(output, resume, {**meta, "pipeline_version": __version__})
+    writer = open_writer(output, resume, meta)
     summary = RunSummary()
     # Documents to expect: known up front only when every input is one file, one document.
     total = None if any(is_jsonl(s) for s in sources) else len(sources)

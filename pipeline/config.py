@@ -14,6 +14,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .resources import check_resources
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
 
@@ -128,6 +129,7 @@ def load_config(path: Path | None = None) -> Config:
     missing = _resolve_paths(data, path.parent)
     if missing:
         raise ConfigError(f"{path}: missing resource files: " + "; ".join(missing))
+    check_resources(data, path)  # every lexicon/gazetteer against its schema (pipeline/resources.py)
     # The digest covers the resources too: a changed lexicon is a changed configuration.
     digest = hashlib.sha256(raw)
     for resource in sorted(_resource_paths(data)):
