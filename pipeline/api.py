@@ -95,7 +95,8 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
         raise InputError(f"--workers {workers}: need at least 1")
     config = load_config(config_path)
     check_output(output, resume)
-    sources = _without_output(collect_inputs(inputs), output)
+    input_notes: list[str] = []
+    sources = _without_output(collect_inputs(inputs, input_notes), output)
     stages = build(config)
     meta = pipeline_meta(config, stages)  # loads the model once, before any document
     writer = open_writer(output, resume, meta)
@@ -149,7 +150,7 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
     except BaseException:
         writer.close()
         raise
-    summary.notes = list(writer.notes)
+    summary.notes = input_notes + list(writer.notes)
     return summary
 
 

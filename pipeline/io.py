@@ -52,12 +52,25 @@ PARTIAL_SUFFIX = ".partial"
 INPUT_SUFFIXES = (".txt", ".jsonl")
 
 
-def collect_inputs(inputs: Iterable[str]) -> list[str]:
+def looks_like_records(path: Path) -> bool:
+    """Whether a .jsonl file holds Recount records (output) rather than input documents:
+    its first line is an object with ``schema_version`` and ``doc_id`` and no ``id``."""
+    try:
+        with path.open("rb") as handle:
+            first = json.loads(handle.readline() or b"null")
+    except (OSError, ValueError):
+        return False
+    return isinstance(first, dict) and "schema_version" in first and "doc_id" in first and "id" not in first
+
+
+def collect_inputs(inputs: Iterable[str], notes: Optional[list[str]] = None) -> list[str]:
     """Expand files, directories (their *.txt and *.jsonl) and '-' (stdin) into one
     list sorted by path (code point order of the path strings; '-' first).
 
     The sort makes the output order independent of argument and shell-glob order;
-    ``merge_outputs`` relies on it. Raises InputError for a missing path or no input.
+    ``merge_outputs`` relies on it. A directory's .jsonl files that hold Recount
+    records (an earlier output) are left out, with a line in ``notes``. Raises
+    InputError for a missing path or no input.
     """
     out: list[str] = []
     for raw in inputs:
@@ -66,7 +79,14 @@ def collect_inputs(inputs: Iterable[str]) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            out += [str(p) for p in path.iterdir() if p.suffix in INPUT_SUFFIXES]
+            for p in path.iterdir():
+                if p.suffix not in INPUT_SUFFIXES:
+                    continue
+                if p.suffix == ".jsonl" and looks_like_records(p):
+                    if notes is not None:
+                        notes.append(f"skipped {p}: it holds Recount records, not input documents")
+                    continue
+                out.append(str(p))
         elif path.exists():
             out.append(str(path))
         else:
