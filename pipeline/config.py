@@ -16,7 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError
 from .resources import check_resources
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
+def default_config_path() -> Path:
+    """configs/default.toml of the source tree (a checkout or an editable install),
+    else the copy an installed package carries (``pipeline/_configs``, pyproject.toml)."""
+    here = Path(__file__).resolve().parent
+    source = here.parent / "configs" / "default.toml"
+    return source if source.is_file() else here / "_configs" / "default.toml"
+
+
+DEFAULT_CONFIG = default_config_path()
 
 
 class _Section(BaseModel):
