@@ -285,15 +285,18 @@ def _without_output(sources: list[str], output: Optional[Path]) -> list[str]:
 
 def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Optional[Path] = None,
                progress: Optional[Callable[[int, Optional[int]], None]] = None, workers: int = 1,
-               resume: bool = False) -> RunSummary:
+               resume: bool = False, shard: Optional[tuple[int, int]] = None) -> RunSummary:
     """Run the configured pipeline over the inputs and write one record per document.
 
+    ``shard`` = (I, N) keeps only the documents of shard I of N (io.shard_of);
+    ``recount merge`` joins the N outputs into the bytes of one unsharded run.
     Streams: documents are read, processed (in ``workers`` processes) and written
     one batch at a time, in input order (io.collect_inputs); see pipeline/io.py for
     how the output survives interruption and how ``resume`` continues it.
     """
     from .emit import pipeline_meta
-    from .io import BadLine, check_output, collect_inputs, document_key, is_jsonl, open_writer, read_inputs
+    from .io import (BadLine, check_output, collect_inputs, document_key, in_shard, is_jsonl, open_writer,
+                     read_inputs)
 
     if workers < 1:
         raise InputError(f"--workers {workers}: need at least 1")
@@ -306,7 +309,7 @@ def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Op
     writer = open_writer(output, resume, meta)
     summary = RunSummary()
     # Documents to expect: known up front only when every input is one file, one document.
-    total = None if any(is_jsonl(s) for s in sources) else len(sources)
+    total = None if shard or any(is_jsonl(s) for s in sources) else len(sources)
 
     def tick() -> None:
         if progress:
@@ -314,7 +317,10 @@ def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Op
 
     def todo() -> Iterator[Document]:
         item: Union[Document, BadLine]
-        for item in dedupe_ids(read_inputs(sources)):
+        items: Iterable[Union[Document, BadLine]] = read_inputs(sources)
+        if shard is not None:  # by the id as read, so every copy of a duplicate id lands in one shard
+            items = (i for i in items if in_shard(i, shard))
+        for item in dedupe_ids(items):
             if isinstance(item, BadLine):
                 summary.bad_lines.append(str(item))
                 continue
