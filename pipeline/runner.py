@@ -262,6 +262,8 @@ def process_batch(stages: list[Stage], meta: dict, batch: list[Document]) -> lis
 
 # What each worker process builds once (``--workers``): its stages and the run's meta.
 _WORKER: dict = {}
+# Stages kept between runs in one process (run_corpus(reuse_stages=True)), by config.
+_BUILT: dict[tuple[str, str], list] = {}
 
 
 def _worker_init(config_path: Path, meta: dict) -> None:
@@ -285,11 +287,14 @@ def _without_output(sources: list[str], output: Optional[Path]) -> list[str]:
 
 def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Optional[Path] = None,
                progress: Optional[Callable[[int, Optional[int]], None]] = None, workers: int = 1,
-               resume: bool = False, shard: Optional[tuple[int, int]] = None) -> RunSummary:
+               resume: bool = False, shard: Optional[tuple[int, int]] = None,
+               reuse_stages: bool = False) -> RunSummary:
     """Run the configured pipeline over the inputs and write one record per document.
 
     ``shard`` = (I, N) keeps only the documents of shard I of N (io.shard_of);
     ``recount merge`` joins the N outputs into the bytes of one unsharded run.
+    ``reuse_stages`` keeps the built stages in this process for the next run with
+    the same configuration (a Dask worker loads the model once, not once a task).
     Streams: documents are read, processed (in ``workers`` processes) and written
     one batch at a time, in input order (io.collect_inputs); see pipeline/io.py for
     how the output survives interruption and how ``resume`` continues it.
@@ -304,7 +309,14 @@ def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Op
     check_output(output, resume)
     input_notes: list[str] = []
     sources = _without_output(collect_inputs(inputs, input_notes), output)
-    stages = build(config)
+    if reuse_stages:
+        key = (str(config.path), config.digest)
+        if key not in _BUILT:
+            _BUILT.clear()
+            _BUILT[key] = build(config)
+        stages = _BUILT[key]
+    else:
+        stages = build(config)
     meta = pipeline_meta(config, stages)  # loads the model once, before any document
     writer = open_writer(output, resume, meta)
     summary = RunSummary()
