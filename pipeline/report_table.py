@@ -43,6 +43,10 @@ def print_report(report: dict, console: Console | None = None) -> None:
                 table.add_row(f"attribution {role}", mode, _f(a["precision"]), _f(a["recall"]), _f(a["f1"]),
                               str(a["tp"]), str(a["fp"]), str(a["fn"]), "", "")
         table.add_row("part_of", "accuracy", "", "", "", "", "", "", _f(report["part_of"].get("accuracy")), "")
+        b = report.get("incidents") or {}
+        if b.get("items"):
+            table.add_row("incidents", "B-cubed (facts)", _f(b["precision"]), _f(b["recall"]), _f(b["f1"]),
+                          str(b["items"]), "", "", "", "")
     d = report["doc_date"]
     table.add_row("doc_date", "value", "", "", "", "", "", "", _f(d.get("accuracy")), "")
     console.print(table)

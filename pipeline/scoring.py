@@ -262,6 +262,42 @@ def fact_link_counts(gold_items: list[dict], pred_items: list[dict]) -> dict:
     return out
 
 
+def bcubed(items: list[tuple[Any, Any]]) -> dict:
+    """B-cubed precision/recall/F1 of a clustering: ``items`` are (gold cluster,
+    predicted cluster) per item. Source: Bagga & Baldwin (1998), "Algorithms for
+    scoring coreference chains"; every item weighs the same. No items -> None."""
+    if not items:
+        return {"items": 0, "precision": None, "recall": None, "f1": None}
+    both = Counter(items)
+    gold = Counter(g for g, _ in items)
+    pred = Counter(p for _, p in items)
+    precision = sum(both[(g, p)] / pred[p] for g, p in items) / len(items)
+    recall = sum(both[(g, p)] / gold[g] for g, p in items) / len(items)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"items": len(items), "precision": precision, "recall": recall, "f1": f1}
+
+
+def incident_items(gold: dict[str, dict], pred: dict[str, dict],
+                   incident_of: dict[tuple[str, Any], str]) -> list[tuple[Any, Any]]:
+    """(gold incident, predicted incident) of every matched fact whose gold event
+    names an incident; ``incident_of`` maps (doc_id, event id) to the incident
+    `compare` formed (facts with no event are their document's own incident)."""
+    items = []
+    for doc_id, g_rec in gold.items():
+        p_rec = pred.get(doc_id)
+        if not _v2_labelled(g_rec) or p_rec is None:
+            continue
+        g_facts, p_facts = g_rec["facts"], p_rec.get("facts") or []
+        incident_by_event = {e["id"]: e.get("incident") for e in g_rec["events"]}
+        for gi, pi in match_facts(g_facts, p_facts):
+            g_inc = incident_by_event.get(g_facts[gi].get("event"))
+            if g_inc is None:
+                continue
+            p_event = p_facts[pi].get("event")
+            items.append((g_inc, incident_of.get((doc_id, p_event), f"unassigned-{doc_id}")))
+    return items
+
+
 def _v2_labelled(record: dict | None) -> bool:
     """Gold of SPEC version 2 labels events (and with them part_of and attribution)."""
     return bool(record) and record.get("events") is not None and record.get("facts") is not None
@@ -406,8 +442,12 @@ def _scores(counts: dict) -> dict:
     return {"micro": prf(*tot), "per_label": per}
 
 
-def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
+def evaluate(gold: dict[str, dict], pred: dict[str, dict],
+             incident_of: dict[tuple[str, Any], str] | None = None) -> dict:
     """Score ``pred`` against ``gold`` (both keyed by doc_id); JSON-serialisable.
+
+    ``incident_of`` maps (doc_id, event id) of the predictions to incidents; by
+    default `compare` forms them from ``pred`` (pipeline/compare.py).
 
     See the module docstring for the conventions on missing docs, empty layers,
     0/0 and the one-to-one relaxed matching rule.
@@ -512,6 +552,11 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     report["doc_date"] = accuracy(*dd)
     report["events"] = {"docs": links["docs"], "pairs": prf(*links["events"])}
     report["part_of"] = accuracy(*links["part_of"])
+    if incident_of is None:
+        from .compare import compare, incident_of_events
+
+        incident_of = incident_of_events(compare(list(pred.values())))
+    report["incidents"] = bcubed(incident_items(gold, pred, incident_of))
     report["attribution"] = {role: {mode: prf(*links[role][mode]) for mode in ("strict", "relaxed")}
                              for role in ("source", "cue")}
     return report

@@ -320,3 +320,19 @@ def test_v1_gold_has_no_link_scores():
     assert report["events"]["docs"] == 0 and report["part_of"]["accuracy"] is None
     gold["d"]["events"] = []
     assert evaluate(gold, pred)["events"]["docs"] == 1
+
+
+@pytest.mark.parametrize("items, p, r", [
+    ([("a", 1), ("a", 1), ("b", 2)], 1.0, 1.0),
+    ([("a", 1), ("a", 1), ("b", 1)], 5 / 9, 1.0),  # lumped: (2/3 + 2/3 + 1/3) / 3
+    ([("a", 1), ("a", 2)], 1.0, 0.5),  # split
+])
+def test_bcubed(items, p, r):
+    from pipeline.scoring import bcubed
+    result = bcubed(items)
+    assert result["precision"] == pytest.approx(p) and result["recall"] == pytest.approx(r)
+
+
+def test_bcubed_of_nothing_is_none():
+    from pipeline.scoring import bcubed
+    assert bcubed([])["f1"] is None
