@@ -78,7 +78,7 @@ def emit_batch(stages, meta: dict, batch: list[Document]) -> list[Result]:
     out = []
     for doc in run(stages, batch, batch_size=max(1, len(batch))):
         record = to_record(doc, meta)
-        line = json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n"
+        line = json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False) + "\n"
         out.append(Result(doc.doc_id, doc.sha256, line, tuple(record.errors)))
     return out
 

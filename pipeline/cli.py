@@ -131,14 +131,16 @@ def convert(source: Path = typer.Argument(..., help="JSONL to convert."),
 @app.command()
 def compare(records: List[Path] = typer.Argument(..., help="JSONL record files or directories."),
             as_csv: bool = typer.Option(False, "--csv", help="Print one CSV row per report."),
-            as_jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per fact type and breakdown."),
-            plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG of each type's values by doc_date.")):
-    """Compare the figures different statements report, per fact type."""
-    from .compare import compare_files, render_tables, to_csv, to_jsonl, write_plot
+            as_jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per incident and fact type."),
+            excel: bool = typer.Option(False, "--excel", help="With --csv: start with a UTF-8 BOM for spreadsheets."),
+            plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG: one panel per incident and type."),
+            config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (breakdown words).")):
+    """Group events into incidents and compare what each source reports (low/best/high, conflicts)."""
+    from .report_compare import compare_files, render_tables, to_csv, to_jsonl, write_plot
 
-    result = compare_files(records)
+    result = compare_files(records, config)
     if as_csv:
-        sys.stdout.write(to_csv(result))
+        sys.stdout.write(to_csv(result, excel=excel))
     elif as_jsonl:
         sys.stdout.write(to_jsonl(result))
     else:

@@ -21,10 +21,15 @@ class Document:
     textmap: Optional[TextMap] = None
     parsed: Any = None  # the spaCy Doc over textmap.text
     doc_date: Optional[dict] = None
+    # From a .jsonl input line: {"line", "name", "url", "title", "extra"} (SPEC v2 `source`).
+    source_info: dict = field(default_factory=dict)
+    # A doc_date given as metadata (TIMEX3 value); it wins over any date in the text.
+    meta_doc_date: Optional[str] = None
     sentences: list[dict] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)
     dates: list[dict] = field(default_factory=list)
     numbers: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
     facts: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     provenance: dict[str, list[dict]] = field(default_factory=dict)

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from . import __version__
 from .document import Document
-from .records import Record
+from .records import LAYERS, Record
 from .validate import record_problems
 
 
@@ -15,12 +15,13 @@ def to_record(doc: Document, meta: dict) -> Record:
     data = {
         "doc_id": doc.doc_id,
         "text": doc.text,
-        "source": {"path": doc.path, "sha256": doc.sha256},
+        "source": {"path": doc.path, "sha256": doc.sha256, **doc.source_info},
         "doc_date": doc.doc_date,
         "sentences": doc.sentences,
         "entities": doc.entities,
         "dates": doc.dates,
         "numbers": doc.numbers,
+        "events": doc.events,
         "facts": doc.facts,
         "errors": list(doc.errors),
         "meta": {**meta, "pipeline_version": __version__, "provenance": doc.provenance},
@@ -28,7 +29,7 @@ def to_record(doc: Document, meta: dict) -> Record:
     for problem in record_problems(data):
         data["errors"].append(f"invalid output dropped: {problem}")
         layer = problem.split(":", 1)[0].split("[", 1)[0]
-        if layer in ("sentences", "entities", "dates", "numbers", "facts"):
+        if layer in LAYERS:
             data[layer] = []
         elif layer == "doc_date":
             data["doc_date"] = None
@@ -36,7 +37,7 @@ def to_record(doc: Document, meta: dict) -> Record:
         return Record(**data)
     except ValidationError as exc:
         data["errors"].append(f"invalid output dropped: {exc.errors()[0]['msg']}")
-        for layer in ("sentences", "entities", "dates", "numbers", "facts"):
+        for layer in LAYERS:
             data[layer] = []
         data["doc_date"] = None
         return Record(**data)

@@ -1,4 +1,4 @@
-"""Pydantic models that are exactly the SPEC record (../shared/SPEC.md, version 1).
+"""Pydantic models that are exactly the SPEC record (../shared/SPEC.md, version 2).
 
 One model serves output and gold: gold records may leave layers out (None means
 "not labelled"), so the layer fields are optional here and the emitter always
@@ -11,7 +11,9 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Version-1 gold files are still read: their missing v2 layers mean "not labelled".
+READABLE_VERSIONS = ("1", "2")
 
 EntityLabel = Literal[
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
@@ -35,10 +37,25 @@ class Offsets(_Strict):
 class Source(_Strict):
     path: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    line: Optional[int] = Field(default=None, ge=1)  # 1-based line in a .jsonl input, else null
+    name: Optional[str] = None  # publisher, from metadata
+    url: Optional[str] = None
+    title: Optional[str] = None
+    extra: dict = Field(default_factory=dict)  # other metadata keys, unchanged
 
 
-class DocDate(Offsets):
+class DocDate(_Strict):
+    """Where the document's date came from: a span of the text, or the input's metadata."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     value: str
+    start: Optional[int] = Field(default=None, ge=0)
+    end: Optional[int] = Field(default=None, ge=0)
+    from_: Literal["text", "metadata"] = Field(default="text", alias="from")
+
+
+class Span(Offsets):
+    text: str
 
 
 class Sentence(Offsets):
@@ -64,16 +81,38 @@ class NumberItem(Offsets):
     mod: Optional[NumberMod] = None
 
 
+class EventDate(Span):
+    value: Optional[str]
+
+
+class Event(_Strict):
+    """One real-world incident or episode the document gives figures about (SPEC: events)."""
+
+    id: str = Field(pattern=r"^e[1-9][0-9]*$")
+    name: Optional[Span] = None  # the EVENT entity that names it
+    date: Optional[EventDate] = None  # the dates-layer entry saying when
+    place: Optional[Span] = None  # the GPE/LOC/FAC entity saying where
+    incident: Optional[str] = None  # gold only: the cross-document incident name
+
+
+class Attribution(_Strict):
+    source: Optional[Span] = None  # who gives the figure, without a leading "the"
+    cue: Optional[Span] = None  # "according to", "said", ...
+
+
 class Fact(_Strict):
     type: FactType
     value: Union[int, float]
     mod: Optional[NumberMod] = None
     number: Offsets
     trigger: Optional[Offsets] = None
+    event: Optional[str] = None  # id of an entry in `events`
+    part_of: Optional[int] = Field(default=None, ge=0)  # index in `facts` of the total
+    attribution: Optional[Attribution] = None
 
 
 class Record(_Strict):
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1", "2"] = SCHEMA_VERSION
     doc_id: str = Field(min_length=1)
     text: str
     source: Source
@@ -82,14 +121,15 @@ class Record(_Strict):
     entities: Optional[list[Entity]] = None
     dates: Optional[list[DateItem]] = None
     numbers: Optional[list[NumberItem]] = None
+    events: Optional[list[Event]] = None
     facts: Optional[list[Fact]] = None
     errors: list[str] = Field(default_factory=list)
     meta: dict = Field(default_factory=dict)
 
 
-LAYERS = ("sentences", "entities", "dates", "numbers", "facts")
+LAYERS = ("sentences", "entities", "dates", "numbers", "events", "facts")
 
 
 def json_schema() -> dict:
     """The JSON Schema committed as schema/record.schema.json and printed by `recount schema`."""
-    return Record.model_json_schema()
+    return Record.model_json_schema(by_alias=True)

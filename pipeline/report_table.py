@@ -33,6 +33,20 @@ def print_report(report: dict, console: Console | None = None) -> None:
     f = report["facts"]["micro"]
     table.add_row("facts", "type+value+mod", _f(f["precision"]), _f(f["recall"]), _f(f["f1"]),
                   str(f["tp"]), str(f["fp"]), str(f["fn"]), "", "")
+    if report.get("events", {}).get("docs"):
+        e = report["events"]["pairs"]
+        table.add_row("events", "same-event pairs", _f(e["precision"]), _f(e["recall"]), _f(e["f1"]),
+                      str(e["tp"]), str(e["fp"]), str(e["fn"]), "", "")
+        for role in ("source", "cue"):
+            for mode in ("strict", "relaxed"):
+                a = report["attribution"][role][mode]
+                table.add_row(f"attribution {role}", mode, _f(a["precision"]), _f(a["recall"]), _f(a["f1"]),
+                              str(a["tp"]), str(a["fp"]), str(a["fn"]), "", "")
+        table.add_row("part_of", "accuracy", "", "", "", "", "", "", _f(report["part_of"].get("accuracy")), "")
+        b = report.get("incidents") or {}
+        if b.get("items"):
+            table.add_row("incidents", "B-cubed (facts)", _f(b["precision"]), _f(b["recall"]), _f(b["f1"]),
+                          str(b["items"]), "", "", "", "")
     d = report["doc_date"]
     table.add_row("doc_date", "value", "", "", "", "", "", "", _f(d.get("accuracy")), "")
     console.print(table)

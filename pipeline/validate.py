@@ -37,8 +37,9 @@ def record_problems(data: dict) -> list[str]:
     if not isinstance(text, str):
         return ["text: must be a string"]
     problems: list[str] = []
-    if data.get("doc_date"):
-        problems += [p.replace("doc_date[0]", "doc_date") for p in _span_problems("doc_date", 0, data["doc_date"], text)]
+    doc_date = data.get("doc_date")
+    if doc_date and (doc_date.get("start") is not None or doc_date.get("from", "text") == "text"):
+        problems += [p.replace("doc_date[0]", "doc_date") for p in _span_problems("doc_date", 0, doc_date, text)]
     for layer in SPAN_LAYERS:
         for i, item in enumerate(data.get(layer) or []):
             problems += _span_problems(layer, i, item, text)
@@ -63,7 +64,23 @@ def record_problems(data: dict) -> list[str]:
     for (s1, e1, i1), (s2, e2, i2) in zip(entities, entities[1:]):
         if s2 < e1:
             problems.append(f"entities[{i2}]: overlaps entities[{i1}] (entities are flat)")
-    for i, fact in enumerate(data.get("facts") or []):
+    problems += _event_problems(data, text)
+    facts = data.get("facts") or []
+    event_ids = {e.get("id") for e in data.get("events") or []}
+    for i, fact in enumerate(facts):
+        if fact.get("event") is not None and fact["event"] not in event_ids:
+            problems.append(f"facts[{i}]: event {fact['event']!r} is not an id in events")
+        part_of = fact.get("part_of")
+        if part_of is not None:
+            if not isinstance(part_of, int) or not 0 <= part_of < len(facts) or part_of == i:
+                problems.append(f"facts[{i}]: part_of {part_of!r} is not the index of another fact")
+            elif facts[part_of].get("part_of") is not None:
+                problems.append(f"facts[{i}]: part_of points at facts[{part_of}], itself a part")
+        for role in ("source", "cue"):
+            span = (fact.get("attribution") or {}).get(role)
+            if span:
+                problems += [p.replace("x[0]", f"facts[{i}].attribution.{role}")
+                             for p in _span_problems("x", 0, span, text)]
         number = fact.get("number") or {}
         if not any(n.get("start") == number.get("start") and n.get("end") == number.get("end")
                    for n in data.get("numbers") or []):
@@ -74,6 +91,38 @@ def record_problems(data: dict) -> list[str]:
     return problems
 
 
+def _event_problems(data: dict, text: str) -> list[str]:
+    """Events: ids e1, e2, ... in order; name/date/place are spans of the text, and a
+    date is an entry of the dates layer with the same value (SPEC: events)."""
+    problems = []
+    dates = {(d.get("start"), d.get("end")): d for d in data.get("dates") or []}
+    for i, event in enumerate(data.get("events") or []):
+        if event.get("id") != f"e{i + 1}":
+            problems.append(f"events[{i}]: id {event.get('id')!r} should be 'e{i + 1}' (ids in order)")
+        for role in ("name", "date", "place"):
+            span = event.get(role)
+            if span:
+                problems += [p.replace("x[0]", f"events[{i}].{role}") for p in _span_problems("x", 0, span, text)]
+        date = event.get("date")
+        if date and data.get("dates") is not None:
+            entry = dates.get((date.get("start"), date.get("end")))
+            if entry is None:
+                problems.append(f"events[{i}].date: {date.get('text')!r} is not a dates entry")
+            elif entry.get("value") != date.get("value"):
+                problems.append(f"events[{i}].date: value {date.get('value')!r} != the dates entry's {entry.get('value')!r}")
+    return problems
+
+
+def _input_text(path: Path, line: int | None) -> tuple[bytes, str]:
+    """The file's bytes and the document text it holds (a .jsonl line's "text")."""
+    raw = path.read_bytes()
+    if line is None:
+        return raw, raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    obj = json.loads(lines[line - 1]) if 0 < line <= len(lines) else {}
+    return raw, obj.get("text") if isinstance(obj, dict) else None
+
+
 def _gold_source_problems(data: dict, root: Path) -> list[str]:
     path = (data.get("source") or {}).get("path")
     if not path:
@@ -81,12 +130,13 @@ def _gold_source_problems(data: dict, root: Path) -> list[str]:
     file = root / path
     if not file.is_file():
         return [f"source.path {path!r}: no such input file"]
-    raw = file.read_bytes()
-    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    line = (data.get("source") or {}).get("line")
+    raw, text = _input_text(file, line)
     problems = []
     if text != data.get("text"):
-        problems.append(f"text differs from the input file {path}")
-    if hashlib.sha256(raw).hexdigest() != (data.get("source") or {}).get("sha256"):
+        problems.append(f"text differs from the input file {path}" + (f" line {line}" if line else ""))
+    hashed = raw if line is None else (text or "").encode("utf-8")
+    if hashlib.sha256(hashed).hexdigest() != (data.get("source") or {}).get("sha256"):
         problems.append(f"source.sha256 differs from the input file {path}")
     return problems
 
