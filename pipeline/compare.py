@@ -234,9 +234,14 @@ def same_incident(a: dict, b: dict) -> Optional[str]:
 
 
 def group_incidents(events: list[dict]) -> list[list[int]]:
-    """Indexes of ``events`` grouped into incidents (connected components of
-    :func:`same_incident` between events of different documents), in order of
-    their first event."""
+    """Indexes of ``events`` grouped into incidents: the connected components of
+    :func:`same_incident` between events of different documents, in order of their
+    first event.
+
+    Events with the same name key, or with the same date span and place, are joined
+    by bucket; only distinct (date span, place) keys are compared pairwise, in a sweep
+    over their dates, so a large batch does not cost every pair of events.
+    """
     parent = list(range(len(events)))
 
     def find(i: int) -> int:
@@ -245,10 +250,36 @@ def group_incidents(events: list[dict]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for i, j in combinations(range(len(events)), 2):
-        if events[i]["doc_id"] != events[j]["doc_id"] and find(i) != find(j):
-            if same_incident(events[i], events[j]):
-                parent[find(j)] = find(i)
+    def join(members: list[int]) -> None:
+        if len({events[i]["doc_id"] for i in members}) > 1:  # a rule holds between documents only
+            for i in members[1:]:
+                parent[find(i)] = find(members[0])
+
+    by_name: dict[frozenset, list[int]] = {}
+    by_key: dict[tuple, list[int]] = {}
+    for i, event in enumerate(events):
+        if event["id"] is None:
+            continue  # facts no event was told for stay with their document
+        name = name_key((event.get("name") or {}).get("text"))
+        if name is not None:
+            by_name.setdefault(name, []).append(i)
+        span = date_span((event.get("date") or {}).get("value"))
+        if span is not None:
+            by_key.setdefault((span, fold((event.get("place") or {}).get("text"))), []).append(i)
+    for members in list(by_name.values()) + list(by_key.values()):
+        join(members)
+    keys = sorted(by_key, key=lambda k: k[0])
+    active: list[tuple] = []
+    for key in keys:
+        (first, last), place = key
+        active = [k for k in active if k[0][1] >= first]  # spans still open when this one starts
+        for other in active:
+            if places_compatible(other[1] or None, place or None):
+                a, b = by_key[other], by_key[key]
+                docs_a = {events[i]["doc_id"] for i in a}
+                if not (len(docs_a) == 1 and docs_a == {events[i]["doc_id"] for i in b}):
+                    parent[find(b[0])] = find(a[0])
+        active.append(key)
     groups: dict[int, list[int]] = {}
     for i in range(len(events)):
         groups.setdefault(find(i), []).append(i)
