@@ -85,3 +85,20 @@ def test_bad_events_are_draft_errors(feed, bad, message):
 def test_a_jsonl_draft_must_name_the_lines_id(feed):
     with pytest.raises(DraftError, match="doc_id"):
         compile_draft(DRAFT.replace("line: 2", "line: 1"), feed)
+
+
+@pytest.mark.parametrize("trigger, expected_start", [
+    ("killed", TEXT.index("killed")),               # nearest occurrence (unchanged)
+    ("killed #1", TEXT.index("killed")),
+    ("the", TEXT.index("the market")),              # nearest of three
+    ("the #3", TEXT.index("the funeral")),          # forced: not the nearest
+])
+def test_a_trigger_honours_its_occurrence_number(feed, trigger, expected_start):
+    draft = DRAFT.replace("| 12 | killed | e1 | 0 |", f"| 12 | {trigger} | e1 | 0 |")
+    part = compile_draft(draft, feed)["facts"][1]
+    assert part["trigger"] == {"start": expected_start, "end": expected_start + len(trigger.split(" #")[0])}
+
+
+def test_an_unknown_trigger_is_a_draft_error(feed):
+    with pytest.raises(DraftError, match="not found"):
+        compile_draft(DRAFT.replace("| 12 | killed |", "| 12 | slain |"), feed)
