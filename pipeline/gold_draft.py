@@ -226,13 +226,16 @@ def compile_draft(draft: str, root: Path) -> dict:
             (ftype, value, mod, number_text, trigger_text,
              event, part_of, source_text, cue_text) = _fields(line, 5, 9, line_no)
             # The number is the first drafted numbers entry at/after the cursor
-            # whose span starts where the text matches ("4" never hits "744").
+            # whose span is exactly where the text matches ("4" never hits
+            # "744", "5" never hits "50").
             by_start = {n["start"]: n for n in numbers}
             number = None
             search_from = cursor
             while number is None:
-                start, _ = find_span(text, number_text, search_from, line_no)
+                start, end = find_span(text, number_text, search_from, line_no)
                 number = by_start.get(start)
+                if number is not None and number["end"] > end:
+                    number = None  # "5" is not the numbers entry "50"
                 search_from = start + 1
             # Nearest occurrence to the number; ``#N`` forces the N-th (e.g. a
             # table header word that gives the type of every row).

@@ -102,3 +102,12 @@ def test_a_trigger_honours_its_occurrence_number(feed, trigger, expected_start):
 def test_an_unknown_trigger_is_a_draft_error(feed):
     with pytest.raises(DraftError, match="not found"):
         compile_draft(DRAFT.replace("| 12 | killed |", "| 12 | slain |"), feed)
+
+
+def test_a_fact_number_is_never_the_prefix_of_a_longer_number(tmp_path):
+    text = "The governor reported 50 dead, including 5 children."
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    draft = ("doc_id: d\nsource: d.txt\ndoc_date: null\n== numbers\n50 | 50 | cardinal\n5 | 5 | cardinal\n"
+             "== facts\nkilled | 50 | - | 50 | dead\nkilled | 5 | - | 5 | dead | - | 0\n")
+    total, part = compile_draft(draft, tmp_path)["facts"]
+    assert (total["number"]["start"], part["number"]["start"]) == (text.index("50"), text.index("5 children"))
