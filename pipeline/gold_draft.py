@@ -226,22 +226,22 @@ def compile_draft(draft: str, root: Path) -> dict:
             (ftype, value, mod, number_text, trigger_text,
              event, part_of, source_text, cue_text) = _fields(line, 5, 9, line_no)
             # The number is the first drafted numbers entry at/after the cursor
-            # whose span starts where the text matches ("4" never hits "744").
+            # whose span is exactly where the text matches ("4" never hits
+            # "744", "5" never hits "50").
             by_start = {n["start"]: n for n in numbers}
             number = None
             search_from = cursor
             while number is None:
-                start, _ = find_span(text, number_text, search_from, line_no)
+                start, end = find_span(text, number_text, search_from, line_no)
                 number = by_start.get(start)
+                if number is not None and number["end"] > end:
+                    number = None  # "5" is not the numbers entry "50"
                 search_from = start + 1
-            trigger = None
-            if _null(trigger_text) is not None:
-                pat = _pattern(_split_occurrence(trigger_text)[0])
-                hits = list(pat.finditer(text))
-                if not hits:
-                    raise DraftError(f"line {line_no}: trigger {trigger_text!r} not found")
-                best = min(hits, key=lambda m: abs(m.start() - number["start"]))
-                trigger = {"start": best.start(), "end": best.end()}
+            # Nearest occurrence to the number; ``#N`` forces the N-th (e.g. a
+            # table header word that gives the type of every row).
+            trigger = _nearest_span(text, trigger_text, number["start"], line_no)
+            if trigger is not None:
+                trigger = {"start": trigger["start"], "end": trigger["end"]}
             if _null(event) is not None and event not in event_ids:
                 raise DraftError(f"line {line_no}: event {event!r} is not in == events")
             if _null(part_of) is not None and not 0 <= int(part_of) < len(layers["facts"]):

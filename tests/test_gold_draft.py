@@ -85,3 +85,29 @@ def test_bad_events_are_draft_errors(feed, bad, message):
 def test_a_jsonl_draft_must_name_the_lines_id(feed):
     with pytest.raises(DraftError, match="doc_id"):
         compile_draft(DRAFT.replace("line: 2", "line: 1"), feed)
+
+
+@pytest.mark.parametrize("trigger, expected_start", [
+    ("killed", TEXT.index("killed")),               # nearest occurrence (unchanged)
+    ("killed #1", TEXT.index("killed")),
+    ("the", TEXT.index("the market")),              # nearest of three
+    ("the #3", TEXT.index("the funeral")),          # forced: not the nearest
+])
+def test_a_trigger_honours_its_occurrence_number(feed, trigger, expected_start):
+    draft = DRAFT.replace("| 12 | killed | e1 | 0 |", f"| 12 | {trigger} | e1 | 0 |")
+    part = compile_draft(draft, feed)["facts"][1]
+    assert part["trigger"] == {"start": expected_start, "end": expected_start + len(trigger.split(" #")[0])}
+
+
+def test_an_unknown_trigger_is_a_draft_error(feed):
+    with pytest.raises(DraftError, match="not found"):
+        compile_draft(DRAFT.replace("| 12 | killed |", "| 12 | slain |"), feed)
+
+
+def test_a_fact_number_is_never_the_prefix_of_a_longer_number(tmp_path):
+    text = "The governor reported 50 dead, including 5 children."
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    draft = ("doc_id: d\nsource: d.txt\ndoc_date: null\n== numbers\n50 | 50 | cardinal\n5 | 5 | cardinal\n"
+             "== facts\nkilled | 50 | - | 50 | dead\nkilled | 5 | - | 5 | dead | - | 0\n")
+    total, part = compile_draft(draft, tmp_path)["facts"]
+    assert (total["number"]["start"], part["number"]["start"]) == (text.index("50"), text.index("5 children"))
