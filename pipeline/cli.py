@@ -21,12 +21,25 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 
 @app.command()
-def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt) or - for stdin."),
+def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), directories (their *.txt and *.jsonl) or - for stdin."),
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
-        config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: configs/default.toml)."),
+        config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: the packaged configs/default.toml)."),
         workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (output is the same for any number)."),
         resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in OUTPUT(.partial).")):
-    """Run the pipeline and write one JSON record per document."""
+    """Run the pipeline and write one JSON record per document.
+
+    A .txt file is one document (doc_id = file stem). A .jsonl file holds one
+    document per line: a JSON object with "id" (string, unique in the batch; the
+    doc_id) and "text" (string; offsets index into it), and optionally "doc_date"
+    (a TIMEX3 date value such as 2024-03-13: the document's date, which wins over
+    a date line in the text), "source" (publisher), "url" and "title"; other keys
+    are kept unchanged in the record's source.extra. The record's source gives the
+    .jsonl path, the line number and the sha256 of the text's UTF-8 bytes. A line
+    that is not such an object is reported as FILE:LINE: message, the batch goes
+    on, and the exit code is 1.
+
+    Records are written in the order of the sorted input paths, then line order.
+    """
     from rich.progress import Progress
 
     from .api import Interrupted, run_files
@@ -48,10 +61,13 @@ def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt)
         typer.echo(f"warning: {line}", err=True)
     for line in summary.failed:
         typer.echo(f"failed: {line}", err=True)
+    for line in summary.bad_lines:
+        typer.echo(line, err=True)
     typer.echo(f"{summary.documents} documents, {len(summary.failed)} failed"
+               + (f", {len(summary.bad_lines)} bad input lines" if summary.bad_lines else "")
                + (f", {summary.resumed} kept from earlier output" if resume else "")
                + (f" -> {output}" if output else ""), err=True)
-    if summary.failed:
+    if summary.failed or summary.bad_lines:
         raise typer.Exit(1)
 
 
