@@ -183,18 +183,14 @@ def compare(records: List[Path] = typer.Argument(..., help="JSONL record files o
 def export(paths: List[Path] = typer.Argument(..., metavar="RECORDS... OUT",
                                               help="JSONL record files or folders, then the output path."),
            to: str = typer.Option("duckdb", "--to", help="duckdb (one file), parquet or csv (a folder), sqlite."),
-           excel: bool = typer.Option(False, "--excel", help="CSV: start each file with a UTF-8 BOM."),
-           config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (breakdown words).")):
+           excel: bool = typer.Option(False, "--excel", help="CSV: start each file with a UTF-8 BOM.")):
     """Export records to normalised tables (documents, one per layer, reports per incident)."""
-    from .config import load_config
     from .export import export as export_records
-    from .report_compare import breakdown_words
 
     if len(paths) < 2:
         raise typer.BadParameter("give one or more records files and then the output path")
     *records, out = paths
-    counts = export_records(records, to, out, excel=excel,
-                            breakdown=breakdown_words(load_config(config).facts.triggers))
+    counts = export_records(records, to, out, excel=excel)
     typer.echo(f"wrote {out} ({to}): " + ", ".join(f"{t} {n}" for t, n in counts.items()), err=True)
 
 

@@ -315,6 +315,10 @@ def summarise(reports: list[dict]) -> dict:
     """low / best / high / conservative / sources / dscore / conflicts of one incident
     and type. Each report counts with the number it writes ("up to 90" -> 90); parts of
     breakdowns are left out; vague magnitudes ("hundreds") only when no report is precise."""
+    if len(reports) == 1 and reports[0]["part_of"] is None:  # the common case, without the pairwise work
+        value = reports[0]["value"]
+        return {"low": value, "best": value, "high": value, "conservative": value, "sources": 1, "dscore": 0,
+                "conflicts": []}
     totals = [r for r in reports if r["part_of"] is None]
     precise = [r for r in totals if not r["vague"]]
     counted = precise or totals
@@ -358,7 +362,7 @@ def _report(record: dict, event: dict, index: int, facts_label: dict) -> dict:
             "number": {"start": n["start"], "end": n["end"]},
             "part_of": facts_label.get(part_of) if part_of is not None else None,
             "source": source, "cue": (attribution.get("cue") or {}).get("text"),
-            "source_key": fold(source) or fold(publisher) or f"doc:{record.get('doc_id')}",
+            "source_key": source_key(source, publisher, record.get("doc_id")),
             "doc_date": _doc_date(record), "sentence": sentence_text(record, n["start"])}
 
 
@@ -368,26 +372,33 @@ def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict
 
     ``breakdown_words`` is {"partial": [...], "complete": [...]} (configuration:
     [breakdowns] of fact_triggers.toml). Returns {"documents", "incidents": [{"incident",
-    "name", "date", "place", "events": [{"doc_id", "event", "rule"}], "types": [{"type",
+    "name", "date", "place", "events": [{"doc_id", "event"}], "types": [{"type",
     "reports", "low", "best", "high", "conservative", "sources", "dscore", "conflicts"}]}],
     "breakdowns": [...]}.
     """
     words = breakdown_words or {"partial": [], "complete": []}
     records = sorted(records, key=lambda r: r.get("doc_id") or "")
-    events, owners = [], []
-    breakdowns = []
+    events, reports, breakdowns = [], [], []
     for record in records:
+        labels = {j: label(f["value"], f.get("mod"), _number_text(record, f))
+                  for j, f in enumerate(record.get("facts") or [])}
         for event in document_events(record):
             events.append(event)
-            owners.append(record)
+            reports.append([_report(record, event, index, labels) for index in event["facts"]])
         breakdowns += find_breakdowns(record, words)
+    return {"documents": len(records), "incidents": build_incidents(events, reports), "breakdowns": breakdowns}
+
+
+def build_incidents(events: list[dict], reports: list[list[dict]]) -> list[dict]:
+    """Incidents from events ({"id", "doc_id", "name", "date", "place"}, as in records)
+    and each event's reports (dicts as ``_report`` makes them: doc_id, type, value, mod,
+    vague, part_of, source_key, doc_date, number, ...); see :func:`compare`."""
     order = {t: i for i, t in enumerate(typing.get_args(FactType))}
     incidents, used_ids = [], set()
     for group in group_incidents(events):
         members = [events[i] for i in group]
         name = _most_common([(e.get("name") or {}).get("text") for e in members])
-        dates = [(e.get("date") or {}).get("value") for e in members]
-        when = _most_common(dates)
+        when = _most_common([(e.get("date") or {}).get("value") for e in members])
         place = _most_common([(e.get("place") or {}).get("text") for e in members])
         if all(e["id"] is None for e in members):
             base = f"unassigned-{members[0]['doc_id']}"
@@ -399,20 +410,22 @@ def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict
         used_ids.add(incident_id)
         by_type: dict[str, list[dict]] = {}
         for i in group:
-            record, event = owners[i], events[i]
-            labels = {j: label(f["value"], f.get("mod"), _number_text(record, f))
-                      for j, f in enumerate(record.get("facts") or [])}
-            for index in event["facts"]:
-                report = _report(record, event, index, labels)
+            for report in reports[i]:
                 by_type.setdefault(report["type"], []).append(report)
         types = []
         for fact_type in sorted(by_type, key=lambda t: (order.get(t, len(order)), t)):
-            reports = sorted(by_type[fact_type], key=lambda r: (r["doc_date"] or "", r["doc_id"], r["number"]["start"]))
-            types.append({"type": fact_type, "reports": reports, **summarise(reports)})
+            found = sorted(by_type[fact_type], key=lambda r: (r["doc_date"] or "", r["doc_id"], r["number"]["start"]))
+            types.append({"type": fact_type, "reports": found, **summarise(found)})
         incidents.append({"incident": incident_id, "name": name, "date": when, "place": place,
                           "events": [{"doc_id": e["doc_id"], "event": e["id"]} for e in members],
                           "types": types})
-    return {"documents": len(records), "incidents": incidents, "breakdowns": breakdowns}
+    return incidents
+
+
+def source_key(source: Optional[str], publisher: Optional[str], doc_id: Optional[str]) -> str:
+    """Who gives a figure, for counting distinct sources: the attribution's source,
+    else the document's publisher (metadata), else the document itself."""
+    return fold(source) or fold(publisher) or f"doc:{doc_id}"
 
 
 def incident_of_events(result: dict) -> dict[tuple[str, Optional[str]], str]:
