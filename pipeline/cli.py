@@ -20,6 +20,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Recount: sentences, entities, dates, numbers and reported figures from statements.")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"recount {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Recount: sentences, entities, dates, numbers and reported figures from statements."""
+
+
 @app.command()
 def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), directories (their *.txt and *.jsonl) or - for stdin."),
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
