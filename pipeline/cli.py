@@ -116,7 +116,7 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
              html: Optional[Path] = typer.Option(None, "--html", help="Write a side-by-side HTML report."),
              by_genre: bool = typer.Option(False, "--by-genre", help="Also score each genre (doc_id dev_<genre>_...).")):
     """Score predictions against gold (SPEC "Scoring")."""
-    from .api import load_records
+    from .io import load_records
     from .report_table import print_report
     from .scoring import error_items, evaluate as score
 
