@@ -136,15 +136,21 @@ def _report_rows(con) -> Iterator[dict]:
     """The compare view, one dict per report, from the tables already built: events
     and facts go through the same incident grouping and summaries as `recount compare`
     (pipeline/compare.py), without parsing the records again."""
-    from .compare import build_incidents, is_vague, label, source_key
+    from .compare import PLACE_LABELS, build_incidents, document_places, is_vague, label, source_key
 
+    places: dict[str, list[dict]] = {}
+    for doc_id, text, label_ in con.execute(
+            "SELECT e.doc_id, e.text, e.label FROM entities e JOIN (SELECT DISTINCT doc_id FROM events) USING (doc_id) "
+            f"WHERE e.label IN {PLACE_LABELS}").fetchall():
+        places.setdefault(doc_id, []).append({"text": text, "label": label_})
     events: list[dict] = []
     where: dict[tuple, int] = {}
     for doc_id, event_id, name, date, place in con.execute(
             "SELECT doc_id, id, name_text, date_value, place_text FROM events ORDER BY doc_id, idx").fetchall():
         where[(doc_id, event_id)] = len(events)
         events.append({"id": event_id, "doc_id": doc_id, "name": name and {"text": name},
-                       "date": date and {"value": date}, "place": place and {"text": place}})
+                       "date": date and {"value": date}, "place": place and {"text": place},
+                       "doc_places": document_places(places.get(doc_id, []))})
     reports: list[list[dict]] = [[] for _ in events]
     for (doc_id, event, ftype, value_json, mod, start, end, number_text, source, cue, sentence, doc_date,
          publisher, total_json, total_mod, total_text) in con.execute(_FACT_ROWS).fetchall():
