@@ -19,9 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD = "On 5 May 2001, 12 people were hurt in Baku.\n"
 
 
+def _default_sigint() -> None:
+    # A background job of a non-interactive shell (nohup, `make test &`, some CI
+    # launchers) starts with SIGINT ignored, and children inherit that; Ctrl-C at a
+    # terminal reaches a process whose SIGINT is the default, which is what these tests mean.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def recount(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint, **kwargs)
 
 
 def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: float = 120) -> None:
