@@ -17,6 +17,7 @@ from typing import Callable, Optional
 
 from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
 
+from .adapters.holidays_adapter import calendar_holiday
 from .timex import (Anchor, Timex, add_months, day_of, granularity, last_day, nth_weekday,
                     parse_value_date, relative_value, season_of, shift_value, week_value,
                     weekday_date, ymd)
@@ -61,6 +62,10 @@ def _holiday_one(spec: str, year: int) -> Optional[date]:
     if m:
         base = easter(year, EASTER_ORTHODOX if m.group(1) else EASTER_WESTERN)
         return base + timedelta(days=int(m.group(2)))
+    m = re.fullmatch(r"cal:([a-z]+):([a-z_]+)([+-]\d+)?", spec)
+    if m:
+        d = calendar_holiday(m.group(1), m.group(2), year)
+        return d + timedelta(days=int(m.group(3) or 0)) if d else None
     m = re.fullmatch(r"nth:(\d\d):([0-6]):(-?\d)([+-]\d+)?", spec)
     if m:
         d = nth_weekday(year, int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -70,7 +75,8 @@ def _holiday_one(spec: str, year: int) -> Optional[date]:
 
 def holiday_value(spec: str, year: int) -> Optional[str]:
     """The day (or period, for "A..B" specs) a holiday falls on in a year.
-    Easter dates: dateutil.easter (Western and Orthodox computus)."""
+    Easter dates: dateutil.easter (Western and Orthodox computus); "cal:" specs:
+    the lunar/lunisolar calendar tables of the holidays package (its adapter)."""
     if ".." in spec:
         a, b = (_holiday_one(s, year) for s in spec.split(".."))
         return f"{a.isoformat()}/{b.isoformat()}" if a and b else None

@@ -119,7 +119,8 @@ class DatesLexicon(BaseModel):
     @field_validator("holidays")
     @classmethod
     def _holiday_specs(cls, specs: dict[str, str]) -> dict[str, str]:
-        one = r"(?:\d\d-\d\d|(?:orthodox-)?easter[+-]\d+|nth:\d\d:[0-6]:-?[1-5](?:[+-]\d+)?)"
+        one = (r"(?:\d\d-\d\d|(?:orthodox-)?easter[+-]\d+|nth:\d\d:[0-6]:-?[1-5](?:[+-]\d+)?"
+               r"|cal:(?:hindu|islamic|hebrew|chinese):[a-z_]+(?:[+-]\d+)?)")
         bad = [k for k, v in specs.items() if not re.fullmatch(rf"{one}(?:\.\.{one})?", v)]
         if bad:
             raise ValueError(f"holidays with an unreadable date rule: {bad}")
