@@ -452,7 +452,11 @@ def resolve_all(timexes: list[Timex], ctx: Context, skip: Optional[Timex] = None
     no value and a line in ``errors``; the others go on."""
     st = prime(timexes, skip)
     out = []
+    pending: Optional[Timex] = None
     for t in timexes:
+        if t.parts.get("equated") and pending is None:
+            pending = t  # "today, 30 June": its day is the one named next
+            continue
         try:
             value, anchor = resolve(t, ctx, st)
         except Exception as exc:
@@ -469,5 +473,21 @@ def resolve_all(timexes: list[Timex], ctx: Context, skip: Optional[Timex] = None
                 st.last_day, st.last_day_item = day, t
             if value[:4].isdigit():
                 st.last_value = value
+        if pending is not None:
+            day = parse_value_date(value) if granularity(value) == 3 else None
+            if day is not None:
+                # The text equates the deictic centre with a day: "today" and what follows
+                # resolve against it (docs/annotation.md: "London, today, 30 June").
+                ctx.doc_day = day
+                pending.value = day.isoformat()
+                out.append((pending, f"day named beside it {day.isoformat()}"))
+            else:
+                pv, pa = resolve(pending, ctx, st)
+                pending.value = pv
+                out.append((pending, pa))
+            pending = None
         out.append((t, anchor))
+    if pending is not None:
+        pending.value, anchor = resolve(pending, ctx, st)
+        out.append((pending, anchor))
     return out

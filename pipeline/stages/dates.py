@@ -37,8 +37,7 @@ def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lin
     (a signature date). Only expressions naming one day count; None if there is none.
     ``cues``: words that may stand before the date on its line (dates.toml [doc_date])."""
     cue_re = re.compile(r"(?:^|\b)(?:" + _alternation(cues) + r")\s*[:.,-]?$", re.I)
-    full = [t for t in timexes if t.value and "/" not in t.value and granularity(t.value[:10]) == 3
-            and t.value[:4].isdigit()]
+    full = [t for t in timexes if _stated_day(t)]
     for t in full:
         if text.count("\n", 0, t.start) > top_lines:
             break
@@ -58,6 +57,16 @@ def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lin
         line_end = len(text) if line_end < 0 else line_end
         if not text[line_start:t.start].strip() and not re.sub(r"[\s.]", "", text[t.end:line_end]):
             return t
+    return None
+
+
+def _stated_day(t: Timex) -> Optional[str]:
+    """The day an expression states outright (before any resolution), or None."""
+    if t.op == "datetime" and t.children:
+        return _stated_day(t.children[0])
+    v = t.value
+    if v and "/" not in v and v[:4].isdigit() and granularity(v[:10]) == 3:
+        return v[:10]
     return None
 
 
@@ -166,7 +175,9 @@ class DatesStage:
         return any(cue in sentence for cue in self.recurring_cues)
 
     def _in_event_name(self, text: str, t: Timex) -> bool:
-        """"20 January tragedy", "the tragedy of January 20": the date names an event."""
+        """"20 January tragedy", "the tragedy of January 20", "Black January": the date names an event."""
+        if t.rule.startswith("event-month"):
+            return True
         nxt = re.match(r"[\s,]*(?:\d{4}\s+)?(\w+)", text[t.end:t.end + 30])
         prev = re.search(r"(\w+)\s+of\s+$", text[max(0, t.start - 30):t.start])
         return bool(nxt and nxt.group(1).lower() in self.event_heads) or bool(
@@ -201,7 +212,7 @@ class DatesStage:
             doc.doc_date = {"value": doc.meta_doc_date, "start": None, "end": None, "from": "metadata"}
             doc_day = parse_value_date(doc.meta_doc_date)
         elif doc_span is not None:
-            day_value = day_of(doc_span.value, last=False)
+            day_value = _stated_day(doc_span)
             end = doc_span.date_end or doc_span.end
             if doc_span.date_end is None and doc_span.children:
                 end = doc_span.children[0].end
@@ -209,6 +220,9 @@ class DatesStage:
             doc.doc_date = {"value": day_value, "start": o_start, "end": o_end, "from": "text"}
             doc_day = parse_value_date(day_value)
         timexes = sorted(timexes + self._model_candidates(doc, timexes, doc_day), key=lambda t: t.start)
+        for a, b in zip(timexes, timexes[1:]):
+            if a.parts.get("spec") == "day+0" and b.kind == "day" and re.fullmatch(r"\s*,\s*", text[a.end:b.start]):
+                a.parts["equated"] = True
         ctx = Context(
             doc_day=doc_day,
             tense=lambda t: self._tense(doc, t),
