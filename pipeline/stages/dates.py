@@ -30,13 +30,15 @@ LEADING_WORDS = re.compile(r"^(?:the|a|an|on|in|at|by|since|until|till|from|befo
 
 
 def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lines: int = 8,
-                       max_extra: int = 60) -> Optional[Timex]:
+                       max_extra: int = 60, weak_cues: tuple[str, ...] = ()) -> Optional[Timex]:
     """The expression that is the document's date: a date line or dateline at the top
     ("date 2025-01-17", "Issued on 7 November 2016.", "Posted: 14 Nov 2022",
     "Mon 14th November 2022 | 09:45 AM"), else the last day standing alone on a line
     (a signature date). Only expressions naming one day count; None if there is none.
-    ``cues``: words that may stand before the date on its line (dates.toml [doc_date])."""
+    ``cues``: words that may stand before the date on its line, whatever follows it;
+    ``weak_cues`` ("on"): only when little follows (dates.toml [doc_date])."""
     cue_re = re.compile(r"(?:^|\b)(?:" + _alternation(cues) + r")\s*[:.,-]?$", re.I)
+    weak_re = re.compile(r"(?:^|\b)(?:" + _alternation(weak_cues) + r")\s*[:.,-]?$", re.I)
     full = [t for t in timexes if _stated_day(t)]
     for t in full:
         if text.count("\n", 0, t.start) > top_lines:
@@ -46,10 +48,9 @@ def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lin
         line_end = len(text) if line_end < 0 else line_end
         before = text[line_start:t.start].strip()
         after = re.sub(r"^[\s.,;:|)\]]+|[\s.,;:|]+$", "", text[t.end:line_end])
-        is_cue = bool(before) and cue_re.search(before) is not None
-        whole_cue = is_cue and cue_re.fullmatch(before) is not None if before else False
-        if whole_cue or (not before and (not after or len(after) <= max_extra)) \
-                or (not after and len(before) <= max_extra) or (is_cue and len(after) <= 25 and len(before) <= max_extra):
+        strong = bool(before) and len(before) <= max_extra and cue_re.search(before) is not None
+        weak = bool(before) and weak_re.search(before) is not None and len(after) <= 25
+        if strong or weak or (not before and len(after) <= max_extra) or (not after and len(before) <= max_extra):
             return t
     for t in reversed(full):
         line_start = text.rfind("\n", 0, t.start) + 1
@@ -94,6 +95,7 @@ class DatesStage:
         self.doc_cues = [str(c) for c in lx.doc_date.get("cues", [])]
         self.top_lines = int(lx.doc_date.get("top_lines", 8))
         self.max_extra = int(lx.doc_date.get("max_line_extra", 60))
+        self.weak_cues = tuple(str(c) for c in lx.doc_date.get("weak_cues", []))
         self.phone_cues = lx.phone.get("cues", [])
         self.future_aux = {w.lower() for w in lx.tense.get("future_aux", [])}
         self.future_heads = {w.lower() for w in lx.tense.get("future_heads", [])}
@@ -206,7 +208,7 @@ class DatesStage:
         timexes = [t for t in self.finder.find(text, errors)
                    if not (t.kind in ("year", "day", "other") and t.rule.split("+")[0] in ("year", "year-range", "numeric-date", "numeric-month-year")
                            and (is_identifier_number(text, t.start, t.end) or is_phone_number(text, t.start, t.end, self.phone_cues)))]
-        doc_span = doc_date_candidate(text, timexes, self.doc_cues, self.top_lines, self.max_extra)
+        doc_span = doc_date_candidate(text, timexes, self.doc_cues, self.top_lines, self.max_extra, self.weak_cues)
         doc_day = None
         if doc.meta_doc_date:
             doc.doc_date = {"value": doc.meta_doc_date, "start": None, "end": None, "from": "metadata"}
