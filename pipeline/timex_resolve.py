@@ -239,12 +239,22 @@ def resolve_doc(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
     if "dir" in p:
         if p["dir"] in ("earlier", "later", "after", "before") and st.narrative is not None:
             base, anchor = st.narrative, f"narrative {st.narrative.isoformat()}"
-        if p["dir"] == "in" and ctx.tense(t) < 0:
+        if p["dir"] == "in" and ctx.tense(t) <= 0:
             return None, "past tense: a duration"  # the stage reads it as a duration
+        if p["dir"] in ("after", "before"):
+            return None, "past tense: a duration"  # "thirty years after Srebrenica"
     if base is None:
         return None, "none"
     if "holiday" in p:
         return _relative_holiday(p, base), anchor
+    if "month_shift" in p:  # "last March", "next March", "March after next"
+        m, k = p["m"], p["month_shift"]
+        year = base.year
+        if k > 0:
+            year += (1 if m <= base.month else 0) + (k - 1)
+        elif k < 0:
+            year -= 1 if m >= base.month else 0
+        return f"{year:04d}-{m:02d}", anchor
     if "season" in p:
         return _relative_season(p["season"], p["shift"], base), anchor
     if "dir" in p:
@@ -288,9 +298,17 @@ def _relative_season(code: str, shift: int, base: date) -> str:
 
 
 def resolve_weekday(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
+    """A weekday, with its part of day when the text gives one ("Saturday evening")."""
+    value, anchor = _weekday_day(t, ctx, st)
+    if value and "pod" in t.parts:
+        value += t.parts["pod"]
+    return value, anchor
+
+
+def _weekday_day(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
     """A weekday: "last Sunday" the one before the document date, "next Tuesday" the one
     after; bare, the nearest before (past tense, the document's own day included) or
-    after (future), else the one in the document date's week."""
+    after (future)."""
     base = ctx.doc_day
     if base is None:
         return None, "none"
@@ -307,19 +325,18 @@ def resolve_weekday(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], s
     if rel == "after next":
         return (weekday_date(base, wd, 1) + timedelta(days=7)).isoformat(), anchor
     tense = ctx.tense(t)
-    if tense < 0:
-        return weekday_date(base, wd, -1, strict=False).isoformat(), anchor + ", past tense"
     if tense > 0 or rel == "this":
         return weekday_date(base, wd, 1, strict=rel != "this").isoformat(), anchor + ", future tense"
-    monday = base - timedelta(days=base.weekday())
-    return (monday + timedelta(days=wd)).isoformat(), anchor + ", same week"
+    # Past or unknown tense: the nearest such day up to the document date (reports tell
+    # what happened; "said on Wednesday" in a Wednesday report is that day).
+    return weekday_date(base, wd, -1, strict=False).isoformat(), anchor + ", past or present tense"
 
 
 def resolve_clock(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
-    """A clock time or part of day alone: on the day the sentence is about (a day
-    named earlier in it), else the document date."""
-    if st.last_day and st.last_day_item is not None and ctx.same_sentence(st.last_day_item, t):
-        return _on_day(st.last_day, t), f"day earlier in the sentence {st.last_day}"
+    """A clock time or part of day alone: on the day the narrative is at (the last day
+    named before it), else the document date."""
+    if st.last_day:
+        return _on_day(st.last_day, t), f"narrative day {st.last_day}"
     if ctx.doc_day is None:
         return None, "none"
     return _on_day(ctx.doc_day.isoformat(), t), f"document date {ctx.doc_day.isoformat()}"
@@ -327,7 +344,14 @@ def resolve_clock(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str
 
 def resolve_anaphor(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
     """"that day" -> the previous day in the text; "that year/time" -> its year."""
-    if t.parts["head"] in ctx.day_heads:
+    head = t.parts["head"]
+    if head == "weekend":
+        base = parse_value_date(st.last_day) if st.last_day else ctx.doc_day
+        return (week_value(base) + "-WE" if base else None), "week of the narrative day"
+    if head in ctx.day_heads:
+        day = parse_value_date(st.last_day) if st.last_day else None
+        if day is not None and t.parts.get("shift"):
+            return (day + timedelta(days=t.parts["shift"])).isoformat(), "previous day in text, moved"
         return st.last_day, "previous day in text"
     value = st.last_value[:4] if st.last_value and st.last_value[:4].isdigit() else None
     return value, "previous date in text (year)"
@@ -469,7 +493,7 @@ def resolve_all(timexes: list[Timex], ctx: Context, skip: Optional[Timex] = None
             if granularity(first) >= 2 and value[:4].isdigit() and t.kind != "clock":
                 st.narrative = parse_value_date(value.split("/")[-1])
             day = day_of(value)
-            if day:
+            if day and t.anchor != Anchor.CLOCK:
                 st.last_day, st.last_day_item = day, t
             if value[:4].isdigit():
                 st.last_value = value

@@ -31,7 +31,7 @@ GROUPS = {
     "y", "y2", "y3", "y4", "yy", "m", "m2", "mn", "d", "d2", "dw", "wd", "rel", "rel2", "wrel", "after",
     "n", "n2", "n3", "unit", "unit2", "unit3", "frac", "frac2", "dir", "hh", "mi", "ss", "ampm", "tz",
     "off", "sep", "pod", "podw", "named", "hw", "mw", "half", "quarter", "min", "season", "q", "q2", "qo",
-    "dec", "cent", "centw", "word", "part", "a", "b", "c", "era", "ana", "qual", "bare", "bare2", "yrel",
+    "dec", "cent", "centw", "word", "part", "a", "b", "c", "era", "ana", "qual", "bare", "bare2", "bare3", "yrel",
 }
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -219,6 +219,9 @@ def _date(g: dict, f: "TimexFinder") -> Optional[dict]:
     if m is not None and d is not None and y is not None:
         value = ymd(y, m, d)
         return {"value": value, "kind": "day", "parts": {"y": y, "m": m, "d": d}} if value else None
+    if m is not None and d is None and y is None and (g.get("rel") or g.get("after")):
+        shift = 2 if g.get("after") else f.shift_of(g["rel"])
+        return {"kind": "month", "anchor": Anchor.DOC, "parts": {"m": m, "month_shift": shift}}
     if m is not None and d is None:
         parts = {"m": m} if y is None else {"y": y, "m": m}
         return {"value": f"{y:04d}-{m:02d}" if y else None, "kind": "month", "parts": parts,
@@ -325,7 +328,11 @@ def _weekday(g: dict, f: "TimexFinder") -> Optional[dict]:
         parts["week_shift"] = f.shift_of(g["wrel"])
     if g.get("after"):
         parts["rel"] = "after next"
-    return {"kind": "weekday", "anchor": Anchor.WEEKDAY, "parts": parts}
+    mod = None
+    if g.get("pod"):
+        parts["pod"] = f.parts_of_day[g["pod"].lower()][0]
+        mod = f.part_mods.get(g["part"].lower()) if g.get("part") else None
+    return {"kind": "weekday", "anchor": Anchor.WEEKDAY, "parts": parts, "mod": mod}
 
 
 def _holiday(g: dict, f: "TimexFinder") -> Optional[dict]:
@@ -426,7 +433,7 @@ def _duration(g: dict, f: "TimexFinder") -> Optional[dict]:
 
 
 def _vague_duration(g: dict, f: "TimexFinder") -> Optional[dict]:
-    word = (g.get("unit") or g.get("bare") or g.get("bare2")).lower()
+    word = (g.get("unit") or g.get("bare") or g.get("bare2") or g.get("bare3")).lower()
     unit = _unit(f, word)
     if unit is None:
         return None
@@ -535,7 +542,8 @@ def _part_of_unit(g: dict, f: "TimexFinder") -> Optional[dict]:
 
 
 def _anaphor(g: dict, f: "TimexFinder") -> Optional[dict]:
-    return {"kind": "other", "anchor": Anchor.ANAPHOR, "parts": {"head": g["word"].lower()}}
+    shift = {"next": 1, "following": 1, "previous": -1}.get((g.get("rel") or "").lower(), 0)
+    return {"kind": "other", "anchor": Anchor.ANAPHOR, "parts": {"head": g["word"].lower(), "shift": shift}}
 
 
 def _named_day(g: dict, f: "TimexFinder") -> Optional[dict]:
@@ -573,6 +581,8 @@ def _keep(kept: Timex, other: Timex, rule: str) -> Optional[Timex]:
 def _day_time(day: Timex, clock: Timex, rule: str) -> Optional[Timex]:
     if clock.kind == "pod" and day.kind == "relday" and ":" in day.parts.get("spec", ""):
         return None  # "tonight" + "evening": already a part of a day
+    if clock.mod and day.start < clock.start:
+        return None  # "Friday, 8 April 2022, at approximately 10:30": two expressions
     t = _span(day, clock, rule)
     t.kind, t.anchor, t.op, t.children = "day", Anchor.COMPOSITE, "datetime", [day, clock]
     t.mod = clock.mod or day.mod
@@ -715,7 +725,7 @@ class TimexFinder:
         for order, (name, interpret, pattern) in enumerate(self.rules):
             for m in pattern.finditer(text):
                 s, e = m.span()
-                if e <= s:
+                if e <= s or ("\n" in text[s:e] and re.search(r"[.;:!?]\s*\n|\n\s*\n", text[s:e])):
                     continue
                 try:
                     fields = INTERPRETERS[interpret]({k: v for k, v in m.groupdict().items() if v}, self)
@@ -788,31 +798,32 @@ class TimexFinder:
         return t
 
     def _combine(self, text: str, items: list[Timex], errors: Optional[list[str]]) -> list[Timex]:
+        """Join neighbours by the [[combine]] table: each combination in table order over
+        the whole list, then again from the top until nothing changes."""
         changed = True
         while changed:
             changed = False
-            out: list[Timex] = []
-            i = 0
-            while i < len(items):
-                t = items[i]
-                if i + 1 < len(items):
-                    nxt = items[i + 1]
-                    merged = self._try_combine(text, t, nxt, errors)
-                    if merged is not None:
-                        out.append(merged)
-                        i += 2
-                        changed = True
-                        continue
-                out.append(t)
-                i += 1
-            items = out
+            for combo in self.combos:
+                out: list[Timex] = []
+                i = 0
+                while i < len(items):
+                    if i + 1 < len(items):
+                        merged = self._try_combine(text, items[i], items[i + 1], errors, [combo])
+                        if merged is not None:
+                            out.append(merged)
+                            i += 2
+                            changed = True
+                            continue
+                    out.append(items[i])
+                    i += 1
+                items = out
         return items
 
-    def _try_combine(self, text: str, a: Timex, b: Timex, errors: Optional[list[str]]) -> Optional[Timex]:
+    def _try_combine(self, text: str, a: Timex, b: Timex, errors: Optional[list[str]], combos) -> Optional[Timex]:
         gap = text[a.end:b.start]
-        if len(gap) > 30:
-            return None
-        for spec, joiner, after in self.combos:
+        if len(gap) > 30 or ("\n" in gap and not re.search(r"[A-Za-z]", gap)):
+            return None  # expressions on different lines stay apart unless a word joins them
+        for spec, joiner, after in combos:
             if a.kind not in spec.left or b.kind not in spec.right:
                 continue
             if not joiner.match(gap):
