@@ -335,7 +335,10 @@ def _weekday_day(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]
 def resolve_clock(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
     """A clock time or part of day alone: on the day the narrative is at (the last day
     named before it), else the document date."""
-    if st.last_day:
+    last = parse_value_date(st.last_day) if st.last_day else None
+    if last is not None and (ctx.doc_day is None or abs((ctx.doc_day - last).days) <= 31):
+        # A time of day belongs to the day the narrative is at, when that day is recent;
+        # in a text that recalls old events a bare time is the report's own day.
         return _on_day(st.last_day, t), f"narrative day {st.last_day}"
     if ctx.doc_day is None:
         return None, "none"
@@ -347,7 +350,10 @@ def resolve_anaphor(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], s
     head = t.parts["head"]
     if head == "weekend":
         base = parse_value_date(st.last_day) if st.last_day else ctx.doc_day
-        return (week_value(base) + "-WE" if base else None), "week of the narrative day"
+        if base is None:
+            return None, "none"
+        saturday = weekday_date(base, 5, 1 if ctx.tense(t) > 0 else -1, strict=False)
+        return week_value(saturday) + "-WE", "weekend nearest the narrative day"
     if head in ctx.day_heads:
         day = parse_value_date(st.last_day) if st.last_day else None
         if day is not None and t.parts.get("shift"):
@@ -464,8 +470,9 @@ def prime(timexes: list[Timex], skip: Optional[Timex] = None) -> State:
                 for day in range(a.day, b.day + 1):
                     st.known_days[(a.month, day)] = min(a.year, st.known_days.get((a.month, day), a.year))
         first = t.value.split("/")[0]
-        if granularity(first) >= 2:
-            st.known_months.setdefault(int(first[5:7]), int(first[:4]))
+        if granularity(first) >= 2:  # the earliest year: event names look back
+            m, y = int(first[5:7]), int(first[:4])
+            st.known_months[m] = min(y, st.known_months.get(m, y))
     return st
 
 

@@ -581,6 +581,8 @@ def _keep(kept: Timex, other: Timex, rule: str) -> Optional[Timex]:
 def _day_time(day: Timex, clock: Timex, rule: str) -> Optional[Timex]:
     if clock.kind == "pod" and day.kind == "relday" and ":" in day.parts.get("spec", ""):
         return None  # "tonight" + "evening": already a part of a day
+    if clock.kind == "pod" and (day.op == "range" or "d1" in day.parts):
+        return None  # "the night of 19-20 January": the range is the expression (SPEC)
     if clock.mod and day.start < clock.start:
         return None  # "Friday, 8 April 2022, at approximately 10:30": two expressions
     t = _span(day, clock, rule)

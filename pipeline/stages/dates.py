@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from ..adapters.dateparser_adapter import parse_date
 from ..document import Document
@@ -30,33 +30,36 @@ LEADING_WORDS = re.compile(r"^(?:the|a|an|on|in|at|by|since|until|till|from|befo
 
 
 def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lines: int = 8,
-                       max_extra: int = 60, weak_cues: tuple[str, ...] = ()) -> Optional[Timex]:
+                       max_extra: int = 60, weak_cues: tuple[str, ...] = (),
+                       to_text: Callable[[int, int], tuple[int, int]] = lambda s, e: (s, e)) -> Optional[Timex]:
     """The expression that is the document's date: a date line or dateline at the top
     ("date 2025-01-17", "Issued on 7 November 2016.", "Posted: 14 Nov 2022",
     "Mon 14th November 2022 | 09:45 AM"), else the last day standing alone on a line
     (a signature date). Only expressions naming one day count; None if there is none.
     ``cues``: words that may stand before the date on its line, whatever follows it;
-    ``weak_cues`` ("on"): only when little follows (dates.toml [doc_date])."""
+    ``weak_cues`` ("on"): only when little follows (dates.toml [doc_date]). ``to_text``
+    maps an expression's offsets into ``text`` (the original text: its lines are the
+    document's lines, before any unwrapping)."""
     cue_re = re.compile(r"(?:^|\b)(?:" + _alternation(cues) + r")\s*[:.,-]?$", re.I)
     weak_re = re.compile(r"(?:^|\b)(?:" + _alternation(weak_cues) + r")\s*[:.,-]?$", re.I)
-    full = [t for t in timexes if _stated_day(t)]
-    for t in full:
-        if text.count("\n", 0, t.start) > top_lines:
-            break
-        line_start = text.rfind("\n", 0, t.start) + 1
-        line_end = text.find("\n", t.end)
+    full = [(t, *to_text(t.start, t.end)) for t in timexes if _stated_day(t)]
+    for t, start, end in full:
+        if sum(1 for line in text[:start].splitlines() if line.strip()) > top_lines:
+            break  # only the top lines (non-blank) hold a date line
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
-        before = text[line_start:t.start].strip()
-        after = re.sub(r"^[\s.,;:|)\]]+|[\s.,;:|]+$", "", text[t.end:line_end])
+        before = text[line_start:start].strip()
+        after = re.sub(r"^[\s.,;:|)\]]+|[\s.,;:|]+$", "", text[end:line_end])
         strong = bool(before) and len(before) <= max_extra and cue_re.search(before) is not None
         weak = bool(before) and weak_re.search(before) is not None and len(after) <= 25
         if strong or weak or (not before and len(after) <= max_extra) or (not after and len(before) <= max_extra):
             return t
-    for t in reversed(full):
-        line_start = text.rfind("\n", 0, t.start) + 1
-        line_end = text.find("\n", t.end)
+    for t, start, end in reversed(full):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
-        if not text[line_start:t.start].strip() and not re.sub(r"[\s.]", "", text[t.end:line_end]):
+        if not text[line_start:start].strip() and not re.sub(r"[\s.]", "", text[end:line_end]):
             return t
     return None
 
@@ -208,7 +211,8 @@ class DatesStage:
         timexes = [t for t in self.finder.find(text, errors)
                    if not (t.kind in ("year", "day", "other") and t.rule.split("+")[0] in ("year", "year-range", "numeric-date", "numeric-month-year")
                            and (is_identifier_number(text, t.start, t.end) or is_phone_number(text, t.start, t.end, self.phone_cues)))]
-        doc_span = doc_date_candidate(text, timexes, self.doc_cues, self.top_lines, self.max_extra, self.weak_cues)
+        doc_span = doc_date_candidate(doc.text, timexes, self.doc_cues, self.top_lines, self.max_extra,
+                                      self.weak_cues, to_text=doc.from_normalised)
         doc_day = None
         if doc.meta_doc_date:
             doc.doc_date = {"value": doc.meta_doc_date, "start": None, "end": None, "from": "metadata"}
