@@ -240,9 +240,11 @@ def resolve_doc(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
         if p["dir"] in ("earlier", "later", "after", "before") and st.narrative is not None:
             base, anchor = st.narrative, f"narrative {st.narrative.isoformat()}"
         if p["dir"] == "in" and ctx.tense(t) <= 0:
-            return None, "past tense: a duration"  # the stage reads it as a duration
+            t.kind = "duration"  # "built in two weeks": how long, not when
+            return p.get("as_duration"), "not future: a duration"
         if p["dir"] in ("after", "before"):
-            return None, "past tense: a duration"  # "thirty years after Srebrenica"
+            t.kind = "duration"  # "thirty years after Srebrenica": the signal relates it to an event
+            return p.get("as_duration"), "no date after the signal: a duration"
     if base is None:
         return None, "none"
     if "holiday" in p:
@@ -371,8 +373,14 @@ def resolve_composite(t: Timex, ctx: Context, st: State) -> tuple[Optional[str],
         left, right = kids
         rv, ra = resolve(right, ctx, st)
         if left.anchor == Anchor.YEAR and rv and rv[:4].isdigit() and "y" not in left.parts \
-                and right.anchor != Anchor.YEAR:
-            left.parts = {**left.parts, "y": int(rv[:4])}
+                and "m" in left.parts:
+            # The left end lies in the right end's year, or the year before ("December to
+            # February"): a range never runs backwards.
+            end = parse_value_date(rv.split("/")[-1])
+            year = int(rv[:4])
+            if end is not None and (left.parts["m"], left.parts.get("d", 1)) > (end.month, end.day if granularity(rv.split("/")[-1]) == 3 else 31):
+                year -= 1
+            left.parts = {**left.parts, "y": year}
         if left.kind == "clock" and right.kind == "clock":
             lv, la = resolve(left, ctx, st)
         else:

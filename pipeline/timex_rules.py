@@ -22,6 +22,7 @@ from typing import Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from .identifiers import is_identifier_number
 from .lexicon import read_toml
 from .numwords import ORDINAL_UNITS, words_to_number
 from .timex import Anchor, Timex, duration_value, ymd
@@ -43,6 +44,19 @@ WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 HOUR_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+# Rules whose matches are bare numbers that identifiers and phone numbers also take.
+NUMBER_LIKE_RULES = {"year", "year-range", "numeric-date", "numeric-month-year", "numeric-month-day"}
+
+
+def is_phone_number(text: str, start: int, end: int, cues: list[str]) -> bool:
+    """A run of 5+ digits, or a number right after a phone or reference cue
+    ("tel.", "hotline", "incident"): never a date. ``cues`` from dates.toml [phone]."""
+    if re.search(r"\d{5,}", text[start:end]):
+        return True
+    before = text[max(0, start - 25):start].lower()
+    return any(re.search(rf"(?:^|\W){re.escape(c)}\s*[:.]?\s*$", before) for c in cues)
 
 
 # -- schema of the grammar file ----------------------------------------------------
@@ -390,7 +404,8 @@ def _offset(g: dict, f: "TimexFinder") -> Optional[dict]:
     name, per = unit
     direction = re.sub(r"\s+", " ", (g.get("dir") or "in").lower())
     sign = -1 if direction in ("ago", "earlier", "before") else 1
-    parts = {"n": int(n) * per, "unit": name, "dir": direction, "sign": sign}
+    parts = {"n": int(n) * per, "unit": name, "dir": direction, "sign": sign,
+             "as_duration": duration_value([(int(n) * per, f.duration_codes[name])]) if name in f.duration_codes else None}
     if name in ("hour", "minute", "second"):
         return None  # SPEC: the document date has no clock time to move from
     return {"kind": "offset", "anchor": Anchor.DOC, "parts": parts}
@@ -681,6 +696,7 @@ class TimexFinder:
         self.time_zones = {k.upper(): v for k, v in lx.time_zones.items()}
         self.holidays = {re.sub(r"\s+", " ", k).lower(): v for k, v in lx.holidays.items()}
         self.qualifiers = qualifiers
+        self.phone_cues = [c.lower() for c in lx.phone.get("cues", [])]
         macros = dict(self.grammar.macros)
         # Word lists of the lexicon become macros too.
         holiday_names = set(lx.holidays) | {k.replace("'", "’") for k in lx.holidays}
@@ -748,6 +764,9 @@ class TimexFinder:
             taken[t.start:t.end] = b"\x01" * (t.end - t.start)
             chosen.append(t)
         chosen.sort(key=lambda t: t.start)
+        # Numbers that only look like years or dates: identifiers, phone and reference numbers.
+        chosen = [t for t in chosen if t.rule not in NUMBER_LIKE_RULES
+                  or not (is_identifier_number(text, t.start, t.end) or is_phone_number(text, t.start, t.end, self.phone_cues))]
         chosen = [self._prefixes(text, t) for t in chosen]
         # A prefix may have swallowed the expression before it ("first Monday of March").
         chosen = [t for i, t in enumerate(chosen)
@@ -755,6 +774,10 @@ class TimexFinder:
         chosen = self._combine(text, chosen, errors)
         for t in chosen:
             self._strip_determiner(text, t)
+        for a, b in zip(chosen, chosen[1:]):
+            # "London, today, 30 June": the text equates its "today" with a day.
+            if a.parts.get("spec") == "day+0" and b.kind == "day" and re.fullmatch(r"\s*,\s*", text[a.end:b.start]):
+                a.parts["equated"] = True
         return chosen
 
     def _strip_determiner(self, text: str, t: Timex) -> None:

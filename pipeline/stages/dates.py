@@ -24,7 +24,7 @@ from ..identifiers import is_identifier_number
 from ..lexicon import read_toml
 from ..timex import Anchor, Timex, day_of, duration_value, granularity, parse_value_date
 from ..timex_resolve import Context, resolve_all
-from ..timex_rules import TimexFinder, _alternation, load_qualifiers
+from ..timex_rules import TimexFinder, _alternation, is_phone_number, load_qualifiers
 
 LEADING_WORDS = re.compile(r"^(?:the|a|an|on|in|at|by|since|until|till|from|before|after|during|of|for|over|about|around)\s+", re.I)
 
@@ -72,15 +72,6 @@ def _stated_day(t: Timex) -> Optional[str]:
     if v and "/" not in v and v[:4].isdigit() and granularity(v[:10]) == 3:
         return v[:10]
     return None
-
-
-def is_phone_number(text: str, start: int, end: int, cues: list[str]) -> bool:
-    """A run of 7+ digits (with spaces or dashes), or digits after a phone cue."""
-    span = text[start:end]
-    if re.search(r"\d{5,}", span):
-        return True
-    before = text[max(0, start - 25):start].lower()
-    return any(re.search(rf"\b{re.escape(c)}\s*[:.]?\s*$", before) for c in cues)
 
 
 class DatesStage:
@@ -208,9 +199,7 @@ class DatesStage:
     def __call__(self, doc: Document) -> Document:
         text = doc.textmap.text
         errors: list[str] = []
-        timexes = [t for t in self.finder.find(text, errors)
-                   if not (t.kind in ("year", "day", "other") and t.rule.split("+")[0] in ("year", "year-range", "numeric-date", "numeric-month-year")
-                           and (is_identifier_number(text, t.start, t.end) or is_phone_number(text, t.start, t.end, self.phone_cues)))]
+        timexes = self.finder.find(text, errors)
         doc_span = doc_date_candidate(doc.text, timexes, self.doc_cues, self.top_lines, self.max_extra,
                                       self.weak_cues, to_text=doc.from_normalised)
         doc_day = None
@@ -226,9 +215,6 @@ class DatesStage:
             doc.doc_date = {"value": day_value, "start": o_start, "end": o_end, "from": "text"}
             doc_day = parse_value_date(day_value)
         timexes = sorted(timexes + self._model_candidates(doc, timexes, doc_day), key=lambda t: t.start)
-        for a, b in zip(timexes, timexes[1:]):
-            if a.parts.get("spec") == "day+0" and b.kind == "day" and re.fullmatch(r"\s*,\s*", text[a.end:b.start]):
-                a.parts["equated"] = True
         ctx = Context(
             doc_day=doc_day,
             tense=lambda t: self._tense(doc, t),
@@ -238,11 +224,6 @@ class DatesStage:
             day_heads=self.day_heads,
         )
         resolved = resolve_all(timexes, ctx, skip=doc_span, errors=errors)
-        for t, anchor in resolved:
-            if anchor == "past tense: a duration" and t.parts.get("unit"):
-                code = self.finder.duration_codes.get(t.parts["unit"])
-                t.value = duration_value([(t.parts["n"], code)]) if code else None
-                t.kind = "duration"
         resolved = self.date_named_days(doc, resolved)
         doc.dates, provenance = [], []
         for t, anchor in resolved:
