@@ -38,6 +38,8 @@ class Context:
     in_event_name: Callable[[Timex], bool] = lambda t: False
     same_sentence: Callable[[Timex, Timex], bool] = lambda a, b: False
     day_heads: tuple[str, ...] = ("day", "night", "morning", "evening", "date")
+    pod_codes: dict = field(default_factory=lambda: {"morning": "TMO", "afternoon": "TAF", "evening": "TEV",
+                                                      "night": "TNI"})
 
 
 @dataclass
@@ -151,11 +153,13 @@ def resolve_year(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]
     date, else the document date moved by the tense; recurring days as XXXX)."""
     p = t.parts
     if "holiday" in p:
-        d0 = _holiday_first_day(p["holiday"], 2000)
+        probe = (st.narrative or ctx.doc_day or date(2000, 1, 1)).year
+        d0 = _holiday_first_day(p["holiday"], probe)
         if d0 is None:
             return None, "none"
         if ctx.recurring(t):
-            return None if ".." in p["holiday"] else f"XXXX-{d0.month:02d}-{d0.day:02d}", "recurring"
+            fixed = re.fullmatch(r"\d\d-\d\d", p["holiday"])  # only fixed-day holidays recur as XXXX
+            return (f"XXXX-{d0.month:02d}-{d0.day:02d}" if fixed else None), "recurring"
         if st.narrative is None and ctx.doc_day is not None:
             year = ctx.doc_day.year
             first = _holiday_first_day(p["holiday"], year)
@@ -166,7 +170,10 @@ def resolve_year(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]
                 year -= 1
             return holiday_value(p["holiday"], year), f"document date {ctx.doc_day.isoformat()}"
         year, anchor = _year_for(t, d0.month, d0.day, ctx, st)
-        return (holiday_value(p["holiday"], year), anchor) if year else (None, anchor)
+        if year is None:
+            return None, anchor
+        d1 = _holiday_first_day(p["holiday"], year)  # a moving holiday may fall elsewhere that year
+        return holiday_value(p["holiday"], year) if d1 else None, anchor
     if "season" in p or "q" in p:
         base = st.narrative or ctx.doc_day
         if base is None:
@@ -354,13 +361,14 @@ def resolve_anaphor(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], s
         base = parse_value_date(st.last_day) if st.last_day else ctx.doc_day
         if base is None:
             return None, "none"
-        saturday = weekday_date(base, 5, 1 if ctx.tense(t) > 0 else -1, strict=False)
-        return week_value(saturday) + "-WE", "weekend nearest the narrative day"
+        return week_value(base) + "-WE", "weekend of the narrative day's week"
     if head in ctx.day_heads:
         day = parse_value_date(st.last_day) if st.last_day else None
-        if day is not None and t.parts.get("shift"):
-            return (day + timedelta(days=t.parts["shift"])).isoformat(), "previous day in text, moved"
-        return st.last_day, "previous day in text"
+        if day is None:
+            return None, "no day before it"
+        value = (day + timedelta(days=t.parts.get("shift", 0))).isoformat()
+        code = ctx.pod_codes.get(head)
+        return value + (code or ""), "previous day in text" + (", moved" if t.parts.get("shift") else "")
     value = st.last_value[:4] if st.last_value and st.last_value[:4].isdigit() else None
     return value, "previous date in text (year)"
 
