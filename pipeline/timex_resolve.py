@@ -394,7 +394,12 @@ def resolve_composite(t: Timex, ctx: Context, st: State) -> tuple[Optional[str],
         else:
             lv, la = resolve(left, ctx, st)
         if lv and rv:
-            return f"{lv.split('/')[0]}/{rv.split('/')[-1]}", f"{la}; {ra}"
+            a, b = lv.split("/")[0], rv.split("/")[-1]
+            if "T" in a and "T" in b and a[:10] == b[:10] and b[11:16] < a[11:16]:
+                # "from 10pm to 6am": the end is on the next day
+                nxt = parse_value_date(b[:10]) + timedelta(days=1)
+                b = nxt.isoformat() + b[10:]
+            return f"{a}/{b}", f"{la}; {ra}"
         return None, f"{la}; {ra}"
     if t.op == "datetime":
         day, clock = kids

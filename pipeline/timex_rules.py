@@ -324,13 +324,16 @@ def _season(g: dict, f: "TimexFinder") -> Optional[dict]:
 
 
 def _quarter(g: dict, f: "TimexFinder") -> Optional[dict]:
+    """Quarters ("the third quarter of 2018" -> 2018-Q3) and halves ("the first half of
+    2019", "H1 2019" -> 2019-H1, TIMEX3)."""
+    letter = "H" if "half" in g.get("_rule", "") else "Q"
     if g.get("q") or g.get("q2"):
         q = int(g.get("q") or g.get("q2"))
-        return {"value": f"{int(g.get('y2') or g.get('y3')):04d}-Q{q}", "kind": "other"}
+        return {"value": f"{int(g.get('y2') or g.get('y3')):04d}-{letter}{q}", "kind": "other"}
     qo = g["qo"].lower()
     q = 4 if qo in ("last", "final") else int(re.match(r"\d", qo).group()) if qo[0].isdigit() else ORDINAL_UNITS[qo]
     if g.get("y"):
-        return {"value": f"{int(g['y']):04d}-Q{q}", "kind": "other"}
+        return {"value": f"{int(g['y']):04d}-{letter}{q}", "kind": "other"}
     return {"kind": "other", "anchor": Anchor.YEAR, "parts": {"q": q}}
 
 
@@ -746,7 +749,9 @@ class TimexFinder:
                 if e <= s or ("\n" in text[s:e] and re.search(r"[.;:!?]\s*\n|\n\s*\n", text[s:e])):
                     continue
                 try:
-                    fields = INTERPRETERS[interpret]({k: v for k, v in m.groupdict().items() if v}, self)
+                    groups = {k: v for k, v in m.groupdict().items() if v}
+                    groups["_rule"] = name
+                    fields = INTERPRETERS[interpret](groups, self)
                 except Exception as exc:  # a bad match loses itself, never the document
                     if errors is not None:
                         errors.append(f"dates: rule {name} failed on {text[s:e]!r} at {s}: {type(exc).__name__}: {exc}")

@@ -59,6 +59,10 @@ def _resolve(finder, text, doc_day, tense=0):
     ("between 2014 and 2016 the", "2014 and 2016", "2014/2016", None),
     ("on 10/31/1974 the", "10/31/1974", "1974-10-31", None),
     ("on 31.10.1974 the", "31.10.1974", "1974-10-31", None),
+    ("It happened on 13/03/2020.", "13/03/2020", "2020-03-13", None),
+    ("It grew in mid-2019.", "mid-2019", "2019", "MID"),
+    ("Sales rose in the first half of 2019.", "first half of 2019", "2019-H1", None),
+    ("It happened decades ago.", "decades ago", "PAST_REF", None),
     # durations (SPEC: "the next 3 days" is a duration)
     ("in the last 24 hours", "last 24 hours", "PT24H", None),
     ("over the past week", "past week", "P1W", None),
@@ -150,6 +154,11 @@ DOC = date(2024, 3, 13)  # a Wednesday
     ("They met last Easter.", -1, [("last Easter", "2023-04-09", None)]),
     ("It lasted three days after Easter 2013.", -1, [("three days after Easter 2013", "2013-04-03", None)]),
     ("It happened in the summer.", -1, [("summer", "2024-SU", None)]),
+    ("They will meet next Friday at 5pm.", 1, [("next Friday at 5pm", "2024-03-15T17:00", None)]),
+    ("The curfew runs from 10pm to 6am.", 0, [("10pm to 6am", "2024-03-13T22:00/2024-03-14T06:00", None)]),
+    ("This year's budget passed.", -1, [("This year", "2024", None)]),
+    ("It happened the day before yesterday.", -1, [("day before yesterday", "2024-03-11", None)]),
+    ("They will meet 2 weeks from now.", 1, [("2 weeks from now", "2024-W13", None)]),
     # "in N units" in a past clause is a duration, not a point
     ("It was built in two weeks.", -1, [("two weeks", "P2W", None)]),
 ])
