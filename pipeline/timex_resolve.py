@@ -107,7 +107,7 @@ def _year_for(t: Timex, m: int, d: int, ctx: Context, st: State) -> tuple[Option
         # A past event is never after the document date, a future one never before.
         tense = ctx.tense(t)
         candidate = date(year, m, min(d, 28) if m == 2 else min(d, 30) if d == 31 else d)
-        if tense < 0 and candidate > ctx.doc_day:
+        if tense < 0 and candidate > ctx.doc_day and year == ctx.doc_day.year:
             year, anchor = year - 1, anchor + ", past tense"
         elif tense > 0 and candidate < ctx.doc_day and anchor.startswith("document"):
             year, anchor = year + 1, anchor + ", future tense"

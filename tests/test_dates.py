@@ -63,6 +63,7 @@ def _resolve(finder, text, doc_day, tense=0):
     ("It grew in mid-2019.", "mid-2019", "2019", "MID"),
     ("Sales rose in the first half of 2019.", "first half of 2019", "2019-H1", None),
     ("It happened decades ago.", "decades ago", "PAST_REF", None),
+    ("The time was 2019-01-12T15:45:00Z.", "2019-01-12T15:45:00Z", "2019-01-12T15:45:00+00:00", None),
     # durations (SPEC: "the next 3 days" is a duration)
     ("in the last 24 hours", "last 24 hours", "PT24H", None),
     ("over the past week", "past week", "P1W", None),
@@ -154,6 +155,7 @@ DOC = date(2024, 3, 13)  # a Wednesday
     ("They met last Easter.", -1, [("last Easter", "2023-04-09", None)]),
     ("It lasted three days after Easter 2013.", -1, [("three days after Easter 2013", "2013-04-03", None)]),
     ("It happened in the summer.", -1, [("summer", "2024-SU", None)]),
+    ("They met on the evening of March 3.", -1, [("evening of March 3", "2024-03-03TEV", None)]),
     ("They will meet next Friday at 5pm.", 1, [("next Friday at 5pm", "2024-03-15T17:00", None)]),
     ("The curfew runs from 10pm to 6am.", 0, [("10pm to 6am", "2024-03-13T22:00/2024-03-14T06:00", None)]),
     ("This year's budget passed.", -1, [("This year", "2024", None)]),
