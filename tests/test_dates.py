@@ -98,6 +98,7 @@ def test_explicit_expressions(finder, text, span, value, mod):
     "We pray for the future of the country.",
     "the Westminster Abbey Thanksgiving Service",
     "Some 6 000 participants of the Peace March arrived.",
+    "in the last 12h the river rose",
     "Inflation rose 10.26 percent.",
     "quoting incident 1487 of the log",
 ])
@@ -155,6 +156,7 @@ DOC = date(2024, 3, 13)  # a Wednesday
     ("They met last Easter.", -1, [("last Easter", "2023-04-09", None)]),
     ("It lasted three days after Easter 2013.", -1, [("three days after Easter 2013", "2013-04-03", None)]),
     ("It happened in the summer.", -1, [("summer", "2024-SU", None)]),
+    ("The meeting opens at 16h30 in Geneva.", 1, [("16h30", "2024-03-13T16:30", None)]),
     ("They met on the evening of March 3.", -1, [("evening of March 3", "2024-03-03TEV", None)]),
     ("They will meet next Friday at 5pm.", 1, [("next Friday at 5pm", "2024-03-15T17:00", None)]),
     ("The curfew runs from 10pm to 6am.", 0, [("10pm to 6am", "2024-03-13T22:00/2024-03-14T06:00", None)]),
