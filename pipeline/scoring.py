@@ -36,6 +36,15 @@ Numbers: strict/relaxed P/R/F1 use ``kind`` as the label, but the pairs for valu
 kind and mod accuracy are matched on overlap ONLY (kind ignored), so a number
 found with the wrong kind shows up in kind accuracy instead of vanishing as a
 missed + spurious pair.
+
+Error rows come from the very pairs the scores count, so per document and layer:
+missed = relaxed fn and spurious = relaxed fp (sentences, entities, dates; facts
+per type), missed + wrong rows naming "span" = strict fn and spurious + those =
+strict fp (entities, dates); for dates and numbers the wrong rows naming a field
+(value, kind, mod) = that accuracy's total - correct. Numbers' missed/spurious
+rows belong to the overlap pairs of the accuracies, not to the kind-labelled P/R/F1.
+Facts are paired by :func:`match_facts`, so a missed fact is the one the event,
+part_of and attribution scores left unpaired.
 """
 
 from __future__ import annotations
