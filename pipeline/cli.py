@@ -20,6 +20,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Recount: sentences, entities, dates, numbers and reported figures from statements.")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"recount {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Recount: sentences, entities, dates, numbers and reported figures from statements."""
+
+
 @app.command()
 def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), directories (their *.txt and *.jsonl) or - for stdin."),
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
@@ -102,7 +116,7 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
              html: Optional[Path] = typer.Option(None, "--html", help="Write a side-by-side HTML report."),
              by_genre: bool = typer.Option(False, "--by-genre", help="Also score each genre (doc_id dev_<genre>_...).")):
     """Score predictions against gold (SPEC "Scoring")."""
-    from .api import load_records
+    from .io import load_records
     from .report_table import print_report
     from .scoring import align, errors_of, report_of
 
