@@ -131,11 +131,11 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
         from collections import Counter
 
         from .report_table import print_genres
-        from .scoring import by_genre, genre_of
+        from .scoring import by_genre as genre_scores, genre_of
 
         counts = Counter(genre_of(d) for d in gold_records)
         counts["all"] = len(gold_records)
-        genres = by_genre(alignment)
+        genres = genre_scores(alignment)
         if as_json:
             typer.echo(json.dumps({"genres": genres}, indent=2, ensure_ascii=False))
         else:
