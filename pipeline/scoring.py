@@ -542,10 +542,12 @@ class Alignment:
 
     @property
     def missing_docs(self) -> list[str]:
+        """Gold doc_ids with no prediction, in gold order (all their items missed)."""
         return [d.doc_id for d in self.docs if d.doc_id not in self.pred]
 
     @property
     def unpaired_pred(self) -> list[str]:
+        """Predicted doc_ids with no gold document here, in prediction order (not scored)."""
         gold_ids = {d.doc_id for d in self.docs}
         return [d for d in self.pred if d not in gold_ids]
 
