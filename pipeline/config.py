@@ -52,6 +52,8 @@ class EntitiesSection(_Section):
 
 class DatesSection(_Section):
     lexicon: Path
+    grammar: Path
+    qualifiers: Path
 
 
 class NumbersSection(_Section):
