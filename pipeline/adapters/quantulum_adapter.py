@@ -1,8 +1,11 @@
-"""The one place quantulum3 is called: only on a short candidate span, cached.
+"""The one place quantulum3 is used: its unit catalogue, read once, looked up by word.
 
-quantulum3 misreads some spans (e.g. dimensionless numbers as units, or
-currency words); the guard accepts its unit only when the value it parsed
-agrees with ours and its unit has a symbol.
+Recount finds and values numbers itself (pipeline/stages/numbers.py); quantulum3
+only answers "is this word after a number a unit of measure, and what is its
+symbol?" for words the numbers lexicon does not list ("16.25 nanometers" -> "nm").
+Its parser is not called: it is slow and reads dates, counts and currencies in
+ways SPEC does not (durations belong to the dates layer, currencies to the
+lexicon's ISO 4217 table).
 """
 
 from __future__ import annotations
@@ -10,19 +13,53 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Optional
 
+# quantulum3 entities whose units are not quantities in SPEC's sense: time spans are
+# durations (dates layer), currencies come from the lexicon, and "dimensionless"
+# units are counts.
+SKIPPED_ENTITIES = frozenset({"time", "currency", "dimensionless", "unknown"})
 
-@lru_cache(maxsize=4096)
-def parse_quantity(span: str) -> Optional[str]:
-    """The unit symbol quantulum3 gives for ``span`` ("5 km" -> "km"), or None."""
+
+@lru_cache(maxsize=1)
+def _catalogue() -> tuple[dict[str, str], dict[str, str]]:
+    """(exact symbol -> symbol, lower-case name or surface -> symbol) from quantulum3.
+
+    A unit's symbol is the first of its ``symbols`` (quantulum3's order), else its name.
+    Returns two empty dicts when quantulum3 cannot be loaded (the lexicon still works).
+    """
     try:
-        from quantulum3 import parser
+        from quantulum3 import load
 
-        quantities = parser.parse(span)
-    except Exception:  # quantulum3 raises on odd input; the caller has a fallback
+        units = load.units("en_US")
+    except Exception:  # a broken install must not stop the pipeline
+        return {}, {}
+    exact: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for unit in units.names.values():
+        entity = getattr(getattr(unit, "entity", None), "name", "unknown")
+        if entity in SKIPPED_ENTITIES:
+            continue
+        symbols = list(getattr(unit, "symbols", []) or [])
+        symbol = symbols[0] if symbols else unit.name
+        for s in symbols:
+            exact.setdefault(s, symbol)
+        for surface in [unit.name] + list(getattr(unit, "surfaces", []) or []):
+            low = surface.lower()
+            names.setdefault(low, symbol)
+            if not low.endswith("s"):
+                names.setdefault(low + "s", symbol)
+    return exact, names
+
+
+def unit_symbol(word: str) -> Optional[str]:
+    """The usual symbol of the unit ``word`` names ("nanometers" -> "nm", "eV" -> "eV"),
+    or None when quantulum3 knows no such unit of measure.
+
+    Symbols are matched exactly ("MB" is not "mb"), names case-insensitively, plurals
+    by a trailing "s". Units of time, currencies and dimensionless units are never
+    returned (see SKIPPED_ENTITIES). Words of one letter are never units here: after a
+    number they are far more often an initial or an article than a symbol.
+    """
+    if len(word) < 2:
         return None
-    for q in quantities:
-        unit = getattr(q, "unit", None)
-        symbol = getattr(unit, "symbol", None) if unit is not None else None
-        if symbol and getattr(unit, "name", "dimensionless") != "dimensionless":
-            return symbol
-    return None
+    exact, names = _catalogue()
+    return exact.get(word) or names.get(word.lower())
