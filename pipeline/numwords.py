@@ -215,7 +215,11 @@ def _parse_one(words: list[str], start: int, g: WordGrammar) -> WordNumber | Non
         if w in g.zeros or w == "zero":
             if has:
                 break
-            return good(i, 0.0)
+            if nxt != g.point:
+                return good(i, 0.0)
+            has = True  # "zero point five"
+            i += 1
+            continue
         if w in UNITS or w in TENS:
             value = UNITS.get(w, TENS.get(w))
             rest = current % 100

@@ -24,6 +24,7 @@ def _catalogue() -> tuple[dict[str, str], dict[str, str]]:
     """(exact symbol -> symbol, lower-case name or surface -> symbol) from quantulum3.
 
     A unit's symbol is the first of its ``symbols`` (quantulum3's order), else its name.
+    Surfaces include quantulum3's plurals ("feet", "inches").
     Returns two empty dicts when quantulum3 cannot be loaded (the lexicon still works).
     """
     try:
@@ -32,21 +33,16 @@ def _catalogue() -> tuple[dict[str, str], dict[str, str]]:
         units = load.units("en_US")
     except Exception:  # a broken install must not stop the pipeline
         return {}, {}
-    exact: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for unit in units.names.values():
-        entity = getattr(getattr(unit, "entity", None), "name", "unknown")
-        if entity in SKIPPED_ENTITIES:
-            continue
-        symbols = list(getattr(unit, "symbols", []) or [])
-        symbol = symbols[0] if symbols else unit.name
-        for s in symbols:
-            exact.setdefault(s, symbol)
-        for surface in [unit.name] + list(getattr(unit, "surfaces", []) or []):
-            low = surface.lower()
-            names.setdefault(low, symbol)
-            if not low.endswith("s"):
-                names.setdefault(low + "s", symbol)
+    def usual(candidates) -> Optional[str]:
+        for unit in candidates:
+            entity = getattr(getattr(unit, "entity", None), "name", "unknown")
+            if entity not in SKIPPED_ENTITIES:
+                symbols = list(getattr(unit, "symbols", []) or [])
+                return symbols[0] if symbols else unit.name
+        return None
+
+    exact = {s: sym for s, c in units.symbols.items() if (sym := usual(c))}
+    names = {s: sym for s, c in units.surfaces_lower.items() if (sym := usual(c))}
     return exact, names
 
 
@@ -54,8 +50,8 @@ def unit_symbol(word: str) -> Optional[str]:
     """The usual symbol of the unit ``word`` names ("nanometers" -> "nm", "eV" -> "eV"),
     or None when quantulum3 knows no such unit of measure.
 
-    Symbols are matched exactly ("MB" is not "mb"), names case-insensitively, plurals
-    by a trailing "s". Units of time, currencies and dimensionless units are never
+    Symbols are matched exactly ("MB" is not "mb"), names and their plurals
+    case-insensitively (several words allowed: "kilometres per hour"). Units of time, currencies and dimensionless units are never
     returned (see SKIPPED_ENTITIES). Words of one letter are never units here: after a
     number they are far more often an initial or an article than a symbol.
     """

@@ -76,6 +76,7 @@ class CurrencySection(_Strict):
 
 class UnitSection(_Strict):
     symbols: dict[str, str]
+    per_time: dict[str, str]
     measure_before_of: dict[str, str]
     not_units: list[str]
 
@@ -165,6 +166,7 @@ class NumbersStage:
         self.unit_symbols_ci = {k.lower(): v for k, v in lex.units.symbols.items() if len(k) >= 3}
         self.measure_of = {k.lower(): v for k, v in lex.units.measure_before_of.items()}
         self.not_units = set(lex.units.not_units)
+        self.per_units = {k.lower(): v for k, v in lex.units.per_time.items()}
         self.glued_scale = dict(lex.suffixes.glued)
         self.money_only_suffix = set(lex.suffixes.money_only)
 
@@ -183,6 +185,7 @@ class NumbersStage:
             r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?![\d]|[.,:/]\d))+(?:\.\d+)?"
             r"|\d{1,3}\s\d{1,2}/\d{1,2}(?![\d/])"
             r"|\d{1,3}/\d{1,3}(?![\d/]|[.,]\d)"
+            r"|\d+(?:\.\d+)?(?:[eE][-−+]?\d+|\s?[×x]\s?10(?:\^[-−+]?|[-−])\d+)(?![\w])"
             r"|\d+(?:\.\d+)?"
             r"|\.\d+)"
             r"(?P<vf>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])?"
@@ -206,7 +209,11 @@ class NumbersStage:
         self.unit_ci_re = re.compile(
             rf"\s?({_words_re(list(self.unit_symbols_ci) + list(self.cur_words) + list(self.subunits))})(?![\w²³])",
             re.IGNORECASE)
-        self.next_word_re = re.compile(r"\s?([^\W\d_][\w²³]*)")
+        word_ = r"([^\W\d_][\w²³]*)"
+        self.next_words_re = re.compile(rf"[\s-]?{word_}(?:\s+{word_})?(?:\s+{word_})?")
+        self.per_re = re.compile(r"(?:/|\s+per\s+)([^\W\d_]+)(?![\w])")
+        self.of_scale_re = re.compile(rf"\s+of\s+an?\s+({_alternation(k for k in self.scales if k.isalpha())})\b",
+                                      re.IGNORECASE)
         self.of_re = re.compile(r"\s+of\b", re.IGNORECASE)
         sub = _words_re(list(self.subunits))
         self.subunit_after_re = re.compile(
@@ -273,11 +280,14 @@ class NumbersStage:
                 return best.end(), "quantity", self.unit_symbols[word]
             if low in self.unit_symbols_ci:
                 return best.end(), "quantity", self.unit_symbols_ci[low]
-        m = self.next_word_re.match(text, pos)
+        m = self.next_words_re.match(text, pos)
         if m and m.group(1) not in self.not_units and m.group(1).lower() not in self.not_units:
-            symbol = unit_symbol(m.group(1))
-            if symbol:
-                return m.end(), "quantity", symbol
+            for k in (3, 2, 1):  # the longest unit name first: "kilometres per hour"
+                if m.group(k) is None:
+                    continue
+                symbol = unit_symbol(" ".join(m.group(j) for j in range(1, k + 1)))
+                if symbol:
+                    return m.end(k), "quantity", symbol
         return None
 
     def _right(self, text: str, item: Item, glued_ok: bool) -> bool:
@@ -285,6 +295,8 @@ class NumbersStage:
         pos = item.end
         if glued_ok:
             g = self.glued_re.match(text, pos)
+            if g and g.group(0).endswith(".") and (g.group(0)[:-1] in self.glued_scale or g.group(0) == "."):
+                g = re.compile(re.escape(g.group(0)[:-1])).match(text, pos)  # "$2.1T." ends a sentence
             if g:
                 tail = g.group(0)
                 low = tail.lower()
@@ -306,6 +318,11 @@ class NumbersStage:
                     found = self._unit_at(text, pos)
                     if found is None or found[0] < g.end() - (1 if tail.endswith(".") else 0):
                         return False
+        if not glued_ok and 0 < abs(item.value) < 1:
+            m = self.of_scale_re.match(text, pos)  # "a quarter of a million"
+            if m:
+                item.value *= self.scales[m.group(1).lower()]
+                item.end = pos = m.end()
         m = self.scale_re.match(text, pos)
         if m:
             for s in self.scale_word_re.finditer(m.group(0)):
@@ -331,9 +348,25 @@ class NumbersStage:
                 item.kind, item.unit, item.end = "money", unit, end
                 return True
             item.kind, item.unit, item.end = kind, unit, end
+            if kind == "quantity":
+                per = self.per_re.match(text, end)
+                if per:
+                    denominator = self.per_units.get(per.group(1).lower()) or self._symbol(per.group(1))
+                    if denominator:
+                        item.unit, item.end = f"{unit}/{denominator}", per.end()
         if item.kind == "money":
             self._subunit(text, item)
         return True
+
+    def _symbol(self, word: str) -> Optional[str]:
+        """Symbol of a single unit word from the lexicon, else quantulum3's catalogue."""
+        if word in self.unit_symbols:
+            return self.unit_symbols[word]
+        if word.lower() in self.unit_symbols_ci:
+            return self.unit_symbols_ci[word.lower()]
+        if word in self.not_units or word.lower() in self.not_units:
+            return None
+        return unit_symbol(word)
 
     def _subunit(self, text: str, item: Item) -> None:
         """"20 dollars 43 cents", "$20 and 43c": the subunit amount adds to the item."""
@@ -523,7 +556,10 @@ def _digit_value(raw: str, vulgar: Optional[str]) -> Optional[float]:
         if int(den) == 0:
             return None
         return (float(parts[0]) if len(parts) == 2 else 0.0) + int(num) / int(den)
-    value = float(re.sub(r"[,\s\u00a0\u2009\u202f]", "", raw))
+    sci = re.fullmatch(r"([\d.]+)\s?[×x]\s?10\^?([-−+]?\d+)", raw)
+    if sci:
+        return float(sci.group(1)) * 10 ** int(sci.group(2).replace("−", "-"))
+    value = float(re.sub(r"[,\s\u00a0\u2009\u202f]", "", raw).replace("−", "-"))
     if vulgar:
         value += VULGAR[vulgar]
     return value
