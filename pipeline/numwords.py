@@ -258,8 +258,9 @@ def _parse_one(words: list[str], start: int, g: WordGrammar) -> WordNumber | Non
             last_good = good(i - 1, total + current)
             continue
         if w in g.multipliers:
-            base = total + current if has else 1.0
-            return good(i, base * g.multipliers[w])
+            if not has:
+                break  # "dozens" alone is a vague magnitude, not a number word
+            return good(i, (total + current) * g.multipliers[w])
         if w in g.fractions and has and numerator_only and (_is_plural_fraction(w) or current == 1):
             return good(i, current * g.fractions[w])
         if w in ORDINAL_UNITS:

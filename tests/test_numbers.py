@@ -264,3 +264,13 @@ def test_lexicon_with_a_bad_mod_is_a_config_error(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="qualifiers"):
         load_lexicon(bad)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Dozens of people", [("Dozens", 12, "cardinal", None, "AT_LEAST")]),
+    ("dozens of houses", [("dozens", 12, "cardinal", None, "AT_LEAST")]),
+    ("millions of people", [("millions", 1000000, "cardinal", None, "AT_LEAST")]),
+    ("tens of thousands", [("tens of thousands", 10000, "cardinal", None, "AT_LEAST")]),
+])
+def test_vague_magnitudes_stay_vague(numbers, text, expected):
+    assert found(numbers, text) == expected
