@@ -274,3 +274,43 @@ def test_lexicon_with_a_bad_mod_is_a_config_error(tmp_path):
 ])
 def test_vague_magnitudes_stay_vague(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # contact blocks, letterheads and release numbers are not numbers
+    ("Address: Laan van Meerdervoort 52, 2517 AE The Hague\nTel.: +31 70 365 21 14", []),
+    ("Press Office\nTrg slobode 4, 75000 Tuzla\n", []),
+    ("866 Second Avenue, 12th floor, New York, NY 10017\n", []),
+    ("press officer, 07700 900 461\n", []),
+    ("call 0800 555 0199, quoting", []),
+    ("the hotline 0 800 31 31 31 or", []),
+    ("Chargé d’affaires\n22-05617 (E)\n", []),
+    ("UPDATE 4-Missile strike", []),
+    ("6:52 PM GMT+3\n", []),
+    ("incident 1487 of 15/03", [("1487", 1487, "cardinal", None, None)]),  # "15/03" is no fraction
+    ("the 366th motorized rifle regiment", []),
+    ("Ukrzaliznytsia, first reported about 30 dead",
+     [("about 30", 30, "cardinal", None, "APPROX")]),
+    ("after a cup tie", []),
+    # ... but prose about a street keeps its numbers
+    ("On 3 Harbour Street, 5 people were killed.", [("5", 5, "cardinal", None, None)]),
+    ("UPDATE: eight more arrests", [("eight", 8, "cardinal", None, None)]),
+    ("the first injured were", [("first", 1, "ordinal", None, None)]),
+])
+def test_identifiers_and_boilerplate(numbers, text, expected):
+    assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("between 7,000 and 10,000 were injured",
+     [("7,000", 7000, "cardinal", None, "AT_LEAST"), ("10,000", 10000, "cardinal", None, "AT_MOST")]),
+    ("men aged between 15 and 47.", [("15", 15, "cardinal", None, None), ("47", 47, "cardinal", None, None)]),
+    ("the fate of more than half of them", [("more than half", 0.5, "cardinal", None, "MORE_THAN")]),
+    ("half of them", []),
+    ("drew several hundred residents", [("several hundred", 100, "cardinal", None, "AT_LEAST")]),
+    ("forced an estimated 6 400 people", [("estimated 6 400", 6400, "cardinal", None, "APPROX")]),
+    ("more than two-thirds of", [("more than two-thirds", 0.6667, "cardinal", None, "MORE_THAN")]),
+    ("about 40 nautical miles south", [("about 40 nautical miles", 40, "quantity", "nmi", "APPROX")]),
+])
+def test_ranges_halves_vague(numbers, text, expected):
+    assert found(numbers, text) == expected

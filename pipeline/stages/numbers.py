@@ -86,6 +86,8 @@ class NotNumbersSection(_Strict):
     title_words: list[str]
     unit_designations: list[str]
     street_types: list[str]
+    address_words: list[str]
+    clock_zones: list[str]
 
 
 class NumbersLexicon(_Strict):
@@ -131,9 +133,13 @@ class Item:
     kind: str = "cardinal"
     unit: Optional[str] = None
     mod: Optional[str] = None
+    fraction: bool = False  # the value came from a fraction ("two thirds", "1/3")
 
     def record(self) -> dict:
-        return {"start": self.start, "end": self.end, "value": as_number(self.value), "kind": self.kind,
+        """SPEC fields; a fraction's value is rounded to 4 decimals ("two thirds" -> 0.6667,
+        as the brief of issue 12 and the dev gold write it)."""
+        value = round(self.value, 4) if self.fraction else self.value
+        return {"start": self.start, "end": self.end, "value": as_number(value), "kind": self.kind,
                 "unit": self.unit, "mod": self.mod}
 
 
@@ -184,7 +190,7 @@ class NumbersStage:
             r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
             r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?![\d]|[.,:/]\d))+(?:\.\d+)?"
             r"|\d{1,3}\s\d{1,2}/\d{1,2}(?![\d/])"
-            r"|\d{1,3}/\d{1,3}(?![\d/]|[.,]\d)"
+            r"|(?P<fn>\d{1,3})/(?P<fd>[1-9]\d{0,2})(?![\d/]|[.,]\d)"
             r"|\d+(?:\.\d+)?(?:[eE][-−+]?\d+|\s?[×x]\s?10(?:\^[-−+]?|[-−])\d+)(?![\w])"
             r"|\d+(?:\.\d+)?"
             r"|\.\d+)"
@@ -223,10 +229,18 @@ class NumbersStage:
             rf"\b(?P<a>an?)\s+(?=(?:{_words_re([w for w in list(self.unit_symbols_ci) + list(self.cur_words) if w.isalpha() and not w.endswith('s')])})\b)",
             re.IGNORECASE)
         desig = _words_re(lex.not_numbers.unit_designations)
-        self.designation_re = re.compile(rf"(?:\s+[A-Z][\w'’-]*){{0,3}}\s+(?i:{desig})\b")
+        self.designation_re = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?i:{desig})\b")
+        street = _words_re(lex.not_numbers.street_types)
+        self.address_re = re.compile(rf"(?i:\b(?:{street}|{_words_re(lex.not_numbers.address_words)}))(?!\w)")
+        self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
+        self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
+        self.between_re = re.compile(r"(?<!\bage\s)(?<!\bages\s)(?<!\baged\s)\bbetween\s+$", re.IGNORECASE)
+        self.a_unit_after_re = re.compile(
+            r"\s*(?:of\b|[.,;:)!?]|$|\s+(?:at|in|on|for|per|to|and|or|each|a|an|the|was|is|were|are)\b)",
+            re.IGNORECASE)
         street = _words_re(lex.not_numbers.street_types)
         self.street_after_re = re.compile(rf"(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?i:{street})(?!\w)")
-        self.street_before_re = re.compile(rf"(?i:{street}),?\s*$")
+        self.street_before_re = re.compile(rf"(?<!\w)(?i:{street})\s*$")
         self.clock_after_re = re.compile(r"\s?(?:[ap]\.?m\.?|[AP]\.?M\.?|h\b|hrs\b|GMT\b|UTC\b)(?![\w])")
         self.list_marker_re = re.compile(r"(?:^|\n)[ \t]*\(?$")
 
@@ -401,12 +415,24 @@ class NumbersStage:
             return True  # paragraph number "1." or bullet "2)" at the start of a line
         if item.kind == "cardinal" and self.clock_after_re.match(text, c_end):
             return True
+        if self.zone_re.search(text[max(0, c_start - 8):c_start]):
+            return True
+        if self._address_line(text, c_start):
+            return True
         if item.kind == "ordinal" and self.designation_re.match(text, item.end):
             return True
         if item.kind == "cardinal" and (self.street_after_re.match(text, c_end)
                                         or self.street_before_re.search(text[max(0, c_start - 20):c_start])):
             return True
         return False
+
+    def _address_line(self, text: str, pos: int) -> bool:
+        """Whether ``pos`` lies on a short line that is an address (street type or
+        address word, no final full stop): letterheads and contact blocks."""
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        line = text[start:end if end >= 0 else len(text)].strip()
+        return len(line) <= 100 and not line.endswith((".", "!", "?")) and bool(self.address_re.search(line))
 
     # -- finders ---------------------------------------------------------------
 
@@ -418,10 +444,12 @@ class NumbersStage:
             before = text[max(0, start - 6):start]
             if before[-1:].isalpha() and not self.cur_left_re.search(before):
                 continue  # "J1149", "A4": glued to a word that is no currency
+            if m.group("fn") and int(m.group("fn")) >= int(m.group("fd")):
+                continue  # "15/03", "24/7": a date or a schedule, not a fraction
             value = _digit_value(raw, m.group("vf"))
             if value is None:
                 continue
-            item = Item(start, end, value)
+            item = Item(start, end, value, fraction="/" in raw or bool(m.group("vf")))
             if before[-1:] and before[-1:] in "-−":
                 if re.search(r"(?:^|[\s(\[])[-−]$", before):
                     item.value = -item.value
@@ -454,7 +482,9 @@ class NumbersStage:
                         phrase = text[start:end]
                     else:
                         continue
-                item = Item(start, end, found.value, "ordinal" if found.ordinal else "cardinal")
+                item = Item(start, end, found.value, "ordinal" if found.ordinal else "cardinal",
+                            fraction=any(w in self.grammar.fractions for w in words[found.first:found.last + 1])
+                            and not found.ordinal)
                 self._left(text, item)
                 if not self._right(text, item, glued_ok=False):
                     continue
@@ -469,8 +499,8 @@ class NumbersStage:
         for m in self.a_unit_re.finditer(text):
             item = Item(m.start(), m.end("a"), 1.0)
             self._right(text, item, glued_ok=False)
-            if item.kind == "cardinal":
-                continue
+            if item.kind == "cardinal" or not self.a_unit_after_re.match(text, item.end):
+                continue  # "a cup tie": the unit word is a noun's modifier, not a measure
             self._left(text, item, allow_currency=False)
             out.append(item)
         return out
@@ -490,6 +520,11 @@ class NumbersStage:
             if nxt and nxt.group(1) in self.title_words:
                 return False
             if word == "second" and re.match(r"\s+(of|later)\b", after):
+                return False
+            # "first reported", "first appeared": an adverb before a past verb, unless
+            # a determiner makes it the ordinal ("the first injured")
+            if word == "first" and re.match(r"\s+[a-z]+ed\b", after) \
+                    and not re.search(r"\b(the|their|its|his|her|our|a)\s+$", before):
                 return False
         first = word.split()[0]
         # "a third round" is an ordinal use; "a third of" is the fraction.
@@ -511,7 +546,7 @@ class NumbersStage:
         """
         masked = _mask(text, dates)
         found: list[tuple[int, int, Item]] = []
-        for rank, finder in enumerate((self._digits, self._spelled, self._a_units, self._vague)):
+        for rank, finder in enumerate((self._digits, self._spelled, self._a_units, self._vague, self._halves)):
             found += [(rank, i, item) for i, item in enumerate(finder(masked))]
         # Overlaps: the longest extent wins, then the earlier finder.
         found.sort(key=lambda f: (f[2].start - f[2].end, f[0], f[1]))
@@ -519,7 +554,22 @@ class NumbersStage:
         for _, _, item in found:
             if not any(t.start < item.end and item.start < t.end for t in taken):
                 taken.append(item)
-        return [i.record() for i in sorted(taken, key=lambda i: i.start)]
+        taken.sort(key=lambda i: i.start)
+        self._between(masked, taken)
+        return [i.record() for i in taken]
+
+    def _halves(self, text: str) -> list[Item]:
+        """"more than half", "nearly half": a qualified bare "half" is the number 0.5."""
+        return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[re.sub(r"\s+", " ", m.group("qual").lower())])
+                for m in self.half_re.finditer(text)]
+
+    def _between(self, text: str, items: list[Item]) -> None:
+        """"between 7,000 and 10,000": the ends of a range take AT_LEAST and AT_MOST
+        (SPEC has no range value; "between" stays outside both extents)."""
+        for a, b in zip(items, items[1:]):
+            if a.mod is None and b.mod is None and self.between_re.search(text[max(0, a.start - 20):a.start]) \
+                    and re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+                a.mod, b.mod = "AT_LEAST", "AT_MOST"
 
     def _vague(self, text: str) -> list[Item]:
         out = []
