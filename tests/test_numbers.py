@@ -314,3 +314,13 @@ def test_identifiers_and_boilerplate(numbers, text, expected):
 ])
 def test_ranges_halves_vague(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("4km^2", [("4km^2", 4, "quantity", "km2", None)]),
+    ("4 km squared", [("4 km squared", 4, "quantity", "km2", None)]),
+    ("4 m³ of water", [("4 m³", 4, "quantity", "m3", None)]),
+    ("a 50 m pool", [("50 m", 50, "quantity", "m", None)]),
+])
+def test_powers_of_units(numbers, text, expected):
+    assert found(numbers, text) == expected

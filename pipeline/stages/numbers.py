@@ -211,12 +211,13 @@ class NumbersStage:
         self.mult_re = re.compile(rf"\s+({_words_re(lex.multipliers)})\b", re.IGNORECASE)
         self.pct_re = re.compile(rf"\s?(?:{_words_re(lex.percent.signs)})(?![\w])", re.IGNORECASE)
         self.unit_cs_re = re.compile(
-            rf"\s?({_alternation(list(self.unit_symbols) + list(cur.iso_codes) + list(cur.prefix) + list(self.glued_subunits))})(?![\w²³])")
+            rf"\s?({_alternation(list(self.unit_symbols) + list(cur.iso_codes) + list(cur.prefix) + list(self.glued_subunits))})(?![^\W²³])")
         self.unit_ci_re = re.compile(
-            rf"\s?({_words_re(list(self.unit_symbols_ci) + list(self.cur_words) + list(self.subunits))})(?![\w²³])",
+            rf"\s?({_words_re(list(self.unit_symbols_ci) + list(self.cur_words) + list(self.subunits))})(?![^\W²³])",
             re.IGNORECASE)
         word_ = r"([^\W\d_][\w²³]*)"
         self.next_words_re = re.compile(rf"[\s-]?{word_}(?:\s+{word_})?(?:\s+{word_})?")
+        self.power_re = re.compile(r"(?:\^([23])|([²³])|\s+(squared|cubed))(?![\w])", re.IGNORECASE)
         self.per_re = re.compile(r"(?:/|\s+per\s+)([^\W\d_]+)(?![\w])")
         self.of_scale_re = re.compile(rf"\s+of\s+an?\s+({_alternation(k for k in self.scales if k.isalpha())})\b",
                                       re.IGNORECASE)
@@ -231,7 +232,9 @@ class NumbersStage:
         desig = _words_re(lex.not_numbers.unit_designations)
         self.designation_re = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?i:{desig})\b")
         street = _words_re(lex.not_numbers.street_types)
-        self.address_re = re.compile(rf"(?i:\b(?:{street}|{_words_re(lex.not_numbers.address_words)}))(?!\w)")
+        self.address_word_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.address_words)})(?!\w)")
+        self.street_number_re = re.compile(
+            rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)|(?<!\w)(?i:{street})\s+(?:\S+\s+)?\d")
         self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
         self.between_re = re.compile(r"(?<!\bage\s)(?<!\bages\s)(?<!\baged\s)\bbetween\s+$", re.IGNORECASE)
@@ -363,6 +366,11 @@ class NumbersStage:
                 return True
             item.kind, item.unit, item.end = kind, unit, end
             if kind == "quantity":
+                power = self.power_re.match(text, end)  # "km^2", "m³", "km squared"
+                if power and not unit.endswith(("2", "3")):
+                    p = power.group(1) or power.group(2) or power.group(3).lower()
+                    item.unit, item.end = unit + {"²": "2", "³": "3", "squared": "2", "cubed": "3"}.get(p, p), power.end()
+                    end = power.end()
                 per = self.per_re.match(text, end)
                 if per:
                     denominator = self.per_units.get(per.group(1).lower()) or self._symbol(per.group(1))
@@ -427,12 +435,19 @@ class NumbersStage:
         return False
 
     def _address_line(self, text: str, pos: int) -> bool:
-        """Whether ``pos`` lies on a short line that is an address (street type or
-        address word, no final full stop): letterheads and contact blocks."""
+        """Whether ``pos`` lies on an address line of a letterhead or contact block: a
+        hard line (a line break before or after it) of at most 100 characters, with no
+        final full stop, holding an address word ("Address:", "floor") or a street type
+        with a number at most one word away ("866 Second Avenue", "Trg slobode 4")."""
         start = text.rfind("\n", 0, pos) + 1
         end = text.find("\n", pos)
-        line = text[start:end if end >= 0 else len(text)].strip()
-        return len(line) <= 100 and not line.endswith((".", "!", "?")) and bool(self.address_re.search(line))
+        end = len(text) if end < 0 else end
+        if start == 0 and end == len(text):
+            return False
+        line = text[start:end].strip()
+        if len(line) > 100 or line.endswith((".", "!", "?")):
+            return False
+        return bool(self.address_word_re.search(line) or self.street_number_re.search(line))
 
     # -- finders ---------------------------------------------------------------
 
