@@ -118,6 +118,29 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _trie(words) -> str:
+    """A regex alternation of ``words`` factored by common prefixes ("th(?:ree|irty)"),
+    which Python's engine scans much faster than a flat list of a hundred words.
+    Longer words win over their prefixes ("thirteen" before "three" is not needed:
+    each branch ends where a word ends, longer continuations tried first)."""
+    tree: dict = {}
+    for word in set(words):
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return build(tree)
+
+
 def _words_re(words) -> str:
     """Alternation of phrases, inner spaces matching any run of spaces."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
@@ -186,7 +209,7 @@ class NumbersStage:
         # Digit cores. Thousands by commas, or by spaces/no-break/thin spaces (each group
         # exactly three digits, the first one to three); decimals; "2 1/2"; "3/4"; ".75".
         self.digit_re = re.compile(
-            r"(?<![\d/.,:_])"
+            r"(?=[\d.])(?<![\d/.,:_])"
             r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
             r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?![\d]|[.,:/]\d))+(?:\.\d+)?"
             r"|\d{1,3}\s\d{1,2}/\d{1,2}(?![\d/])"
@@ -200,7 +223,7 @@ class NumbersStage:
         self.glued_re = re.compile(r"(?:-th\b|[^\W\d_]+\.?(?:[²³])?|[$€£¥₹¢%]|°[CF]?)")
         vocab = self.grammar.vocabulary() | {"a", "an", "half", self.grammar.point}
         vocab |= {k for k in self.scales if k.isalpha()}
-        word = _alternation(vocab)
+        word = _trie(w.lower() for w in vocab)
         joiner = r"(?:\s+(?:and|&)\s+|\s*&\s*|[-—]|\s+)"
         self.spelled_re = re.compile(rf"\b(?:{word})(?:{joiner}(?:{word}))*\b", re.IGNORECASE)
         self.token_re = re.compile(rf"\b(?:and|{word})\b|&", re.IGNORECASE)
