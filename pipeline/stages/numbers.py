@@ -199,7 +199,7 @@ class NumbersStage:
         self.glued_scale = dict(lex.suffixes.glued)
         self.money_only_suffix = set(lex.suffixes.money_only)
 
-        qual = _words_re(self.qualifiers)
+        qual = _trie(self.qualifiers).replace("\\ ", "\\s+")
         neg = _words_re(lex.words.negatives)
         prefix = _alternation(self.prefix_cur)
         # Left context: [qualifier] [negative word] [currency sign/code], ending at the core.
@@ -227,7 +227,8 @@ class NumbersStage:
         joiner = r"(?:\s+(?:and|&)\s+|\s*&\s*|[-—]|\s+)"
         self.spelled_re = re.compile(rf"\b(?:{word})(?:{joiner}(?:{word}))*\b", re.IGNORECASE)
         self.token_re = re.compile(rf"\b(?:and|{word})\b|&", re.IGNORECASE)
-        self.vague_re = re.compile(rf"\b(?P<vague>{_words_re(self.vague)})\b", re.IGNORECASE)
+        self.vague_re = re.compile(rf"\b(?P<vague>{_trie(self.vague).replace(chr(92) + ' ', chr(92) + 's+')})\b",
+                                   re.IGNORECASE)
         digit_scales = [k for k in self.scales] + list(lex.suffixes.spaced)
         self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]))+")
         self.scale_word_re = re.compile(rf"\s*({_alternation(digit_scales)})(?![\w])")
