@@ -12,10 +12,14 @@ import bisect
 import re
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ..document import Document
+from ..errors import ConfigError
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml, read_word_list
-from .parse import GAZETTEER_KEY
+from . import entity_rules as rules
+from .parse import GAZETTEER_KEY, PLACES_KEY
 
 # Proper-name labels: such a span never starts with a lower-case word.
 NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT")
@@ -71,27 +75,171 @@ def merge_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
     return out
 
 
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# Names that never hold a lower-case word outside [names] inner_words.
+STRICT_NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC")
+# Labels the model gives unknown places; "in X, Y" turns them into GPE.
+MISREAD_PLACE = ("PERSON", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC", "EVENT")
+# Rule spans win over model spans; dates over both.
+P_MODEL, P_GAZETTEER, P_RULE, P_DATE = 0, 1, 2, 3
+
+
+def _load_fixes(path: Path) -> rules.EntityFixes:
+    try:
+        return rules.EntityFixes(**read_toml(path))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from None
+
+
+def _tokens_of(phrase: str) -> list[str]:
+    """A cue phrase as the English tokenizer splits it ("Secretary-General" -> 3 tokens)."""
+    return re.findall(r"[^\s\-]+|-", phrase)
+
+
 class EntitiesStage:
     name = "entities"
     requires = ("textmap", "parsed", "sentences", "dates")
     assigns = ("entities",)
 
     def __init__(self, label_fixes: Path, strip_words: Path):
-        fixes = read_toml(label_fixes)
+        fixes = _load_fixes(label_fixes)
+        self.fixes = fixes
         self.strip_words = frozenset(read_word_list(strip_words))
-        self.not_entities = {s.lower() for s in fixes.get("not_entities", {}).get("phrases", [])}
+        self.not_entities = {s.lower() for s in fixes.not_entities.get("phrases", [])}
         self.title_prefixes = sorted(
-            (s.lower() for s in fixes.get("titles", {}).get("prefixes", [])), key=len, reverse=True
+            (s.lower() for s in fixes.titles.get("prefixes", [])), key=len, reverse=True
         )
         self.head_label = {
-            word: label for label, words in fixes.get("head_label", {}).items() for word in words
+            word: label for label, words in fixes.head_label.items() for word in words
         }
         self.force_label = {
             word.lower(): label
-            for label, words in fixes.get("force_label", {}).items()
+            for label, words in fixes.force_label.items()
             for word in words
         }
+        bp = fixes.boilerplate
+        self.bp_phrases = frozenset(p.lower() for p in bp.phrases)
+        self.bp_separators = tuple(bp.separators)
+        self.bp_patterns = [re.compile(p) for p in bp.patterns]
+        self.prepositions = frozenset(w.lower() for w in fixes.places.prepositions)
+        self.appositive_starts = frozenset(w.lower() for w in fixes.persons.appositive_starts)
+        self.speech_verbs = frozenset(w.lower() for w in fixes.persons.speech_verbs)
+        self.place_heads = frozenset(w.lower() for w in fixes.places.heads)
+        self.inner_words = frozenset(w.lower() for w in fixes.names.inner_words)
+        self._matchers: dict[int, object] = {}
 
+    # ---- rule spans -------------------------------------------------------------
+    def _matcher(self, vocab):
+        """spaCy Matcher of the rule cues, built once per vocabulary."""
+        matcher = self._matchers.get(id(vocab))
+        if matcher is not None:
+            return matcher
+        from spacy.matcher import Matcher
+
+        f = self.fixes
+        matcher = Matcher(vocab)
+        heads = sorted(self.place_heads)
+        if heads:
+            matcher.add("place_of", [[{"ORTH": {"IN": heads}}, {"LOWER": "of"}]])
+            matcher.add("place_head", [[{"ORTH": {"IN": heads}}]])
+        if f.places.list_heads and f.places.list_cues:
+            matcher.add("place_list", [
+                [{"LOWER": {"IN": [w.lower() for w in f.places.list_heads]}}, {"ORTH": ",", "OP": "?"}]
+                + [{"LOWER": w.lower()} for w in _tokens_of(cue)]
+                for cue in f.places.list_cues
+            ])
+        if f.persons.title_cues:
+            matcher.add("person_title", [[{"ORTH": w} for w in _tokens_of(t)] for t in f.persons.title_cues])
+        if f.persons.closing_quotes:
+            matcher.add("person_quote", [[{"ORTH": {"IN": [",", ".", "?", "!"]}},
+                                          {"ORTH": {"IN": f.persons.closing_quotes}}]])
+        if self.speech_verbs:
+            matcher.add("person_verb", [[{"LOWER": {"IN": sorted(self.speech_verbs)}}]])
+        if f.events.heads_any:
+            matcher.add("event_any", [[{"LOWER": {"IN": [w.lower() for w in f.events.heads_any]}}]])
+        if f.events.heads_place:
+            matcher.add("event_place", [[{"LOWER": {"IN": [w.lower() for w in f.events.heads_place]}}]])
+        self._matchers[id(vocab)] = matcher
+        return matcher
+
+    def _followed_by_appositive(self, tokens, end: int, verbs: bool) -> bool:
+        """After token ``end``: ", a/an/the/who ..." (an appositive) or a speech verb."""
+        n = len(tokens)
+        if end + 1 < n and tokens[end].text == "," and tokens[end + 1].lower_ in self.appositive_starts:
+            return True
+        return verbs and end < n and tokens[end].lower_ in self.speech_verbs
+
+    def _rule_spans(self, parsed, place_evidence: set, model: dict,
+                    norp: frozenset = frozenset()) -> list[tuple[int, int, str, str]]:
+        """(start_char, end_char, label, rule) of every rule match on the parsed text.
+
+        ``place_evidence``: char spans known to be places (gazetteer, model GPE/LOC/FAC);
+        ``model``: char span -> model label; ``norp``: char spans of nationalities.
+        """
+        tokens = parsed
+        vocab = parsed.vocab
+        out: list[tuple[int, int, str, str]] = []
+        places: set = set()
+
+        def char(lo: int, hi: int) -> tuple[int, int]:
+            return tokens[lo].idx, tokens[hi - 1].idx + len(tokens[hi - 1])
+
+        matches = sorted(self._matcher(vocab)(parsed), key=lambda m: (m[1], m[2]))
+        events = []
+        for match_id, m_start, m_end in matches:
+            rule = vocab.strings[match_id]
+            if rule == "place_of":
+                k = m_end + 1 if m_end < len(tokens) and tokens[m_end].lower_ == "the" else m_end
+                run = rules.name_run(tokens, k, +1)
+                if run:
+                    out.append((*char(*run), "GPE", rule))
+                    places.add(char(*run))
+            elif rule == "place_head":
+                run = rules.name_run(tokens, m_start - 1, -1)
+                if run:
+                    span = char(*run)
+                    label = model.get(span)
+                    if label == "NORP" or (label == "ORG" and parsed.text[span[0]:span[1]].isupper()):
+                        continue  # "Islamic state", "UNHCR camp": not a place name
+                    out.append((*span, "GPE", rule))
+                    places.add(span)
+            elif rule == "place_list":
+                for run in rules.comma_list(tokens, m_end):
+                    out.append((*char(*run), "GPE", rule))
+                    places.add(char(*run))
+            elif rule == "person_title":
+                if m_start > 0 and rules.is_name_word(tokens[m_start - 1].text) and not tokens[m_start - 1].is_sent_start:
+                    continue  # "Asian Ombudsman Association": the title word is inside a name
+                run = rules.name_run(tokens, m_end, +1)
+                if run and tokens[run[0]].pos_ == "PROPN" and not tokens[m_end - 1].whitespace_ == "":
+                    out.append((*char(*run), "PERSON", rule))
+            elif rule in ("person_quote", "person_verb"):
+                if rule == "person_quote" and tokens[m_start].whitespace_:
+                    continue  # `, "Name` opens a quote; `,” Name` closes one
+                run = rules.name_run(tokens, m_end, +1)
+                if run and self._followed_by_appositive(tokens, run[1], verbs=rule == "person_quote"):
+                    if char(*run) not in place_evidence:
+                        out.append((*char(*run), "PERSON", rule))
+            elif rule in ("event_any", "event_place"):
+                events.append((rule, m_start, m_end))
+        for rule, m_start, m_end in events:
+            if m_end < len(tokens) and rules.is_name_word(tokens[m_end].text) and not tokens[m_end - 1].whitespace_ == "":
+                continue  # "Genocide Memorial": part of a longer name
+            run = rules.name_run(tokens, m_start - 1, -1)
+            if not run:
+                continue
+            span = char(*run)
+            if rule == "event_any" and any(s < span[1] and span[0] < e for s, e in norp):
+                continue  # "Armenian genocide", "anti-Armenian pogroms": NORP + noun
+            if run[0] > 0 and tokens[run[0] - 1].text in rules.JOINERS and not tokens[run[0] - 1].whitespace_:
+                continue  # "anti-X attack": a prefix glued to the name
+            if rule == "event_place" and span not in place_evidence and span not in places:
+                continue
+            out.append((span[0], tokens[m_end - 1].idx + len(tokens[m_end - 1]), "EVENT", rule))
+        return out
+
+    # ---- selection --------------------------------------------------------------
     def _label(self, span_text: str, label: str) -> str:
         forced = self.force_label.get(span_text.lower())
         if forced:
@@ -119,40 +267,111 @@ class EntitiesStage:
             return None  # "Permanent Representative of X": a title; X is found on its own
         if text[start].islower() and label in NAME_LABELS:
             return None
+        if label in STRICT_NAME_LABELS and self.inner_words and any(
+                w.isalpha() and w.islower() and w not in self.inner_words for w in text[start:end].split()):
+            return None  # "Armenia against Azerbaijanis": two names read as one
         if label in ("CARDINAL", "ORDINAL") and is_identifier_number(text, start, end):
             return None
         return start, end
 
     def _candidates(self, doc: Document) -> list[tuple[int, int, str]]:
-        """Model entities and gazetteer matches, trimmed, then longest first; ties go to
-        the gazetteer. The dates layer is authoritative for time: model DATE/TIME spans
-        are replaced by one DATE entity per dates entry (same extent, SPEC house rule).
+        """Entities in normalised offsets: dates, then rule spans, then model entities
+        and gazetteer matches trimmed, longest first (ties go to the gazetteer).
+
+        The dates layer is authoritative for time: model DATE/TIME spans are replaced
+        by one DATE entity per dates entry (same extent, SPEC house rule). Gazetteer
+        places marked ``guarded`` (common words) never become entities on their own:
+        they are evidence for the context rules.
         """
         tm = doc.textmap
         text = tm.text
+        parsed = doc.parsed
         dates = [tm.span_to_normalised(d["start"], d["end"]) for d in doc.dates
                  if d["value"] not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF")]
-        raw = [(e.start_char, e.end_char, e.label_, 0) for e in doc.parsed.ents
-               if e.label_ not in ("DATE", "TIME")]
-        raw += [(s.start_char, s.end_char, s.label_, 1) for s in doc.parsed.spans.get(GAZETTEER_KEY, [])]
+        model = {(e.start_char, e.end_char): e.label_ for e in parsed.ents if e.label_ not in ("DATE", "TIME")}
+        raw = [(s, e, label, P_MODEL) for (s, e), label in model.items()]
+        raw += [(s.start_char, s.end_char, s.label_, P_GAZETTEER) for s in parsed.spans.get(GAZETTEER_KEY, [])]
+        place_evidence = {(s, e) for (s, e), label in model.items() if label in PLACE_LABELS}
+        norp = frozenset((s, e) for s, e, label, _ in raw if label == "NORP")
+        for s in parsed.spans.get(PLACES_KEY, []):
+            place_evidence.add((s.start_char, s.end_char))
+            if s.id_.endswith(":plain"):
+                raw.append((s.start_char, s.end_char, s.label_, P_GAZETTEER))
         spans = []
         for s, e in dates:
             # A dateline: the date is DATE and the clock time TIME (SPEC).
             clock = CLOCK_TIME.search(text, s, e)
             if clock:
-                spans += [(s, clock.start(1), "DATE", 2), (clock.start(2), clock.end(2), "TIME", 2)]
+                spans += [(s, clock.start(1), "DATE", P_DATE), (clock.start(2), clock.end(2), "TIME", P_DATE)]
             else:
-                spans.append((s, e, "DATE", 2))
-        for start, end, label, priority in raw:
+                spans.append((s, e, "DATE", P_DATE))
+        # Rule spans (longest first, never over a date) beat the model and the gazetteer
+        # wherever they overlap; the rest is decided as before: longest name wins,
+        # ties to the gazetteer, then to dates.
+        ruled: list[tuple[int, int, str]] = []
+        for start, end, label, _rule in sorted(self._rule_spans(parsed, place_evidence, model, norp),
+                                               key=lambda x: (x[0] - x[1], x[0])):
             trimmed = self._trimmed(text, start, end, label)
-            if trimmed:
+            if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled) \
+                    and all(trimmed[1] <= s or e <= trimmed[0] for s, e in dates):
+                ruled.append((*trimmed, label))
+        spans += [(s, e, label, P_RULE) for s, e, label in ruled]
+        for start, end, label, priority in raw:
+            title_of = self._title_of(text, start, end)
+            if title_of and title_of in place_evidence:
+                start, end, label, priority = *title_of, "GPE", P_GAZETTEER  # "Dean of Westminster"
+            trimmed = self._trimmed(text, start, end, label)
+            if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled):
                 spans.append((*trimmed, label, priority))
         spans.sort(key=lambda x: (-(x[1] - x[0]), -x[3], x[0]))
         chosen: list[tuple[int, int, str]] = []
         for start, end, label, _ in spans:
             if all(end <= s or e <= start for s, e, _ in chosen):
                 chosen.append((start, end, label))
-        return merge_names(text, sorted(chosen))
+        chosen = merge_names(text, sorted(chosen))
+        chosen = self._place_apposition(parsed, chosen, place_evidence)
+        return self._drop_boilerplate(text, chosen)
+
+    def _title_of(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The span of X in "<title> of [the] X" (title from [not_entities]), else None."""
+        s, e = trim_span(text, start, end, self.strip_words)
+        m = re.match(r"(.+?)\s+of\s+(?:the\s+)?", text[s:e])
+        if m and m.group(1).lower() in self.not_entities and s + m.end() < e:
+            return s + m.end(), e
+        return None
+
+    def _place_apposition(self, parsed, chosen, place_evidence):
+        """"in X, Y" with Y a place: X is a place (GPE), whatever the model called it."""
+        text = parsed.text
+        places = place_evidence | {(s, e) for s, e, label in chosen if label == "GPE"}
+        starts = {s: (s, e) for s, e in places}
+        out = []
+        for start, end, label in chosen:
+            if label in MISREAD_PLACE:
+                m = re.match(r",\s+", text[end:end + 3])
+                before = text[max(0, start - 20):start].split()
+                if m and end + m.end() in starts and before and before[-1].lower() in self.prepositions:
+                    label = "GPE"
+            out.append((start, end, label))
+        return out
+
+    def _drop_boilerplate(self, text: str, chosen):
+        """No names on page-furniture lines, in web/e-mail addresses or phone numbers."""
+        blocked = [(m.start(), m.end()) for p in self.bp_patterns for m in p.finditer(text)]
+        out = []
+        for start, end, label in chosen:
+            if any(s < end and start < e for s, e in blocked):
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            line = text[line_start:line_end if line_end >= 0 else len(text)]
+            if label not in ("DATE", "TIME"):
+                if rules.boilerplate_line(line, self.bp_phrases, self.bp_separators):
+                    continue
+                if text[start:end].lower() in self.bp_phrases and len(line.split()) <= 8:
+                    continue
+            out.append((start, end, label))
+        return out
 
     def __call__(self, doc: Document) -> Document:
         text = doc.textmap.text
