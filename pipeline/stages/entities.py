@@ -23,6 +23,7 @@ from .parse import GAZETTEER_KEY, PLACES_KEY
 
 # Proper-name labels: such a span never starts with a lower-case word.
 NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT")
+DOTTED_ABBREV = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
 EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
 
 
@@ -34,6 +35,8 @@ def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> t
         while start < end and (text[start].isspace() or text[start] in EDGE_PUNCT):
             start, changed = start + 1, True
         while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCT):
+            if text[end - 1] == "." and DOTTED_ABBREV.search(text, start, end):
+                break  # "U.S.", "E.U.": the last period is part of the abbreviation
             end, changed = end - 1, True
         m = re.match(r"(\w+)\s+", text[start:end])
         if m and m.group(1).lower() in strip_words:
@@ -90,6 +93,14 @@ def _load_fixes(path: Path) -> rules.EntityFixes:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"{path}: {problems}") from None
+
+
+def _headline(text: str, pos: int) -> bool:
+    """Whether the line holding ``pos`` is a title-case headline (5+ words, 3/4 capitalised)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    words = [w for w in text[line_start:line_end if line_end >= 0 else len(text)].split() if w[0].isalpha()]
+    return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def _tokens_of(phrase: str) -> list[str]:
@@ -175,7 +186,7 @@ class EntitiesStage:
         """(start_char, end_char, label, rule) of every rule match on the parsed text.
 
         ``place_evidence``: char spans known to be places (gazetteer, model GPE/LOC/FAC);
-        ``model``: char span -> model label; ``norp``: char spans of nationalities.
+        ``model``: char span -> model label; ``norp``: char spans of demonyms (gazetteer).
         """
         tokens = parsed
         vocab = parsed.vocab
@@ -199,9 +210,8 @@ class EntitiesStage:
                 run = rules.name_run(tokens, m_start - 1, -1)
                 if run:
                     span = char(*run)
-                    label = model.get(span)
-                    if label == "NORP" or (label == "ORG" and parsed.text[span[0]:span[1]].isupper()):
-                        continue  # "Islamic state", "UNHCR camp": not a place name
+                    if span in norp or (model.get(span) == "ORG" and parsed.text[span[0]:span[1]].isupper()):
+                        continue  # "Kurdish village", "UNHCR camp": not a place name
                     out.append((*span, "GPE", rule))
                     places.add(span)
             elif rule == "place_list":
@@ -209,6 +219,8 @@ class EntitiesStage:
                     out.append((*char(*run), "GPE", rule))
                     places.add(char(*run))
             elif rule == "person_title":
+                if _headline(parsed.text, tokens[m_start].idx):
+                    continue  # "Secretary-General Remembers Victims of ...": a title-case headline
                 if m_start > 0 and rules.is_name_word(tokens[m_start - 1].text) and not tokens[m_start - 1].is_sent_start:
                     continue  # "Asian Ombudsman Association": the title word is inside a name
                 run = rules.name_run(tokens, m_end, +1)
@@ -292,7 +304,8 @@ class EntitiesStage:
         raw = [(s, e, label, P_MODEL) for (s, e), label in model.items()]
         raw += [(s.start_char, s.end_char, s.label_, P_GAZETTEER) for s in parsed.spans.get(GAZETTEER_KEY, [])]
         place_evidence = {(s, e) for (s, e), label in model.items() if label in PLACE_LABELS}
-        norp = frozenset((s, e) for s, e, label, _ in raw if label == "NORP")
+        # Nationalities from the demonym patterns (the model also calls unknown places NORP).
+        norp = frozenset((s, e) for s, e, label, p in raw if label == "NORP" and p == P_GAZETTEER)
         for s in parsed.spans.get(PLACES_KEY, []):
             place_evidence.add((s.start_char, s.end_char))
             if s.id_.endswith(":plain"):
