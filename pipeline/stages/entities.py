@@ -54,6 +54,40 @@ def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> t
 
 
 CLOCK_TIME = re.compile(r"(,?\s+(?:at\s+)?)(\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)")
+# A clock time first, then its day: "10:40 on Monday, 12 May".
+CLOCK_FIRST = re.compile(r"^((?:about\s+|around\s+|approximately\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)(\s*,?\s+(?:on\s+)?)(?=\S)")
+# A clock time anywhere ("09:15", "6 p.m."), and a day or date after one ("on Monday, 12 May").
+CLOCK_ANY = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\.?(?!\w)", re.I)
+DAY_PART = re.compile(r"\d|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+# Clock times the dates layer did not find become TIME entities all the same.
+CLOCK_FALLBACK = re.compile(r"(?<![\w:.])\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?!\w))?(?![\w:])", re.I)
+NUMBER_LABELS = {"cardinal": "CARDINAL", "ordinal": "ORDINAL", "percent": "PERCENT",
+                 "money": "MONEY", "quantity": "QUANTITY"}
+NUMERIC_LABELS = frozenset(NUMBER_LABELS.values())
+
+
+def time_parts(text: str, start: int, end: int, time_words: re.Pattern) -> list[tuple[int, int, str]]:
+    """DATE/TIME entities for one dates entry, read from its text.
+
+    SPEC: a dateline's date is DATE and its clock time TIME ("20 January 2023 16:23");
+    dev-set decisions (docs/annotation-dev*.md, after OntoNotes): a clock time with a
+    day is split ("Wednesday 16 April at 09:15", "10:40 on Monday, 12 May"); clock
+    times, parts of day ("Saturday evening", "10:30 that morning") and durations in
+    hours or minutes are TIME; everything else DATE. ``time_words``: the compiled
+    part-of-day / hour-unit words (configs).
+    """
+    clock = CLOCK_TIME.search(text, start, end)
+    if clock:
+        return [(start, clock.start(1), "DATE"), (clock.start(2), clock.end(2), "TIME")]
+    first = CLOCK_FIRST.match(text[start:end])
+    if first and start + first.end() < end and DAY_PART.search(text, start + first.end(), end):
+        return [(start, start + first.end(1), "TIME"), (start + first.end(), end, "DATE")]
+    span = text[start:end]
+    if CLOCK_ANY.search(span) or time_words.search(span):
+        return [(start, end, "TIME")]
+    return [(start, end, "DATE")]
+
+
 INSTITUTION_OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 
 
@@ -133,12 +167,18 @@ class EntitiesStage:
         self.bp_phrases = frozenset(p.lower() for p in bp.phrases)
         self.bp_separators = tuple(bp.separators)
         self.bp_patterns = [re.compile(p) for p in bp.patterns]
+        self.paragraph_number = re.compile(bp.paragraph_number, re.M)
+        words = sorted(fixes.time.words, key=len, reverse=True)
+        self.time_words = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I) if words \
+            else re.compile(r"(?!)")
         self.prepositions = frozenset(w.lower() for w in fixes.places.prepositions)
         self.appositive_starts = frozenset(w.lower() for w in fixes.persons.appositive_starts)
         self.speech_verbs = frozenset(w.lower() for w in fixes.persons.speech_verbs)
         self.place_heads = frozenset(w.lower() for w in fixes.places.heads)
         self.inner_words = frozenset(w.lower() for w in fixes.names.inner_words)
         self._matchers: dict[int, object] = {}
+        # Model CARDINAL/ORDINAL/... spans where the numbers layer has nothing (identifiers).
+        self.keep_unmatched_numeric = False
 
     # ---- rule spans -------------------------------------------------------------
     def _matcher(self, vocab):
@@ -298,8 +338,8 @@ class EntitiesStage:
         tm = doc.textmap
         text = tm.text
         parsed = doc.parsed
-        dates = [tm.span_to_normalised(d["start"], d["end"]) for d in doc.dates
-                 if d["value"] not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF")]
+        dates = [(*tm.span_to_normalised(d["start"], d["end"]), d.get("value")) for d in doc.dates
+                 if d.get("value") not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF")]
         model = {(e.start_char, e.end_char): e.label_ for e in parsed.ents if e.label_ not in ("DATE", "TIME")}
         raw = [(s, e, label, P_MODEL) for (s, e), label in model.items()]
         raw += [(s.start_char, s.end_char, s.label_, P_GAZETTEER) for s in parsed.spans.get(GAZETTEER_KEY, [])]
@@ -311,13 +351,24 @@ class EntitiesStage:
             if s.id_.endswith(":plain"):
                 raw.append((s.start_char, s.end_char, s.label_, P_GAZETTEER))
         spans = []
-        for s, e in dates:
-            # A dateline: the date is DATE and the clock time TIME (SPEC).
-            clock = CLOCK_TIME.search(text, s, e)
-            if clock:
-                spans += [(s, clock.start(1), "DATE", P_DATE), (clock.start(2), clock.end(2), "TIME", P_DATE)]
-            else:
-                spans.append((s, e, "DATE", P_DATE))
+        for s, e, _value in dates:
+            spans += [(a, b, label, P_DATE) for a, b, label in time_parts(text, s, e, self.time_words)]
+        for m in CLOCK_FALLBACK.finditer(text):
+            if all(m.end() <= s or e <= m.start() for s, e, _ in dates):
+                spans.append((m.start(), m.end(), "TIME", P_DATE))
+                dates.append((m.start(), m.end(), None))
+        numeric = []
+        if "numbers" in doc.assigned:
+            # The numbers layer is authoritative for numeric names: its extents (with
+            # qualifiers: "at least 30 000") replace the model's CARDINAL/QUANTITY/... spans.
+            for n in doc.numbers:
+                a, b = tm.span_to_normalised(n["start"], n["end"])
+                if any(a < e and s < b for s, e, _ in dates):
+                    continue  # "10" and "40" of a clock time the dates layer missed
+                numeric.append((a, b))
+                spans.append((a, b, NUMBER_LABELS.get(n.get("kind"), "CARDINAL"), P_DATE))
+            raw = [r for r in raw if r[2] not in NUMERIC_LABELS
+                   or (self.keep_unmatched_numeric and all(r[1] <= a or b <= r[0] for a, b in numeric))]
         # Rule spans (longest first, never over a date) beat the model and the gazetteer
         # wherever they overlap; the rest is decided as before: longest name wins,
         # ties to the gazetteer, then to dates.
@@ -326,7 +377,7 @@ class EntitiesStage:
                                                key=lambda x: (x[0] - x[1], x[0])):
             trimmed = self._trimmed(text, start, end, label)
             if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled) \
-                    and all(trimmed[1] <= s or e <= trimmed[0] for s, e in dates):
+                    and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in dates):
                 ruled.append((*trimmed, label))
         spans += [(s, e, label, P_RULE) for s, e, label in ruled]
         for start, end, label, priority in raw:
@@ -371,6 +422,7 @@ class EntitiesStage:
     def _drop_boilerplate(self, text: str, chosen):
         """No names on page-furniture lines, in web/e-mail addresses or phone numbers."""
         blocked = [(m.start(), m.end()) for p in self.bp_patterns for m in p.finditer(text)]
+        blocked += [(m.end() - len(m.group().lstrip(" \t(")), m.end()) for m in self.paragraph_number.finditer(text)]
         out = []
         for start, end, label in chosen:
             if any(s < end and start < e for s, e in blocked):

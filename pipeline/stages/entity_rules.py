@@ -49,6 +49,7 @@ class BoilerplateRules(_Section):
     phrases: list[str] = Field(default_factory=list)
     separators: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
+    paragraph_number: str = r"^\s*\(?\d{1,3}[.)](?=\s)"
 
     @field_validator("patterns")
     @classmethod
@@ -56,6 +57,16 @@ class BoilerplateRules(_Section):
         for pattern in value:
             re.compile(pattern)  # a bad pattern is a validation error at load
         return value
+
+    @field_validator("paragraph_number")
+    @classmethod
+    def _compiles_one(cls, value: str) -> str:
+        re.compile(value, re.M)
+        return value
+
+
+class TimeRules(_Section):
+    words: list[str] = Field(default_factory=list)
 
 
 class NameRules(_Section):
@@ -70,6 +81,7 @@ class EntityFixes(_Section):
     titles: dict[str, list[str]] = Field(default_factory=dict)
     force_label: dict[str, list[str]] = Field(default_factory=dict)
     names: NameRules = Field(default_factory=NameRules)
+    time: TimeRules = Field(default_factory=TimeRules)
     persons: PersonRules = Field(default_factory=PersonRules)
     places: PlaceRules = Field(default_factory=PlaceRules)
     events: EventRules = Field(default_factory=EventRules)
