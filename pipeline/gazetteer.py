@@ -175,7 +175,8 @@ class PlaceIndex:
 
         ``tokens``: (start_char, end_char) of each token of ``text`` in order. Returns
         (first_token, end_token, start_char, end_char, kind, guard); a name starts
-        on a token whose first character is upper-case.
+        on a token whose first character is upper-case. An all-capitals piece of more
+        than three letters is also looked up in title case (datelines: "DERNA").
         """
         out = []
         i, n = 0, len(tokens)
@@ -189,7 +190,10 @@ class PlaceIndex:
                 ts, te = tokens[j]
                 if j > i and not (text[ts].isupper() or text[ts:te].lower() in _INNER):
                     break
-                hit = self.entries.get(text[s:te])
+                piece = text[s:te]
+                hit = self.entries.get(piece)
+                if hit is None and len(piece) > 3 and piece.isupper():
+                    hit = self.entries.get(piece.title())  # "LIBYA:", "DERNA, Libya"
                 if hit:
                     best = (i, j + 1, s, te, *hit)
             if best:

@@ -61,6 +61,8 @@ CLOCK_ANY = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\.?(?!\w)", re
 DAY_PART = re.compile(r"\d|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 # Clock times the dates layer did not find become TIME entities all the same.
 CLOCK_FALLBACK = re.compile(r"(?<![\w:.])\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?!\w))?(?![\w:])", re.I)
+# "KRAMATORSK, Ukraine, April 8 (Agency) -": the wire's name after a dateline.
+DATELINE_AGENCY = re.compile(r"(?m)^[A-Z][A-Z .'’-]+,[^\n(]{0,60}?\(([A-Z][\w&.'’ -]{1,40})\)\s*[-–—]")
 NUMBER_LABELS = {"cardinal": "CARDINAL", "ordinal": "ORDINAL", "percent": "PERCENT",
                  "money": "MONEY", "quantity": "QUANTITY"}
 NUMERIC_LABELS = frozenset(NUMBER_LABELS.values())
@@ -176,6 +178,11 @@ class EntitiesStage:
         self.speech_verbs = frozenset(w.lower() for w in fixes.persons.speech_verbs)
         self.place_heads = frozenset(w.lower() for w in fixes.places.heads)
         self.inner_words = frozenset(w.lower() for w in fixes.names.inner_words)
+        self.languages = frozenset(fixes.languages.names)
+        self.language_cues = frozenset(fixes.languages.cues)
+        self.language_nouns = frozenset(w.lower() for w in fixes.languages.nouns)
+        self.locative = frozenset(w.lower() for w in fixes.places.locative_prepositions)
+        self.languages_lower = frozenset(w.lower() for w in fixes.languages.names)
         self._matchers: dict[int, object] = {}
         # Model CARDINAL/ORDINAL/... spans where the numbers layer has nothing (identifiers).
         self.keep_unmatched_numeric = False
@@ -191,9 +198,20 @@ class EntitiesStage:
         f = self.fixes
         matcher = Matcher(vocab)
         heads = sorted(self.place_heads)
+        of_heads = sorted(self.place_heads | {w.lower() for w in f.places.of_heads})
+        if of_heads:
+            matcher.add("place_of", [[{"ORTH": {"IN": of_heads}}, {"LOWER": "of"}]])
         if heads:
-            matcher.add("place_of", [[{"ORTH": {"IN": heads}}, {"LOWER": "of"}]])
             matcher.add("place_head", [[{"ORTH": {"IN": heads}}]])
+        if f.places.capitalised_heads:
+            caps = sorted({h for h in f.places.capitalised_heads} | {h.upper() for h in f.places.capitalised_heads})
+            matcher.add("place_caphead", [[{"ORTH": {"IN": caps}}]])
+        if f.events.prefixes:
+            matcher.add("event_prefix", [[{"ORTH": w} for w in _tokens_of(p)] for p in f.events.prefixes])
+        if f.persons.byline_cues:
+            matcher.add("person_byline", [[{"ORTH": w} for w in _tokens_of(c)] for c in f.persons.byline_cues])
+        if f.languages.names:
+            matcher.add("language", [[{"ORTH": {"IN": list(f.languages.names)}}]])
         if f.places.list_heads and f.places.list_cues:
             matcher.add("place_list", [
                 [{"LOWER": {"IN": [w.lower() for w in f.places.list_heads]}}, {"ORTH": ",", "OP": "?"}]
@@ -273,6 +291,23 @@ class EntitiesStage:
                 if run and self._followed_by_appositive(tokens, run[1], verbs=rule == "person_quote"):
                     if char(*run) not in place_evidence:
                         out.append((*char(*run), "PERSON", rule))
+            elif rule == "place_caphead":
+                if m_end < len(tokens) and rules.is_name_word(tokens[m_end].text) and tokens[m_end - 1].whitespace_:
+                    continue  # "Donetsk Region Police": the head is inside a longer name
+                run = rules.name_run(tokens, m_start - 1, -1)
+                if run:
+                    span = (tokens[run[0]].idx, tokens[m_end - 1].idx + len(tokens[m_end - 1]))
+                    out.append((*span, "GPE", rule))
+                    places.add(char(*run))
+            elif rule == "event_prefix":
+                run = rules.name_run(tokens, m_end, +1)
+                if run and not _headline(parsed.text, tokens[m_start].idx) or run and run[1] - run[0] == 1:
+                    out.append((tokens[m_start].idx, char(*run)[1], "EVENT", rule))
+            elif rule == "person_byline":
+                out += self._byline(tokens, m_start, m_end, char)
+            elif rule == "language":
+                if self._is_language(tokens, m_start):
+                    out.append((*char(m_start, m_end), "LANGUAGE", rule))
             elif rule in ("event_any", "event_place"):
                 events.append((rule, m_start, m_end))
         for rule, m_start, m_end in events:
@@ -290,6 +325,54 @@ class EntitiesStage:
                 continue
             out.append((span[0], tokens[m_end - 1].idx + len(tokens[m_end - 1]), "EVENT", rule))
         return out
+
+    def _byline(self, tokens, m_start: int, m_end: int, char) -> list[tuple[int, int, str, str]]:
+        """People (and their places) of a byline: "By A B and C D", "Reporting by A B in
+        Kyiv and C D in Kramatorsk". The cue must open its line (or follow "(")."""
+        before = tokens[m_start - 1] if m_start > 0 else None
+        if before is not None and "\n" not in before.text and before.text != "(" \
+                and not (before.text.endswith("\n") or (before.whitespace_ == "" and before.text == "\n")):
+            if tokens[m_start].lower_ == "by":
+                return []
+        out, i, n = [], m_end, len(tokens)
+        while i < n:
+            run = rules.name_run(tokens, i, +1)
+            if run is None:
+                break
+            out.append((*char(*run), "PERSON", "person_byline"))
+            i = run[1]
+            if i < n and tokens[i].lower_ == "in":
+                place = rules.name_run(tokens, i + 1, +1)
+                if place:
+                    out.append((*char(*place), "GPE", "person_byline"))
+                    i = place[1]
+            if i < n and tokens[i].text in (",", "and", ";"):
+                i += 1
+                if i < n and tokens[i].lower_ == "and":
+                    i += 1
+                continue
+            break
+        return out
+
+    def _is_language(self, tokens, i: int) -> bool:
+        """A language name used as a language: "Original: English", "in Kurdish, Arabic
+        and English", "the Russian words"."""
+        langs = self.languages
+        n = len(tokens)
+        if i + 1 < n and tokens[i + 1].lower_ in self.language_nouns:
+            return True
+        if i + 1 < n and tokens[i + 1].is_alpha and tokens[i + 1].text not in langs \
+                and tokens[i + 1].lower_ not in ("and", "or"):
+            return False  # "Kurdish areas", "Russian troops": an adjective, NORP
+        j = i - 1
+        while j >= 0 and (tokens[j].text in langs or tokens[j].text in (",", "and", "or")):
+            j -= 1
+        if j < 0:
+            return False
+        cue = tokens[j].text
+        if cue == ":" and j > 0:
+            cue = tokens[j - 1].text + ":"
+        return cue in self.language_cues or cue.lower() in self.language_cues
 
     # ---- selection --------------------------------------------------------------
     def _label(self, span_text: str, label: str) -> str:
@@ -348,7 +431,9 @@ class EntitiesStage:
         norp = frozenset((s, e) for s, e, label, p in raw if label == "NORP" and p == P_GAZETTEER)
         for s in parsed.spans.get(PLACES_KEY, []):
             place_evidence.add((s.start_char, s.end_char))
-            if s.id_.endswith(":plain"):
+            if s.id_.endswith(":plain") or (
+                    all(t.pos_ == "PROPN" for t in s) and model.get((s.start_char, s.end_char)) != "PERSON"):
+                # a guarded name (also a common word) counts when the tagger reads it as a name
                 raw.append((s.start_char, s.end_char, s.label_, P_GAZETTEER))
         spans = []
         for s, e, _value in dates:
@@ -394,6 +479,9 @@ class EntitiesStage:
                 chosen.append((start, end, label))
         chosen = merge_names(text, sorted(chosen))
         chosen = self._place_apposition(parsed, chosen, place_evidence)
+        chosen = self._locative(text, chosen)
+        chosen = self._dateline(text, chosen, place_evidence)
+        chosen = self._one_sense(text, chosen, ruled)
         return self._drop_boilerplate(text, chosen)
 
     def _title_of(self, text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -403,6 +491,67 @@ class EntitiesStage:
         if m and m.group(1).lower() in self.not_entities and s + m.end() < e:
             return s + m.end(), e
         return None
+
+    def _locative(self, text: str, chosen):
+        """A name the model calls PERSON/NORP/PRODUCT/WORK_OF_ART (or a one-word ORG)
+        right after a locative preposition ("in Kafr Haddan", "off Lampedusa") is a GPE."""
+        out = []
+        for start, end, label in chosen:
+            if label in ("PERSON", "NORP", "PRODUCT", "WORK_OF_ART") or (
+                    label == "ORG" and " " not in text[start:end] and not text[start:end].isupper()):
+                before = text[max(0, start - 12):start]
+                m = re.search(r"(\w+)\s+$", before)
+                after = text[end:end + 2]
+                if m and m.group(1).lower() in self.locative and not after.startswith(("'s", "’s")) \
+                        and text[start:end].lower() not in self.languages_lower:
+                    label = "GPE"
+            out.append((start, end, label))
+        return out
+
+    def _dateline(self, text: str, chosen, place_evidence):
+        """A dateline's place: a name opening its line and followed by ", <place or date>"
+        ("KRAMATORSK, Ukraine, April 8", "Kyiv, 6 May 2022") is a GPE; "(Agency)" after
+        the date of such a dateline, before a dash, is the wire's ORG."""
+        by_start = {s: (e, label) for s, e, label in chosen}
+        out = []
+        for start, end, label in chosen:
+            line_start = text.rfind("\n", 0, start) + 1
+            if start == line_start and label in MISREAD_PLACE and label != "EVENT":
+                m = re.match(r",\s+", text[end:end + 3])
+                nxt = by_start.get(end + m.end()) if m else None
+                if nxt and nxt[1] in ("GPE", "DATE"):
+                    label = "GPE"
+            out.append((start, end, label))
+        taken = [(s, e) for s, e, _ in out]
+        for m in DATELINE_AGENCY.finditer(text):
+            a, b = m.start(1), m.end(1)
+            if all(b <= s or e <= a for s, e in taken):
+                out.append((a, b, "ORG"))
+        return sorted(out)
+
+    def _one_sense(self, text: str, chosen, ruled):
+        """One label per name in a document: a name a context rule called a place or a
+        person takes that label at its other mentions too, where the model called it
+        something else or missed it ("Darvaz" after "the villages of ... Darvaz")."""
+        sense = {}
+        for s, e, label in ruled:
+            if label in ("GPE", "PERSON") and e - s >= 4:
+                sense.setdefault(text[s:e], label)
+        if not sense:
+            return chosen
+        out = []
+        for start, end, label in chosen:
+            want = sense.get(text[start:end])
+            if want and label != want and label in MISREAD_PLACE + ("GPE",) and label not in ("LOC", "FAC"):
+                label = want
+            out.append((start, end, label))
+        taken = [(s, e) for s, e, _ in out]
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(sense, key=len, reverse=True))) + r")(?![\w-])")
+        for m in pattern.finditer(text):
+            if all(m.end() <= s or e <= m.start() for s, e in taken):
+                out.append((m.start(), m.end(), sense[m.group()]))
+                taken.append((m.start(), m.end()))
+        return sorted(out)
 
     def _place_apposition(self, parsed, chosen, place_evidence):
         """"in X, Y" with Y a place: X is a place (GPE), whatever the model called it."""

@@ -31,6 +31,7 @@ class PersonRules(_Section):
     appositive_starts: list[str] = Field(default_factory=list)
     speech_verbs: list[str] = Field(default_factory=list)
     closing_quotes: list[str] = Field(default_factory=list)
+    byline_cues: list[str] = Field(default_factory=list)
 
 
 class PlaceRules(_Section):
@@ -38,11 +39,21 @@ class PlaceRules(_Section):
     list_heads: list[str] = Field(default_factory=list)
     list_cues: list[str] = Field(default_factory=list)
     prepositions: list[str] = Field(default_factory=list)
+    locative_prepositions: list[str] = Field(default_factory=list)
+    of_heads: list[str] = Field(default_factory=list)
+    capitalised_heads: list[str] = Field(default_factory=list)
 
 
 class EventRules(_Section):
     heads_any: list[str] = Field(default_factory=list)
     heads_place: list[str] = Field(default_factory=list)
+    prefixes: list[str] = Field(default_factory=list)
+
+
+class LanguageRules(_Section):
+    names: list[str] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list)
+    nouns: list[str] = Field(default_factory=list)
 
 
 class BoilerplateRules(_Section):
@@ -82,6 +93,7 @@ class EntityFixes(_Section):
     force_label: dict[str, list[str]] = Field(default_factory=dict)
     names: NameRules = Field(default_factory=NameRules)
     time: TimeRules = Field(default_factory=TimeRules)
+    languages: LanguageRules = Field(default_factory=LanguageRules)
     persons: PersonRules = Field(default_factory=PersonRules)
     places: PlaceRules = Field(default_factory=PlaceRules)
     events: EventRules = Field(default_factory=EventRules)
