@@ -63,6 +63,12 @@ DAY_PART = re.compile(r"\d|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:J
 CLOCK_FALLBACK = re.compile(r"(?<![\w:.])\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?!\w))?(?![\w:])", re.I)
 # "KRAMATORSK, Ukraine, April 8 (Agency) -": the wire's name after a dateline.
 DATELINE_AGENCY = re.compile(r"(?m)^[A-Z][A-Z .'’-]+,[^\n(]{0,60}?\(([A-Z][\w&.'’ -]{1,40})\)\s*[-–—]")
+# A flattened table: a header line with "|" cells, then rows with "|" cells.
+TABLE_BLOCK = re.compile(r"(?m)^([^\n|]+(?:\|[^\n|]+)+)\n((?:[^\n|]+(?:\|[^\n|]*)+(?:\n|$))+)")
+SHARE_LINE = re.compile(r"(?mi)^(?:share(?: this)?|follow us(?: on)?)\s*:?\s*(.+)$")
+# Labels checked for capitalised common words and role titles.
+ROLE_CHECK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT")
+GOVERNMENT_OF = re.compile(r"Government of (?:the )?")
 NUMBER_LABELS = {"cardinal": "CARDINAL", "ordinal": "ORDINAL", "percent": "PERCENT",
                  "money": "MONEY", "quantity": "QUANTITY"}
 NUMERIC_LABELS = frozenset(NUMBER_LABELS.values())
@@ -123,6 +129,41 @@ MISREAD_PLACE = ("PERSON", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"
 P_MODEL, P_GAZETTEER, P_RULE, P_DATE = 0, 1, 2, 3
 
 
+def split_at_breaks(text: str, spans):
+    """A name never runs over a hard line break: cut a span at each "\\n" of the
+    normalised text (soft wraps are spaces there) and keep the pieces."""
+    out = []
+    for start, end, label in spans:
+        if "\n" not in text[start:end]:
+            out.append((start, end, label))
+            continue
+        pos = start
+        for piece in text[start:end].split("\n"):
+            s, e = pos, pos + len(piece)
+            pos = e + 1
+            s += len(piece) - len(piece.lstrip())
+            e -= len(piece) - len(piece.rstrip())
+            if e > s and text[s].isupper():
+                out.append((s, e, label))
+    return out
+
+
+def _inside_longer_name(doc, start: int, end: int) -> bool:
+    """Whether tokens [start, end) are glued to a longer name: a capitalised word or a
+    hyphen right before or after ("Tochka-U", "Abu Mansour Dam", "Qalat-e Nur")."""
+    if end < len(doc):
+        nxt = doc[end]
+        if (nxt.text in ("-", "–") and not doc[end - 1].whitespace_) or (
+                doc[end - 1].whitespace_ == " " and nxt.text[:1].isupper() and nxt.pos_ == "PROPN"):
+            return True
+    if start > 0:
+        prev = doc[start - 1]
+        if (prev.text in ("-", "–") and not prev.whitespace_) or (
+                prev.whitespace_ == " " and prev.text[:1].isupper() and prev.pos_ == "PROPN" and not doc[start].is_sent_start):
+            return True
+    return False
+
+
 def _load_fixes(path: Path) -> rules.EntityFixes:
     try:
         return rules.EntityFixes(**read_toml(path))
@@ -177,12 +218,17 @@ class EntitiesStage:
         self.appositive_starts = frozenset(w.lower() for w in fixes.persons.appositive_starts)
         self.speech_verbs = frozenset(w.lower() for w in fixes.persons.speech_verbs)
         self.place_heads = frozenset(w.lower() for w in fixes.places.heads)
+        self.plural_heads = frozenset(w.lower() for w in fixes.places.list_heads + fixes.places.of_heads
+                                      if w.lower().endswith("s") and w.lower() not in self.place_heads)
         self.inner_words = frozenset(w.lower() for w in fixes.names.inner_words)
         self.languages = frozenset(fixes.languages.names)
         self.language_cues = frozenset(fixes.languages.cues)
         self.language_nouns = frozenset(w.lower() for w in fixes.languages.nouns)
         self.locative = frozenset(w.lower() for w in fixes.places.locative_prepositions)
         self.languages_lower = frozenset(w.lower() for w in fixes.languages.names)
+        self.social_networks = frozenset(fixes.boilerplate.social_networks)
+        self.table_totals = frozenset(w.lower() for w in fixes.boilerplate.table_totals)
+        self.role_heads = frozenset(fixes.not_entities.get("role_heads", []))
         self._matchers: dict[int, object] = {}
         # Model CARDINAL/ORDINAL/... spans where the numbers layer has nothing (identifiers).
         self.keep_unmatched_numeric = False
@@ -203,6 +249,7 @@ class EntitiesStage:
             matcher.add("place_of", [[{"ORTH": {"IN": of_heads}}, {"LOWER": "of"}]])
         if heads:
             matcher.add("place_head", [[{"ORTH": {"IN": heads}}]])
+        matcher.add("place_appos", [[{"LOWER": "capital"}, {"ORTH": ","}]])
         if f.places.capitalised_heads:
             caps = sorted({h for h in f.places.capitalised_heads} | {h.upper() for h in f.places.capitalised_heads})
             matcher.add("place_caphead", [[{"ORTH": {"IN": caps}}]])
@@ -260,10 +307,13 @@ class EntitiesStage:
             rule = vocab.strings[match_id]
             if rule == "place_of":
                 k = m_end + 1 if m_end < len(tokens) and tokens[m_end].lower_ == "the" else m_end
-                run = rules.name_run(tokens, k, +1)
-                if run:
-                    out.append((*char(*run), "GPE", rule))
-                    places.add(char(*run))
+                head = tokens[m_start].lower_
+                # "the villages of A, B and C": every name of the list
+                runs = rules.comma_list(tokens, k) if head in self.plural_heads else [rules.name_run(tokens, k, +1)]
+                for run in runs:
+                    if run:
+                        out.append((*char(*run), "GPE", rule))
+                        places.add(char(*run))
             elif rule == "place_head":
                 run = rules.name_run(tokens, m_start - 1, -1)
                 if run:
@@ -291,6 +341,11 @@ class EntitiesStage:
                 if run and self._followed_by_appositive(tokens, run[1], verbs=rule == "person_quote"):
                     if char(*run) not in place_evidence:
                         out.append((*char(*run), "PERSON", rule))
+            elif rule == "place_appos":
+                run = rules.name_run(tokens, m_end, +1)
+                if run:
+                    out.append((*char(*run), "GPE", rule))
+                    places.add(char(*run))
             elif rule == "place_caphead":
                 if m_end < len(tokens) and rules.is_name_word(tokens[m_end].text) and tokens[m_end - 1].whitespace_:
                     continue  # "Donetsk Region Police": the head is inside a longer name
@@ -346,12 +401,10 @@ class EntitiesStage:
                 if place:
                     out.append((*char(*place), "GPE", "person_byline"))
                     i = place[1]
-            if i < n and tokens[i].text in (",", "and", ";"):
+            if i < n and tokens[i].lower_ == "and":
                 i += 1
-                if i < n and tokens[i].lower_ == "and":
-                    i += 1
                 continue
-            break
+            break  # ", Crime Reporter", "; Editing by ...": the byline's people end here
         return out
 
     def _is_language(self, tokens, i: int) -> bool:
@@ -431,9 +484,7 @@ class EntitiesStage:
         norp = frozenset((s, e) for s, e, label, p in raw if label == "NORP" and p == P_GAZETTEER)
         for s in parsed.spans.get(PLACES_KEY, []):
             place_evidence.add((s.start_char, s.end_char))
-            if s.id_.endswith(":plain") or (
-                    all(t.pos_ == "PROPN" for t in s) and model.get((s.start_char, s.end_char)) != "PERSON"):
-                # a guarded name (also a common word) counts when the tagger reads it as a name
+            if s.id_.endswith(":plain") and not _inside_longer_name(parsed, s.start, s.end):
                 raw.append((s.start_char, s.end_char, s.label_, P_GAZETTEER))
         spans = []
         for s, e, _value in dates:
@@ -469,6 +520,11 @@ class EntitiesStage:
             title_of = self._title_of(text, start, end)
             if title_of and title_of in place_evidence:
                 start, end, label, priority = *title_of, "GPE", P_GAZETTEER  # "Dean of Westminster"
+            elif title_of and label == "ORG" and text[title_of[0]].isupper():
+                start, end = title_of  # "Statement of the Ministry of ...": the Ministry
+            gov = GOVERNMENT_OF.match(text, start, end) if label == "ORG" else None
+            if gov and gov.end() < end:
+                start, label = gov.end(), "GPE"  # "Government of X" -> GPE X (dev-set decision)
             trimmed = self._trimmed(text, start, end, label)
             if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled):
                 spans.append((*trimmed, label, priority))
@@ -477,12 +533,18 @@ class EntitiesStage:
         for start, end, label, _ in spans:
             if all(end <= s or e <= start for s, e, _ in chosen):
                 chosen.append((start, end, label))
-        chosen = merge_names(text, sorted(chosen))
+        chosen = merge_names(text, sorted(split_at_breaks(text, chosen)))
+        before = set(chosen)
         chosen = self._place_apposition(parsed, chosen, place_evidence)
         chosen = self._locative(text, chosen)
         chosen = self._dateline(text, chosen, place_evidence)
-        chosen = self._one_sense(text, chosen, ruled)
-        return self._drop_boilerplate(text, chosen)
+        chosen = self._table_places(text, chosen)
+        chosen = self._social(text, chosen)
+        relabelled = [c for c in chosen if c not in before]
+        chosen = self._one_sense(text, chosen, ruled + relabelled)
+        chosen = self._drop_common_words(parsed, chosen, norp | {(s, e) for s, e, _ in ruled})
+        fixed = {(s, e) for s, e, _ in ruled} | {(s, e) for s, e, _ in chosen if (s, e, _) not in before}
+        return self._drop_boilerplate(text, chosen), fixed
 
     def _title_of(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The span of X in "<title> of [the] X" (title from [not_entities]), else None."""
@@ -528,6 +590,57 @@ class EntitiesStage:
             if all(b <= s or e <= a for s, e in taken):
                 out.append((a, b, "ORG"))
         return sorted(out)
+
+    def _table_places(self, text: str, chosen):
+        """A flattened table whose header's first cell is a place head ("District |
+        People displaced | Households"): the first cell of each row is a place (GPE)."""
+        out = list(chosen)
+        taken = [(s, e) for s, e, _ in out]
+        for m in TABLE_BLOCK.finditer(text):
+            header = m.group(1).split("|")[0].strip().lower()
+            if header not in self.place_heads:
+                continue
+            pos = m.end(1) + 1
+            for row in m.group(2).split("\n"):
+                cell = row.split("|")[0]
+                name = cell.strip()
+                a = pos + cell.index(name) if name else pos
+                b = a + len(name)
+                pos += len(row) + 1
+                if not name or not name[0].isupper() or name.lower() in self.table_totals:
+                    continue
+                out = [(s, e, l) for s, e, l in out if e <= a or b <= s]
+                out.append((a, b, "GPE"))
+        return sorted(out)
+
+    def _social(self, text: str, chosen):
+        """Social networks on a "Share this:" / "Follow us" line are ORG (dev-set decision)."""
+        out = list(chosen)
+        for m in SHARE_LINE.finditer(text):
+            for w in re.finditer(r"[^|•·,\s][^|•·,]*", m.group(1)):
+                name = w.group().strip()
+                if name in self.social_networks:
+                    a = m.start(1) + w.start()
+                    out = [(s, e, l) for s, e, l in out if e <= a or a + len(name) <= s]
+                    out.append((a, a + len(name), "ORG"))
+        return sorted(out)
+
+    def _drop_common_words(self, parsed, chosen, keep):
+        """A one-word name that the tagger does not read as a proper noun is a capitalised
+        common word ("• Local", "Households", "Fans"): not an entity. Names ending in a
+        role word ("Humanitarian Affairs Officer") are titles, not entities."""
+        out = []
+        for start, end, label in chosen:
+            if label in ROLE_CHECK_LABELS and (start, end) not in keep:
+                words = parsed.text[start:end].split()
+                if words and words[-1] in self.role_heads:
+                    continue
+                span = parsed.char_span(start, end)
+                if span is not None and len(span) == 1 and span[0].pos_ not in ("PROPN",) \
+                        and not (label == "NORP" and span[0].pos_ == "ADJ" and span.text.lower() in self.force_label):
+                    continue
+            out.append((start, end, label))
+        return out
 
     def _one_sense(self, text: str, chosen, ruled):
         """One label per name in a document: a name a context rule called a place or a
@@ -591,7 +704,8 @@ class EntitiesStage:
         text = doc.textmap.text
         ends = [s["end"] for s in doc.sentences]
         out = []
-        for start, end, c_label in self._candidates(doc):
+        chosen, fixed = self._candidates(doc)
+        for start, end, c_label in chosen:
             o_start, o_end = doc.from_normalised(start, end)
             # Never cross a sentence boundary: keep the part in the first sentence.
             i = bisect.bisect_right(ends, o_start)
@@ -600,7 +714,8 @@ class EntitiesStage:
                 o_start, o_end = trim_span(doc.text, o_start, o_end, self.strip_words)
                 if o_end <= o_start:
                     continue
-            label = self._label(doc.text[o_start:o_end], c_label)
+            # Word-list fixes correct the model; labels a context rule gave stay.
+            label = c_label if (start, end) in fixed else self._label(doc.text[o_start:o_end], c_label)
             out.append({**doc.span(o_start, o_end), "label": label})
         doc.entities = out
         return doc

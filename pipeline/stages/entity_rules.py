@@ -61,6 +61,8 @@ class BoilerplateRules(_Section):
     separators: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
     paragraph_number: str = r"^\s*\(?\d{1,3}[.)](?=\s)"
+    social_networks: list[str] = Field(default_factory=list)
+    table_totals: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")
     @classmethod
