@@ -511,6 +511,8 @@ class EntitiesStage:
         ruled: list[tuple[int, int, str]] = []
         for start, end, label, _rule in sorted(self._rule_spans(parsed, place_evidence, model, norp),
                                                key=lambda x: (x[0] - x[1], x[0])):
+            if label == "GPE":
+                label = self._label(text[start:end], label)  # "residents of Quayside Road": FAC
             trimmed = self._trimmed(text, start, end, label)
             if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled) \
                     and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in dates):
@@ -636,9 +638,9 @@ class EntitiesStage:
                 if words and words[-1] in self.role_heads:
                     continue
                 span = parsed.char_span(start, end)
-                if span is not None and len(span) == 1 and span[0].pos_ not in ("PROPN",) \
-                        and not (label == "NORP" and span[0].pos_ == "ADJ" and span.text.lower() in self.force_label):
-                    continue
+                if span is not None and len(span) == 1 and label != "NORP" and span[0].pos_ != "PROPN" \
+                        and span.text.istitle() and span.text.isalpha():
+                    continue  # not NORP ("Morvanian" is an adjective), acronyms ("WHO"), codes ("R-27")
             out.append((start, end, label))
         return out
 
