@@ -24,7 +24,7 @@ from .parse import GAZETTEER_KEY, PLACES_KEY
 # Proper-name labels: such a span never starts with a lower-case word.
 NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT")
 DOTTED_ABBREV = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
-EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-"
+EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-•●▪◦‣·*|"
 
 
 def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> tuple[int, int]:
@@ -68,6 +68,9 @@ TABLE_BLOCK = re.compile(r"(?m)^([^\n|]+(?:\|[^\n|]+)+)\n((?:[^\n|]+(?:\|[^\n|]*
 SHARE_LINE = re.compile(r"(?mi)^(?:share(?: this)?|follow us(?: on)?)\s*:?\s*(.+)$")
 # Labels checked for capitalised common words and role titles.
 ROLE_CHECK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT")
+SAINT_PLACE = re.compile(r"\bSt\.? [A-Z][a-z]+['’]s(?: (?:Hospital|Church|Cathedral|Abbey|School|College|Hall|Chapel|Square|Park))?")
+CITY_OF = re.compile(r"\b(?:City|Town|Municipality) of (?:[A-Z][\w’'-]+)(?: [A-Z][\w’'-]+)?")
+CAPS_DATELINE = re.compile(r"(?m)^([A-Z][A-Z’'-]{2,}(?: [A-Z][A-Z’'-]{2,}){0,2}),\s+(?=\d{1,2} [A-Z][a-z]+|[A-Z][a-z]+,? \d|[A-Z][a-z]+, )")
 GOVERNMENT_OF = re.compile(r"Government of (?:the )?")
 NUMBER_LABELS = {"cardinal": "CARDINAL", "ordinal": "ORDINAL", "percent": "PERCENT",
                  "money": "MONEY", "quantity": "QUANTITY"}
@@ -96,6 +99,7 @@ def time_parts(text: str, start: int, end: int, time_words: re.Pattern) -> list[
     return [(start, end, "DATE")]
 
 
+STATE_WORDS = re.compile(r"(?:Republic|Kingdom|Federation|Principality|Emirate|Sultanate|Commonwealth|State|Union)")
 INSTITUTION_OF = re.compile(r"^\s+of\s+(?:the\s+)?$")
 
 
@@ -112,6 +116,10 @@ def merge_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
             gap = text[p_end:start]
             if p_label in ("ORG", "FAC") and label in ("ORG", "GPE") and INSTITUTION_OF.match(gap):
                 out[-1] = (p_start, end, "ORG")
+                continue
+            if p_label == "GPE" and label == "GPE" and INSTITUTION_OF.match(gap) \
+                    and STATE_WORDS.fullmatch(text[p_start:p_end]):
+                out[-1] = (p_start, end, "GPE")  # "Republic" + "of" + "Morvania"
                 continue
             if p_label == "NORP" and label == "ORG" and gap == " " and text[p_start].isupper():
                 out[-1] = (p_start, end, "ORG")
@@ -182,7 +190,7 @@ def _headline(text: str, pos: int) -> bool:
 
 def _tokens_of(phrase: str) -> list[str]:
     """A cue phrase as the English tokenizer splits it ("Secretary-General" -> 3 tokens)."""
-    return re.findall(r"[^\s\-]+|-", phrase)
+    return re.findall(r"[()]|[^\s\-()]+|-", phrase)
 
 
 class EntitiesStage:
@@ -365,6 +373,15 @@ class EntitiesStage:
                     out.append((*char(m_start, m_end), "LANGUAGE", rule))
             elif rule in ("event_any", "event_place"):
                 events.append((rule, m_start, m_end))
+        for m in SAINT_PLACE.finditer(parsed.text):
+            out.append((m.start(), m.end(), "FAC", "saint_place"))  # "St Brennan's Hospital"
+        for m in CITY_OF.finditer(parsed.text):
+            prev = parsed.text[max(0, m.start() - 30):m.start()].split()
+            if prev and prev[-1][:1].isupper() and prev[-1][-1:].isalpha():
+                continue  # "Kansas City of ...": part of a longer name
+            out.append((m.start(), m.end(), "GPE", "city_of"))  # "City of Tuzla" (dev-set decision)
+        for m in CAPS_DATELINE.finditer(parsed.text):
+            out.append((m.start(1), m.end(1), "GPE", "caps_dateline"))  # "BELNIK, 30 January 2025"
         for rule, m_start, m_end in events:
             if m_end < len(tokens) and rules.is_name_word(tokens[m_end].text) and not tokens[m_end - 1].whitespace_ == "":
                 continue  # "Genocide Memorial": part of a longer name
@@ -433,7 +450,7 @@ class EntitiesStage:
         if forced:
             return forced
         words = span_text.split()
-        if label in ("ORG", "GPE", "LOC", "PERSON") and len(words) > 1:
+        if label in ("ORG", "GPE", "LOC", "PERSON", "PRODUCT") and len(words) > 1:
             for head in (words[-1], words[0]):  # "Alley of Martyrs", "Martyrs’ Alley"
                 if head in self.head_label:
                     return self.head_label[head]
@@ -480,11 +497,14 @@ class EntitiesStage:
         raw = [(s, e, label, P_MODEL) for (s, e), label in model.items()]
         raw += [(s.start_char, s.end_char, s.label_, P_GAZETTEER) for s in parsed.spans.get(GAZETTEER_KEY, [])]
         place_evidence = {(s, e) for (s, e), label in model.items() if label in PLACE_LABELS}
+        keep_article: set = set()
         # Nationalities from the demonym patterns (the model also calls unknown places NORP).
         norp = frozenset((s, e) for s, e, label, p in raw if label == "NORP" and p == P_GAZETTEER)
         for s in parsed.spans.get(PLACES_KEY, []):
             place_evidence.add((s.start_char, s.end_char))
             if s.id_.endswith(":plain") and not _inside_longer_name(parsed, s.start, s.end):
+                if s.text.startswith("The "):
+                    keep_article.add((s.start_char, s.end_char))  # "The Hague", "The Gambia"
                 raw.append((s.start_char, s.end_char, s.label_, P_GAZETTEER))
         spans = []
         for s, e, _value in dates:
@@ -519,6 +539,9 @@ class EntitiesStage:
                 ruled.append((*trimmed, label))
         spans += [(s, e, label, P_RULE) for s, e, label in ruled]
         for start, end, label, priority in raw:
+            if (start, end) in keep_article:
+                spans.append((start, end, label, priority))
+                continue
             title_of = self._title_of(text, start, end)
             if title_of and title_of in place_evidence:
                 start, end, label, priority = *title_of, "GPE", P_GAZETTEER  # "Dean of Westminster"
@@ -557,11 +580,13 @@ class EntitiesStage:
         return None
 
     def _locative(self, text: str, chosen):
-        """A name the model calls PERSON/NORP/PRODUCT/WORK_OF_ART (or a one-word ORG)
-        right after a locative preposition ("in Kafr Haddan", "off Lampedusa") is a GPE."""
+        """A name the model calls PERSON/NORP/PRODUCT/WORK_OF_ART/LOC (or a one-word ORG, or
+        a FAC without a facility word) right after a locative preposition ("in Kafr Haddan", "off Lampedusa") is a GPE."""
         out = []
         for start, end, label in chosen:
-            if label in ("PERSON", "NORP", "PRODUCT", "WORK_OF_ART") or (
+            words = text[start:end].split()
+            if label in ("PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "LOC") or (
+                    label == "FAC" and words[-1] not in self.head_label and words[0] not in self.head_label) or (
                     label == "ORG" and " " not in text[start:end] and not text[start:end].isupper()):
                 before = text[max(0, start - 12):start]
                 m = re.search(r"(\w+)\s+$", before)
@@ -652,6 +677,10 @@ class EntitiesStage:
         for s, e, label in ruled:
             if label in ("GPE", "PERSON") and e - s >= 4:
                 sense.setdefault(text[s:e], label)
+        # A name the model itself calls GPE at one mention is a place at all of them.
+        for s, e, label in chosen:
+            if label == "GPE" and e - s >= 4 and " " not in text[s:e].strip():
+                sense.setdefault(text[s:e], "GPE")
         if not sense:
             return chosen
         out = []
