@@ -42,7 +42,7 @@ def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> t
         if m and m.group(1).lower() in strip_words:
             start, changed = start + m.end(), True
         m = re.search(r"['’]s?$", text[start:end])
-        if m and end - start > 2:
+        if m and end - start > 2 and not re.match(r"St\.? [A-Z]\w+['’]s$", text[start:end]):
             end, changed = start + m.start(), True
         span = text[start:end]
         if span.count("(") > span.count(")"):  # "X (Ombudsman" -> "X"
@@ -53,12 +53,13 @@ def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> t
     return start, end
 
 
-CLOCK_TIME = re.compile(r"(,?\s+(?:at\s+)?)(\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)")
+_CLOCK = r"\d{1,2}[:.]\d{2}(?![.:]?\d)(?:\s*[apAP]\.?[mM]\.?)?(?:\s*(?:UTC|GMT)(?:\s*[+−-]\s*\d{1,2}(?::\d{2})?)?)?"
+CLOCK_TIME = re.compile(r"(,?\s+(?:at\s+)?)(" + _CLOCK + ")")
 # A clock time first, then its day: "10:40 on Monday, 12 May".
-CLOCK_FIRST = re.compile(r"^((?:about\s+|around\s+|approximately\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)(\s*,?\s+(?:on\s+)?)(?=\S)")
+CLOCK_FIRST = re.compile(r"^((?:about\s+|around\s+|approximately\s+|at\s+)?" + _CLOCK + r"|noon|midnight)(\s*,?\s+(?:on\s+)?)(?=\S)", re.I)
 # A clock time anywhere ("09:15", "6 p.m."), and a day or date after one ("on Monday, 12 May").
-CLOCK_ANY = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\.?(?!\w)", re.I)
-DAY_PART = re.compile(r"\d|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+CLOCK_ANY = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?![.:]\d)|\b\d{1,2}\s*[ap]\.?m\.?(?!\w)|\b\d{4}\s*(?:GMT|UTC)\b", re.I)
+DAY_PART = re.compile(r"\d|\b(?:today|yesterday|tomorrow)\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 # Clock times the dates layer did not find become TIME entities all the same.
 CLOCK_FALLBACK = re.compile(r"(?<![\w:.])\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?!\w))?(?![\w:])", re.I)
 # "KRAMATORSK, Ukraine, April 8 (Agency) -": the wire's name after a dateline.
@@ -88,7 +89,7 @@ def time_parts(text: str, start: int, end: int, time_words: re.Pattern) -> list[
     part-of-day / hour-unit words (configs).
     """
     clock = CLOCK_TIME.search(text, start, end)
-    if clock:
+    if clock and DAY_PART.search(text, start, clock.start(1)):
         return [(start, clock.start(1), "DATE"), (clock.start(2), clock.end(2), "TIME")]
     first = CLOCK_FIRST.match(text[start:end])
     if first and start + first.end() < end and DAY_PART.search(text, start + first.end(), end):
@@ -274,7 +275,8 @@ class EntitiesStage:
                 for cue in f.places.list_cues
             ])
         if f.persons.title_cues:
-            matcher.add("person_title", [[{"ORTH": w} for w in _tokens_of(t)] for t in f.persons.title_cues])
+            matcher.add("person_title", [[{"ORTH": w} for w in _tokens_of(t)] for t in f.persons.title_cues],
+                        greedy="LONGEST")  # "Detective Inspector", not "Detective" + "Inspector X"
         if f.persons.closing_quotes:
             matcher.add("person_quote", [[{"ORTH": {"IN": [",", ".", "?", "!"]}},
                                           {"ORTH": {"IN": f.persons.closing_quotes}}]])
