@@ -569,8 +569,8 @@ class EntitiesStage:
         chosen = self._social(text, chosen)
         relabelled = [c for c in chosen if c not in before]
         chosen = self._one_sense(text, chosen, ruled + relabelled)
-        chosen = self._drop_common_words(parsed, chosen, norp | {(s, e) for s, e, _ in ruled})
-        fixed = {(s, e) for s, e, _ in ruled} | {(s, e) for s, e, _ in chosen if (s, e, _) not in before}
+        fixed = {(s, e) for s, e, _ in ruled} | {(s, e) for s, e, label in chosen if (s, e, label) not in before}
+        chosen = self._drop_common_words(parsed, chosen, norp | fixed)
         return self._drop_boilerplate(text, chosen), fixed
 
     def _title_of(self, text: str, start: int, end: int) -> tuple[int, int] | None:
