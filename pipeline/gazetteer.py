@@ -176,7 +176,8 @@ class PlaceIndex:
         ``tokens``: (start_char, end_char) of each token of ``text`` in order. Returns
         (first_token, end_token, start_char, end_char, kind, guard); a name starts
         on a token whose first character is upper-case. An all-capitals piece of more
-        than three letters is also looked up in title case (datelines: "DERNA").
+        than three letters opening a line is also looked up in title case (datelines:
+        "DERNA, Libya"), not elsewhere ("GUAM" is an organisation).
         """
         out = []
         i, n = 0, len(tokens)
@@ -192,8 +193,8 @@ class PlaceIndex:
                     break
                 piece = text[s:te]
                 hit = self.entries.get(piece)
-                if hit is None and len(piece) > 3 and piece.isupper():
-                    hit = self.entries.get(piece.title())  # "LIBYA:", "DERNA, Libya"
+                if hit is None and len(piece) > 3 and piece.isupper() and (s == 0 or text[s - 1] == "\n"):
+                    hit = self.entries.get(piece.title())  # datelines: "LIBYA:", "DERNA, Libya"
                 if hit:
                     best = (i, j + 1, s, te, *hit)
             if best:

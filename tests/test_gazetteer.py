@@ -100,7 +100,7 @@ INDEX = PlaceIndex([("Burkina Faso", "country", "plain"), ("Centre-Nord", "regio
     ("LIBYA: floods", [("LIBYA", "country", "plain")]),                 # all-caps dateline
     ("Police said", [("Police", "city", "guarded")]),                   # found, but guarded
     # must NOT match: lower case, part of a word
-    ("the police said", []), ("Libyan officials", []),
+    ("the police said", []), ("Libyan officials", []), ("talks in the LIBYA group", []),
 ])
 def test_place_index(text, found):
     got = [(text[s:e], kind, guard) for _, _, s, e, kind, guard in INDEX.find(text, _tokens(text))]
