@@ -53,7 +53,8 @@ CASES = [
     ("The expulsion of 80,000 Greeks from the city began in spring.", {("displaced", 80000, None)}),
     ("Hundreds of thousands of refugees crossed into Turkey.", {("displaced", 100000, "AT_LEAST")}),
     ("The earthquake left 2,000 people homeless.", {("displaced", 2000, None)}),
-    ("The flooding forced 12,000 residents to flee, and 3,000 refugees crossed the border.", {("displaced", 3000, None)}),
+    ("The flooding forced 12,000 residents to flee, and 3,000 refugees crossed the border.",
+     {("displaced", 12000, None), ("displaced", 3000, None)}),
     # deployed: forces sent, or forces that attack
     ("Moscow sent 4,000 troops to the capital.", {("deployed", 4000, None)}),
     ("Some 9,000 soldiers attacked the town at dawn.", {("deployed", 9000, "APPROX")}),

@@ -3,10 +3,20 @@
 A cardinal is a fact when the dependency parse links it to a trigger of
 configs/lexicons/fact_triggers.toml and it counts people or forces: it (or the
 noun it counts) is the subject, object or passive subject of a trigger verb or of
-verbs coordinated with it, the "of" phrase of a trigger noun ("deportation of"),
-or it counts a trigger noun ("4,000 protesters"). Breakdowns ("including 63
-children") and coordinated nouns inherit the verb of their group. Verb triggers
-win over noun triggers; a figure gets one fact per distinct type.
+verbs coordinated with it (also through a preposition: "forced from their homes",
+"taken to hospital"), the "of" phrase of a trigger noun ("deportation of"), the
+object of a verb whose complement clause is a trigger ("forced thousands to flee"),
+or it counts a trigger noun ("4,000 protesters", "17 abductions and
+disappearances") or carries a trigger word itself ("4 dead", "one fatally",
+"newly displaced people"). Breakdowns ("including 63 children", "27 injured: 12 in
+X, 9 in Y") and coordinated nouns inherit the type of their group, and hold the
+index of the total's fact in ``part_of``. Verb triggers win over noun triggers; a
+figure gets one fact per distinct type.
+
+Not facts: figures under a negated verb ("were not hurt"), ages ("aged 19, 23"),
+clock times, counts of non-people ("families", "beds"), a subset of a definite
+group counted by a verb of another kind ("one of those patients died"), and
+nouns of victims under a verb that does not kill ("14 victims identified").
 
 Everything below ``FactsStage`` is a pure function of spaCy tokens and the
 lexicon, so tests can check each decision on a parsed sentence.
@@ -14,12 +24,16 @@ lexicon, so tests can check each decision on a parsed sentence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..document import Document
+from ..errors import ConfigError
 from ..lexicon import read_toml
 
 NOMINAL = {"NOUN", "PROPN", "PRON", "NUM", "ADJ"}
@@ -41,6 +55,7 @@ class TypeRules:
     nouns: frozenset[str]
     complements: frozenset[str]
     forces_only: bool = False
+    weak_verbs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,12 @@ class FactLexicon:
     breakdown: frozenset[str]
     containers: frozenset[str]
     value_verbs: frozenset[str]
+    negations: frozenset[str] = frozenset()
+    not_fact_verbs: frozenset[str] = frozenset()
+    idioms: frozenset[str] = frozenset()
+    age_words: frozenset[str] = frozenset()
+    partial_markers: tuple[str, ...] = ()
+    complete_markers: tuple[str, ...] = ()
 
     @cached_property
     def forces(self) -> frozenset[str]:
@@ -62,38 +83,112 @@ class FactLexicon:
     def type_nouns(self) -> frozenset[str]:
         return frozenset().union(*(r.nouns for r in self.types.values()))
 
+    @cached_property
+    def marker_re(self) -> Optional[re.Pattern]:
+        """One compiled pattern of every breakdown marker (longest first)."""
+        words = sorted(set(self.partial_markers) | set(self.complete_markers), key=len, reverse=True)
+        if not words:
+            return None
+        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if w[0].isalnum() else re.escape(w)
+                                   for w in words))
+
 
 def _words(values: Iterable[str]) -> frozenset[str]:
     return frozenset(v.strip().lower() for v in values)
 
 
-# Tables of fact_triggers.toml that are not fact types ("breakdowns" is read by compare).
+# --- the file's schema (checked at load: a misspelt key or type is a ConfigError) -----
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TypeTable(_Table):
+    verbs: list[str] = []
+    subject_verbs: list[str] = []
+    weak_verbs: list[str] = []  # give the type only when the figure gets no other type
+    nouns: list[str] = []
+    complements: list[str] = []
+    forces_only: bool = False
+
+
+class PeopleTable(_Table):
+    nouns: list[str]
+    suffixes: list[str] = []
+
+
+class GrammarTable(_Table):
+    copulas: list[str]
+    breakdown: list[str]
+    containers: list[str]
+    value_verbs: list[str]
+    negations: list[str] = []
+    not_fact_verbs: list[str] = []
+    idioms: list[str] = []
+    age_words: list[str] = []
+
+
+class BreakdownsTable(_Table):
+    partial: list[str]
+    complete: list[str]
+
+
+class TriggerFile(_Table):
+    """configs/lexicons/fact_triggers.toml: one table per SPEC fact type, and three more."""
+
+    killed: TypeTable
+    injured: TypeTable
+    detained: TypeTable
+    missing: TypeTable
+    displaced: TypeTable
+    deployed: TypeTable
+    participants: TypeTable
+    people: PeopleTable
+    grammar: GrammarTable
+    breakdowns: BreakdownsTable
+
+
+# Tables of fact_triggers.toml that are not fact types.
 NOT_TYPES = ("people", "grammar", "breakdowns")
 
 
 def load_lexicon(path: str | Path) -> FactLexicon:
-    """fact_triggers.toml -> FactLexicon; every table not in NOT_TYPES is a fact type."""
-    raw = read_toml(path)
-    grammar = raw.get("grammar", {})
+    """fact_triggers.toml -> FactLexicon.
+
+    Raises ConfigError naming the file and the key when the file does not follow
+    ``TriggerFile`` (unknown fact type or key, wrong value type).
+    """
+    try:
+        table = TriggerFile(**read_toml(path))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from None
     types = {
         name: TypeRules(
-            verbs=_words(table.get("verbs", [])),
-            subject_verbs=_words(table.get("subject_verbs", [])),
-            nouns=_words(table.get("nouns", [])),
-            complements=_words(table.get("complements", [])),
-            forces_only=bool(table.get("forces_only", False)),
+            verbs=_words(rules.verbs),
+            subject_verbs=_words(rules.subject_verbs),
+            nouns=_words(rules.nouns),
+            complements=_words(rules.complements),
+            forces_only=rules.forces_only,
+            weak_verbs=_words(rules.weak_verbs),
         )
-        for name, table in raw.items()
-        if name not in NOT_TYPES
+        for name, rules in ((n, getattr(table, n)) for n in TriggerFile.model_fields if n not in NOT_TYPES)
     }
+    g = table.grammar
     return FactLexicon(
         types=types,
-        people=_words(raw.get("people", {}).get("nouns", [])),
-        people_suffixes=tuple(_words(raw.get("people", {}).get("suffixes", []))),
-        copulas=_words(grammar.get("copulas", [])),
-        breakdown=_words(grammar.get("breakdown", [])),
-        containers=_words(grammar.get("containers", [])),
-        value_verbs=_words(grammar.get("value_verbs", [])),
+        people=_words(table.people.nouns),
+        people_suffixes=tuple(_words(table.people.suffixes)),
+        copulas=_words(g.copulas),
+        breakdown=_words(g.breakdown),
+        containers=_words(g.containers),
+        value_verbs=_words(g.value_verbs),
+        negations=_words(g.negations),
+        not_fact_verbs=_words(g.not_fact_verbs),
+        idioms=_words(g.idioms),
+        age_words=_words(g.age_words),
+        partial_markers=tuple(w.lower() for w in table.breakdowns.partial),
+        complete_markers=tuple(w.lower() for w in table.breakdowns.complete),
     )
 
 
@@ -122,13 +217,26 @@ def is_passive(verb) -> bool:
 
 
 def verb_keys(verb) -> dict[str, tuple]:
-    """'lemma' and 'lemma word' (particle, object, complement) -> the trigger tokens."""
-    keys = {_lemma(verb): (verb,)}
+    """'lemma', 'lemma word' (particle, object, complement) and 'lemma prep noun'
+    ("force from home", "take to hospital", "be in condition") -> the trigger tokens."""
+    lemma = _lemma(verb)
+    keys = {lemma: (verb,)}
     for child in verb.children:
         if child.dep_ in KEY_DEPS:
             for form in _forms(child):
-                keys.setdefault(f"{_lemma(verb)} {form}", tuple(sorted((verb, child), key=lambda t: t.i)))
+                keys.setdefault(f"{lemma} {form}", tuple(sorted((verb, child), key=lambda t: t.i)))
+        elif child.dep_ == "prep" and child.i > verb.i:
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    toks = (child, pobj) if lemma == "be" else (verb, child, pobj)  # "were in critical condition"
+                    for form in _forms(pobj):
+                        keys.setdefault(f"{lemma} {child.lower_} {form}", toks)
     return keys
+
+
+def is_negated(verb, lex: FactLexicon) -> bool:
+    """"were not hurt", "never arrested": a negated verb reports no figure."""
+    return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in lex.negations) for c in verb.children)
 
 
 # --- what the figure counts -------------------------------------------------------
@@ -232,6 +340,8 @@ def relations(anchor) -> list[tuple]:
         out.append((head, "subject"))
     elif dep in ("dobj", "npadvmod", "oprd") and head.pos_ in VERBAL:
         out.append((head, "object"))
+        # "forced thousands of residents to flee": the object is the subject of the clause
+        out += [(c, "subject") for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
     elif dep == "pobj" and head.dep_ == "agent":
         out.append((head.head, "agent"))
     elif dep in ("conj", "appos", "dep"):
@@ -286,8 +396,12 @@ def _chain_role(verb, first_role: str) -> str:
 
 def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
     """Types a verb gives a figure in ``role`` (see fact_triggers.toml for the lists)."""
-    links = []
+    links: list[Link] = []
+    if is_negated(verb, lex):
+        return links
     keys = verb_keys(verb)
+    if any(key in lex.idioms for key in keys):  # "wound up dead" is not a wound
+        keys = {k: t for k, t in keys.items() if len(t) > 1}
     patient = role in ("object", "passive", "breakdown")
     actor = role in ("subject", "agent", "breakdown")
     for name, rules in lex.types.items():
@@ -298,20 +412,57 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
             elif key in rules.subject_verbs and actor:
                 if not rules.forces_only or (counted is not None and _forms(counted) & lex.forces):
                     links.append(Link(name, toks, "verb"))
+            elif key in rules.weak_verbs and (patient or (role == "subject" and not objects)):
+                links.append(Link(name, toks, "weak"))
         if role in ("subject", "passive", "object", "breakdown"):
             for child in verb.children:
                 if child.dep_ in COMPLEMENT_DEPS and _forms(child) & rules.complements and not has_subject(child):
                     links.append(Link(name, (child,), "complement"))
             if role != "object" and verb.lower_ in rules.complements:
                 links.append(Link(name, (verb,), "complement"))  # "were missing" parsed as a verb
+    # The longest phrase wins: "shot dead" is killed, not also the "shot" inside it.
+    longer = [set(lk.trigger) for lk in links if len(lk.trigger) > 1]
+    return [lk for lk in links if not any(set(lk.trigger) < other for other in longer)]
+
+
+def noun_links(noun, lex: FactLexicon, rule: str, compounds: bool = False, conjuncts: bool = False) -> list[Link]:
+    """Types a noun gives the figure that counts it; with ``conjuncts`` also the nouns
+    coordinated with it ("17 abductions and disappearances" -> detained, missing)."""
+    nouns = [noun] + ([c for c in noun.conjuncts if c.i > noun.i and c.pos_ in ("NOUN", "PROPN")
+                       and not any(g.dep_ == "nummod" or g.like_num for g in c.children)] if conjuncts else [])
+    links = []
+    for n in nouns:
+        forms = set(_forms(n))
+        if compounds:  # "death toll"
+            forms |= {f for c in n.children if c.dep_ == "compound" for f in _forms(c)}
+        links += [Link(name, (n,), rule) for name, rules in lex.types.items() if forms & rules.nouns]
     return links
 
 
-def noun_links(noun, lex: FactLexicon, rule: str, compounds: bool = False) -> list[Link]:
-    forms = set(_forms(noun))
-    if compounds:  # "death toll"
-        forms |= {f for c in noun.children if c.dep_ == "compound" for f in _forms(c)}
-    return [Link(name, (noun,), rule) for name, rules in lex.types.items() if forms & rules.nouns]
+def modifier_links(num, counted, lex: FactLexicon) -> list[Link]:
+    """A trigger word on the figure or on its noun: "4 dead in shooting", "one fatally",
+    "2 injured", "2,300 newly displaced people"."""
+    holders = [num] + ([counted] if counted is not None and counted.i != num.i else [])
+    links = []
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ not in ("amod", "acl", "advmod", "appos", "acomp") or child.i == num.i:
+                continue
+            if any(c.dep_ == "neg" for c in child.children):
+                continue
+            forms = _forms(child)
+            links += [Link(name, (child,), "modifier") for name, rules in lex.types.items()
+                      if forms & rules.complements]
+    return links
+
+
+def misparsed_verb_links(counted, lex: FactLexicon) -> list[Link]:
+    """A verb the tagger read as a noun in a coordination ("kills three and wounds two":
+    "wounds" tagged NOUN, conjoined to "kills"): it is a verb taking the figure as object."""
+    if counted is None or counted.dep_ != "conj" or counted.head.pos_ not in VERBAL:
+        return []
+    forms = _forms(counted) | {counted.lower_.removesuffix("s")}
+    return [Link(name, (counted,), "verb") for name, rules in lex.types.items() if forms & rules.verbs]
 
 
 def of_noun_links(anchor, lex: FactLexicon) -> list[Link]:
@@ -352,10 +503,31 @@ def value_links(anchor, lex: FactLexicon) -> list[Link]:
     return links
 
 
+def is_age(num, lex: FactLexicon) -> bool:
+    """"aged 19, 23 and 31", "ages 15 to 47": the figure is an age, never a count."""
+    tok = num
+    for _ in range(6):
+        if tok.lower_ in lex.age_words:
+            return True
+        if tok.dep_ in ("conj", "appos", "npadvmod", "pobj", "prep", "quantmod", "nummod", "cc") and tok.head.i != tok.i:
+            tok = tok.head
+        else:
+            return tok.lower_ in lex.age_words
+    return False
+
+
+def _verbs_of(anchor, counted) -> list:
+    rels = relations(anchor) + (participles(counted) if counted is not None and counted != anchor else [])
+    return [verb for verb, _ in rels]
+
+
 def link_figure(num, lex: FactLexicon) -> list[Link]:
     """All facts one figure (the root token of its numbers span) reports, one per type."""
     counted, group = counted_noun(num)
-    if not counts_people(counted, lex) or not counts_people(group, lex):
+    misparsed = misparsed_verb_links(counted, lex)
+    if misparsed:
+        return misparsed
+    if not counts_people(counted, lex) or not counts_people(group, lex) or is_age(num, lex):
         return []
     anchor, breakdown_verb = climb(counted if counted is not None and counted == num.head else num, lex)
     if breakdown_verb:
@@ -364,20 +536,26 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         rels = relations(anchor)
         if counted is not None and counted != anchor:
             rels += participles(counted)  # "thousands of people swarming"
+    copula = num.dep_ in SUBJECT_DEPS and _lemma(num.head) in lex.copulas
+    if group is not None and group.pos_ != "PRON" and not copula:
+        return []  # "one of those patients died": a member of a group counted elsewhere
     links: list[Link] = []
     for verb, role in rels:
         for i, member in enumerate(coordinated(verb) if role in ("subject", "passive") else [verb]):
             links += verb_links(member, role if i == 0 else _chain_role(member, role), lex, counted)
-    if group is not None and not links:  # "two of the dead were children"
-        verb = num.head if num.dep_ in SUBJECT_DEPS else None
-        if verb is not None and _lemma(verb) in lex.copulas:
-            links += noun_links(group, lex, "partitive")
-            for verb2, role in participles(group):
-                links += [Link(lk.type, lk.trigger, "partitive") for lk in verb_links(verb2, role, lex)]
+    if group is not None and not links and copula:  # "two of the dead were children"
+        links += noun_links(group, lex, "partitive")
+        for verb2, role in participles(group):
+            links += [Link(lk.type, lk.trigger, "partitive") for lk in verb_links(verb2, role, lex)]
+    if not links or all(lk.rule == "weak" for lk in links):
+        links = modifier_links(num, counted, lex) or links
     if not links:
         links = of_noun_links(anchor, lex) or value_links(anchor, lex)
     if not links and counted is not None:
-        links = noun_links(counted, lex, "noun")
+        if not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted)):
+            links = noun_links(counted, lex, "noun", conjuncts=True)
+    if any(lk.rule != "weak" for lk in links):
+        links = [lk for lk in links if lk.rule != "weak"]
     seen, out = set(), []
     for link in links:
         if link.type not in seen:
@@ -395,10 +573,63 @@ def figure_root(span):
     return nums[-1]
 
 
+CLOCK = re.compile(r"\d[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?$", re.IGNORECASE)
+
+
 def is_figure(number: dict) -> bool:
-    """Only cardinal counts can be facts (not ordinals, percentages, money, quantities)."""
+    """Only cardinal counts can be facts (not ordinals, percentages, money, quantities,
+    clock times or video timestamps such as "10:40" or "2:31")."""
     value = number.get("value")
+    text = number.get("text") or ""
+    if ":" in text and CLOCK.search(text):
+        return False
     return number.get("kind") == "cardinal" and isinstance(value, (int, float)) and value >= 1
+
+
+class Figure(NamedTuple):
+    """A figure found in a sentence: its numbers entry, parse token and sentence index."""
+
+    number: dict
+    token: object
+    sentence: int
+
+
+def breakdown_marker(between: str, lex: FactLexicon) -> Optional[str]:
+    """The first breakdown word ("including", "among them", "of whom", ":") in the text
+    between a total and a later figure, or None."""
+    if lex.marker_re is None:
+        return None
+    m = lex.marker_re.search(" ".join(between.lower().split()))
+    return m.group(0) if m else None
+
+
+def assign_part_of(facts: list[dict], sentences: list[int], text: str, lex: FactLexicon) -> None:
+    """Set ``part_of`` on the figures that break down a total (in place).
+
+    A fact is a part of an earlier fact of the same type with a larger value when a
+    breakdown word stands between the two numbers and the part is in the total's
+    sentence or the next ("613 people, including 63 children and 106 women";
+    "27 injured: 12 in X, 9 in Y"; "... were killed. Among them were 7 children").
+    A partitive ("two of them", "nine of those killed") is a part of the nearest such
+    earlier fact in its sentence or the one before. ``sentences[i]`` is the index of
+    the sentence holding ``facts[i]``. The rule was first written for `recount compare`
+    (pipeline/compare.py), which now reads the record instead.
+    """
+    for j, part in enumerate(facts):
+        if part.get("part_of") is not None:
+            continue
+        for i in range(j - 1, -1, -1):
+            total = facts[i]
+            if sentences[j] - sentences[i] > 1:
+                break
+            if total["type"] != part["type"] or total.get("part_of") is not None:
+                continue
+            if not total["value"] > part["value"] or total["number"]["end"] > part["number"]["start"]:
+                continue
+            between = text[total["number"]["end"]:part["number"]["start"]]
+            if breakdown_marker(between, lex) or part.get("_partitive"):
+                part["part_of"] = i
+                break
 
 
 class FactsStage:
@@ -410,8 +641,9 @@ class FactsStage:
         self.triggers = triggers
         self.lexicon = load_lexicon(triggers)
 
-    def __call__(self, doc: Document) -> Document:
-        doc.facts, provenance = [], []
+    def _figures(self, doc: Document) -> list[Figure]:
+        sent_starts = [s.start for s in doc.parsed.sents]
+        out = []
         for number in doc.numbers:
             if not is_figure(number):
                 continue
@@ -419,15 +651,87 @@ class FactsStage:
             span = doc.parsed.char_span(s, e, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            for link in link_figure(figure_root(span), self.lexicon):
-                first, last = link.trigger[0], link.trigger[-1]
-                if first.i < span.end and span.start <= last.i:  # "took 14 workers hostage"
-                    first = last
-                t_start, t_end = doc.from_normalised(first.idx, last.idx + len(last.text))
-                doc.facts.append({"type": link.type, "value": number["value"], "mod": number.get("mod"),
-                                  "number": {"start": number["start"], "end": number["end"]},
-                                  "trigger": {"start": t_start, "end": t_end}})
-                provenance.append({"start": number["start"], "end": number["end"], "type": link.type,
-                                   "rule": link.rule})
+            token = figure_root(span)
+            out.append(Figure(number, token, _bisect(sent_starts, token.i)))
+        return out
+
+    def _fact(self, doc: Document, figure: Figure, link: Link, span_tokens) -> dict:
+        number = figure.number
+        first, last = link.trigger[0], link.trigger[-1]
+        if first.i < span_tokens[1] and span_tokens[0] <= last.i:  # "took 14 workers hostage"
+            first = last
+        t_start, t_end = doc.from_normalised(first.idx, last.idx + len(last.text))
+        return {"type": link.type, "value": number["value"], "mod": number.get("mod"),
+                "number": {"start": number["start"], "end": number["end"]},
+                "trigger": {"start": t_start, "end": t_end},
+                "event": None, "part_of": None, "attribution": None}
+
+    def __call__(self, doc: Document) -> Document:
+        lex = self.lexicon
+        facts, provenance, sents = [], [], []
+        figures = self._figures(doc)
+        for figure in figures:
+            tok = figure.token
+            links = link_figure(tok, lex)
+            if not links:
+                links = inherited_links(figure, facts, sents, doc, lex)
+            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(figure.number["start"], figure.number["end"]),
+                                        alignment_mode="expand")
+            for link in links:
+                fact = self._fact(doc, figure, link, (span.start, span.end))
+                if link.rule == "partitive" or (is_partitive(tok) and link.rule != "inherited"):
+                    fact["_partitive"] = True
+                if link.rule == "inherited":
+                    fact["_inherits"] = True
+                facts.append(fact)
+                sents.append(figure.sentence)
+                provenance.append({"start": figure.number["start"], "end": figure.number["end"],
+                                   "type": link.type, "rule": link.rule})
+        assign_part_of(facts, sents, doc.text, lex)
+        for fact in facts:
+            fact.pop("_partitive", None)
+            fact.pop("_inherits", None)
+        doc.facts = facts
         doc.provenance["facts"] = provenance
         return doc
+
+
+def _bisect(starts: list[int], i: int) -> int:
+    import bisect
+
+    return max(bisect.bisect_right(starts, i) - 1, 0)
+
+
+def is_partitive(num) -> bool:
+    """"two of them", "nine of those killed": a figure with an "of" group."""
+    return counted_noun(num)[1] is not None
+
+
+def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Document,
+                    lex: FactLexicon) -> list[Link]:
+    """A figure without a trigger of its own that lists the parts of an earlier total
+    in its sentence ("27 people were injured: 12 in the capital, 9 in the north")
+    takes the total's type and trigger. It must count people (or nothing), be smaller
+    than the total and follow a breakdown word."""
+    tok = figure.token
+    counted, group = counted_noun(tok)
+    if group is not None or not counts_people(counted, lex) or is_age(tok, lex):
+        return []
+    if counted is not None and counted.i != tok.i and noun_links(counted, lex, "noun"):
+        return []
+    for i in range(len(facts) - 1, -1, -1):
+        total = facts[i]
+        if sents[i] != figure.sentence:
+            break
+        if total["number"]["end"] > figure.number["start"] or not total["value"] > figure.number["value"]:
+            continue
+        if total.get("_inherits") or total.get("part_of") is not None:
+            continue
+        if breakdown_marker(doc.text[total["number"]["end"]:figure.number["start"]], lex):
+            t0, t1 = doc.textmap.span_to_normalised(total["trigger"]["start"], total["trigger"]["end"])
+            trig = doc.parsed.char_span(t0, t1, alignment_mode="expand")
+            if trig is None:
+                return []
+            return [Link(total["type"], tuple(trig), "inherited")]
+        break
+    return []
