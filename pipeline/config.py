@@ -53,6 +53,14 @@ class FactsSection(_Section):
     triggers: Path
 
 
+class AttributionSection(_Section):
+    cues: Path
+
+
+class EventsSection(_Section):
+    lexicon: Path
+
+
 class Config(_Section):
     pipeline: PipelineSection
     normalise: NormaliseSection
@@ -61,6 +69,8 @@ class Config(_Section):
     dates: DatesSection
     numbers: NumbersSection
     facts: FactsSection
+    attribution: Optional[AttributionSection] = None
+    events: Optional[EventsSection] = None
     path: Path
     digest: str
 
