@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from .config import Config, load_config
 from .document import Document
 from .errors import InputError, RecountError
-from .io import check_output, collect_inputs, open_writer
+from .io import BadLine, check_output, collect_inputs, document_key, is_jsonl, open_writer, read_inputs
 
 
 @dataclass
@@ -19,6 +19,7 @@ class RunSummary:
     documents: int = 0
     resumed: int = 0  # records kept from an interrupted run (--resume)
     failed: list[str] = field(default_factory=list)  # "doc_id: first fatal error"
+    bad_lines: list[str] = field(default_factory=list)  # "FILE:LINE: message" of JSONL inputs
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about the run itself (resume, side file)
 
@@ -28,7 +29,6 @@ class Result:
     """One document's finished JSON line, and its errors for the summary."""
 
     doc_id: str
-    sha256: str
     line: str
     errors: tuple[str, ...]
 
@@ -37,21 +37,13 @@ class Interrupted(RecountError):
     """Ctrl-C: the complete records written so far are kept for --resume."""
 
 
-def _read_all(sources: list[str]) -> Iterator[Document]:
-    from .stages.read import document_from_bytes, read_document
-
-    for source in sources:
-        if source == "-":
-            yield document_from_bytes(sys.stdin.buffer.read(), "-", doc_id="stdin")
-        else:
-            yield read_document(Path(source), source)
-
-
-def _dedupe_ids(docs: Iterable[Document]) -> Iterator[Document]:
+def _dedupe_ids(docs: Iterable[Document | BadLine]) -> Iterator[Document | BadLine]:
     """Duplicate doc_ids in one batch get a suffix and an error, never a silent clash."""
     seen: dict[str, int] = {}
     for doc in docs:
-        if doc.doc_id in seen:
+        if isinstance(doc, BadLine):
+            pass
+        elif doc.doc_id in seen:
             seen[doc.doc_id] += 1
             new_id = f"{doc.doc_id}~{seen[doc.doc_id]}"
             doc.errors.append(f"duplicate doc_id {doc.doc_id!r} in batch; renamed {new_id!r}")
@@ -79,7 +71,7 @@ def emit_batch(stages, meta: dict, batch: list[Document]) -> list[Result]:
     for doc in run(stages, batch, batch_size=max(1, len(batch))):
         record = to_record(doc, meta)
         line = json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False) + "\n"
-        out.append(Result(doc.doc_id, doc.sha256, line, tuple(record.errors)))
+        out.append(Result(doc.doc_id, line, tuple(record.errors)))
     return out
 
 
@@ -111,20 +103,25 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
     if workers < 1:
         raise InputError(f"--workers {workers}: need at least 1")
     config = load_config(config_path)
-    sources = collect_inputs(inputs)
     check_output(output, resume)
+    sources = _without_output(collect_inputs(inputs), output)
     stages = build(config)
     meta = pipeline_meta(config, stages)  # loads the model once, before any document
     writer = open_writer(output, resume, {**meta, "pipeline_version": __version__})
     summary = RunSummary()
+    # Documents to expect: known up front only when every input is one file, one document.
+    total = None if any(is_jsonl(s) for s in sources) else len(sources)
 
     def tick() -> None:
         if progress:
-            progress(summary.documents, len(sources))
+            progress(summary.documents, total)
 
     def todo() -> Iterator[Document]:
-        for doc in _dedupe_ids(_read_all(sources)):
-            kept = writer.resumed(doc.doc_id, doc.sha256)
+        for doc in _dedupe_ids(read_inputs(sources)):
+            if isinstance(doc, BadLine):
+                summary.bad_lines.append(str(doc))
+                continue
+            kept = writer.resumed(doc.doc_id, document_key(doc))
             if kept is None:
                 yield doc
                 continue
@@ -142,7 +139,7 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
     try:
         for batch_results in results:
             for result in batch_results:
-                writer.write(result.doc_id, result.sha256, result.line)
+                writer.write(result.line)
                 summary.documents += 1
                 fatal = next((e for e in result.errors if e.startswith("fatal:")), None)
                 if fatal:
@@ -150,17 +147,30 @@ def run_files(inputs: list[str], output: Optional[Path] = None, config_path: Opt
                 else:
                     summary.warnings += [f"{result.doc_id}: {e}" for e in result.errors]
                 tick()
+            writer.sync()  # at least once per batch: on disk, not only in the page cache
         writer.commit()
     except KeyboardInterrupt:
         writer.close()
         kept = f"; complete records are kept in {writer.partial}: rerun with --resume to continue" \
             if output is not None else ""
-        raise Interrupted(f"interrupted after {summary.documents} of {len(sources)} documents{kept}") from None
+        of = f" of {total}" if total is not None else ""
+        raise Interrupted(f"interrupted after {summary.documents}{of} documents{kept}") from None
     except BaseException:
         writer.close()
         raise
     summary.notes = list(writer.notes)
     return summary
+
+
+def _without_output(sources: list[str], output: Optional[Path]) -> list[str]:
+    """Inputs minus the output file itself (``recount run dir -o dir/out.jsonl``)."""
+    if output is None:
+        return sources
+    own = {output.resolve(), Path(str(output) + ".partial").resolve()}
+    kept = [s for s in sources if s == "-" or Path(s).resolve() not in own]
+    if not kept:
+        raise InputError(f"no input documents besides the output file {output}")
+    return kept
 
 
 def load_records(path: Path) -> dict[str, dict]:

@@ -21,12 +21,25 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 
 @app.command()
-def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt) or - for stdin."),
+def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), directories (their *.txt and *.jsonl) or - for stdin."),
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
-        config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: configs/default.toml)."),
+        config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: the packaged configs/default.toml)."),
         workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (output is the same for any number)."),
         resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in OUTPUT(.partial).")):
-    """Run the pipeline and write one JSON record per document."""
+    """Run the pipeline and write one JSON record per document.
+
+    A .txt file is one document (doc_id = file stem). A .jsonl file holds one
+    document per line: a JSON object with "id" (string, unique in the batch; the
+    doc_id) and "text" (string; offsets index into it), and optionally "doc_date"
+    (a TIMEX3 date value such as 2024-03-13: the document's date, which wins over
+    a date line in the text), "source" (publisher), "url" and "title"; other keys
+    are kept unchanged in the record's source.extra. The record's source gives the
+    .jsonl path, the line number and the sha256 of the text's UTF-8 bytes. A line
+    that is not such an object is reported as FILE:LINE: message, the batch goes
+    on, and the exit code is 1.
+
+    Records are written in the order of the sorted input paths, then line order.
+    """
     from rich.progress import Progress
 
     from .api import Interrupted, run_files
@@ -48,10 +61,13 @@ def run(inputs: List[str] = typer.Argument(..., help="Files, directories (*.txt)
         typer.echo(f"warning: {line}", err=True)
     for line in summary.failed:
         typer.echo(f"failed: {line}", err=True)
+    for line in summary.bad_lines:
+        typer.echo(line, err=True)
     typer.echo(f"{summary.documents} documents, {len(summary.failed)} failed"
+               + (f", {len(summary.bad_lines)} bad input lines" if summary.bad_lines else "")
                + (f", {summary.resumed} kept from earlier output" if resume else "")
                + (f" -> {output}" if output else ""), err=True)
-    if summary.failed:
+    if summary.failed or summary.bad_lines:
         raise typer.Exit(1)
 
 
@@ -83,7 +99,8 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
              pred: Path = typer.Argument(..., help="Predicted JSONL file or directory."),
              as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
              errors: bool = typer.Option(False, "--errors", help="List every missed, spurious or wrong item."),
-             html: Optional[Path] = typer.Option(None, "--html", help="Write a side-by-side HTML report.")):
+             html: Optional[Path] = typer.Option(None, "--html", help="Write a side-by-side HTML report."),
+             by_genre: bool = typer.Option(False, "--by-genre", help="Also score each genre (doc_id dev_<genre>_...).")):
     """Score predictions against gold (SPEC "Scoring")."""
     from .api import load_records
     from .report_table import print_report
@@ -95,6 +112,19 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print_report(report)
+    if by_genre:
+        from collections import Counter
+
+        from .report_table import print_genres
+        from .scoring import evaluate_by_genre, genre_of
+
+        counts = Counter(genre_of(d) for d in gold_records)
+        counts["all"] = len(gold_records)
+        genres = evaluate_by_genre(gold_records, pred_records)
+        if as_json:
+            typer.echo(json.dumps({"genres": genres}, indent=2, ensure_ascii=False))
+        else:
+            print_genres(genres, counts)
     if errors:
         for item in error_items(gold_records, pred_records):
             typer.echo(f"{item['doc_id']}\t{item['layer']}\t{item['error']}\t{item.get('fields', '')}\t"
@@ -131,20 +161,41 @@ def convert(source: Path = typer.Argument(..., help="JSONL to convert."),
 @app.command()
 def compare(records: List[Path] = typer.Argument(..., help="JSONL record files or directories."),
             as_csv: bool = typer.Option(False, "--csv", help="Print one CSV row per report."),
-            as_jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per fact type and breakdown."),
-            plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG of each type's values by doc_date.")):
-    """Compare the figures different statements report, per fact type."""
-    from .compare import compare_files, render_tables, to_csv, to_jsonl, write_plot
+            as_jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON line per incident and fact type."),
+            excel: bool = typer.Option(False, "--excel", help="With --csv: start with a UTF-8 BOM for spreadsheets."),
+            plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG: one panel per incident and type."),
+            config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (breakdown words).")):
+    """Group events into incidents and compare what each source reports (low/best/high, conflicts)."""
+    from .report_compare import compare_files, render_tables, to_csv, to_jsonl, write_plot
 
-    result = compare_files(records)
+    result = compare_files(records, config)
     if as_csv:
-        sys.stdout.write(to_csv(result))
+        sys.stdout.write(to_csv(result, excel=excel))
     elif as_jsonl:
         sys.stdout.write(to_jsonl(result))
     else:
         render_tables(result)
     if plot:
         typer.echo(f"wrote {write_plot(result, plot)}", err=True)
+
+
+@app.command()
+def export(paths: List[Path] = typer.Argument(..., metavar="RECORDS... OUT",
+                                              help="JSONL record files or folders, then the output path."),
+           to: str = typer.Option("duckdb", "--to", help="duckdb (one file), parquet or csv (a folder), sqlite."),
+           excel: bool = typer.Option(False, "--excel", help="CSV: start each file with a UTF-8 BOM."),
+           config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (breakdown words).")):
+    """Export records to normalised tables (documents, one per layer, reports per incident)."""
+    from .config import load_config
+    from .export import export as export_records
+    from .report_compare import breakdown_words
+
+    if len(paths) < 2:
+        raise typer.BadParameter("give one or more records files and then the output path")
+    *records, out = paths
+    counts = export_records(records, to, out, excel=excel,
+                            breakdown=breakdown_words(load_config(config).facts.triggers))
+    typer.echo(f"wrote {out} ({to}): " + ", ".join(f"{t} {n}" for t, n in counts.items()), err=True)
 
 
 def main() -> None:

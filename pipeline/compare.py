@@ -1,31 +1,35 @@
-"""Compare what different statements report: per fact type, every value and its sources.
+"""Compare what different statements report about one incident (the analysis).
 
-Records (SPEC shape, from `recount run`) are grouped by fact type and value. Two
-values of one type disagree when they differ; they are still *compatible* when the
-ranges their mods allow overlap ("more than 600" and 744), and not when they cannot
-both be true (150 and 134). Each comparison names the rule that decided. A total
-followed by its parts ("613 killed, including 63 children, ...") is checked too: the
-parts may not exceed it, and after a "complete" word they must add up to it.
+Records (SPEC v2, from `recount run`) carry events and each fact's event. Events of
+different documents are grouped into *incidents* (:func:`group_incidents`); per
+incident and fact type every report is listed with its source, and summarised the
+way conflict-data coders do: UCDP-style ``low`` / ``best`` / ``high`` and
+ACLED-style ``conservative`` (= low), the number of distinct sources and a
+disagreement score ``dscore`` (distinct values - 1). Two reported values conflict
+when the ranges their mods allow cannot both hold (150 vs 134; "more than 600"
+and 744 are compatible); each comparison names the rule that decided. Conflicts
+are looked for only within one incident and type, and parts of a breakdown
+(``part_of``) are never compared with totals; a total and its parts are checked
+on their own (parts may not exceed it; after a "complete" word they must add up).
 
-``compare`` is pure (records in, a JSON-ready dict out); the ``render_*`` and
-``write_*`` helpers turn that dict into a table, CSV rows, JSON lines or a plot.
+Sources: UCDP GED codebook (low/best/high estimates), ACLED codebook
+(conservative fatality counts). ``compare`` is pure (records and configuration
+words in, a JSON-ready dict out); pipeline/report_compare.py renders it.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
-import io
-import json
+import calendar
 import math
 import re
 import typing
+import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 from itertools import combinations
-from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
-from .lexicon import read_toml
 from .records import FactType
 
 INF = math.inf
@@ -118,58 +122,331 @@ def _doc_date(record: dict) -> Optional[str]:
     return (record.get("doc_date") or {}).get("value")
 
 
+# --- event dates, places and names as comparable keys --------------------------------
+
+def _unit_bounds(value: str) -> Optional[tuple[date, date]]:
+    """First and last day a TIMEX3 point covers: ``1990`` -> 1990-01-01..1990-12-31,
+    ``1990-01`` a month, ``1990-01-20`` (or with a clock time) a day, ``2016-W46`` an
+    ISO week, ``198X`` a decade; None for durations, references and unknown years."""
+    value = value.split("T", 1)[0]
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+            return day, day
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            year, month = int(m[1]), int(m[2])
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})(?:-WE)?", value):
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return monday, monday + timedelta(days=6)
+        if m := re.fullmatch(r"(\d{4})(?:-(?:SP|SU|FA|WI|Q[1-4]|H[12]))?", value):
+            return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
+        if m := re.fullmatch(r"(\d{3})X", value):
+            return date(int(m[1]) * 10, 1, 1), date(int(m[1]) * 10 + 9, 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def date_span(value: Optional[str]) -> Optional[tuple[date, date]]:
+    """The days a TIMEX3 point or range (``A/B``) covers, or None when it names no
+    calendar time. Two event dates overlap "at the granularity both give" exactly
+    when these spans intersect (a day inside a month overlaps that month)."""
+    if not value:
+        return None
+    first, _, last = value.partition("/")
+    a, b = _unit_bounds(first), _unit_bounds(last or first)
+    if a is None or b is None:
+        return None
+    return a[0], b[1]
+
+
+def fold(text: Optional[str]) -> str:
+    """Lower case, accents and punctuation dropped, a leading "the" and possessives gone."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['’]s\b", "", text)
+    words = re.findall(r"[a-z0-9]+", text)
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+
+
+def name_key(name: Optional[str]) -> Optional[frozenset]:
+    """A name's words as a set, month names as numbers, ordinal suffixes and joining
+    words dropped, so "20 January Tragedy" and "the tragedy of January 20th"
+    normalise alike; None when nothing is left."""
+    words = []
+    for word in fold(name).split():
+        word = re.sub(r"^(\d+)(st|nd|rd|th)$", r"\1", word)
+        word = str(MONTHS[word]) if word in MONTHS else word
+        if word not in ("of", "in", "on", "at", "and"):
+            words.append(word)
+    return frozenset(words) or None
+
+
+def places_compatible(a: Optional[str], b: Optional[str]) -> bool:
+    """Unknown places are compatible with any; known ones when one names the other
+    ("Baku" and "Baku city", "Kramatorsk" and "Kramatorsk railway station")."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return True
+    return f" {fa} " in f" {fb} " or f" {fb} " in f" {fa} "
+
+
+# --- events and incidents -------------------------------------------------------------
+
+def document_events(record: dict) -> list[dict]:
+    """The record's events, each with its facts' indexes; facts with no event (or a
+    version-1 record with no events at all) are one unnamed event of the document."""
+    facts = record.get("facts") or []
+    events = [{**e, "doc_id": record.get("doc_id"), "facts": []} for e in record.get("events") or []]
+    by_id = {e["id"]: e for e in events}
+    loose = {"id": None, "doc_id": record.get("doc_id"), "name": None, "date": None, "place": None,
+             "facts": []}
+    for i, fact in enumerate(facts):
+        by_id.get(fact.get("event"), loose)["facts"].append(i)
+    return events + ([loose] if loose["facts"] else [])
+
+
+def same_incident(a: dict, b: dict) -> Optional[str]:
+    """The rule that makes two events of different documents one incident, or None:
+    ``name`` (their names normalise alike) or ``date+place`` (their dates overlap at
+    the granularity both give and their places are compatible)."""
+    if a["id"] is None or b["id"] is None:
+        return None  # facts no event was told for stay with their document
+    na = name_key((a.get("name") or {}).get("text"))
+    nb = name_key((b.get("name") or {}).get("text"))
+    if na is not None and na == nb:
+        return "name"
+    da = date_span((a.get("date") or {}).get("value"))
+    db = date_span((b.get("date") or {}).get("value"))
+    if da and db and da[0] <= db[1] and db[0] <= da[1]:
+        if places_compatible((a.get("place") or {}).get("text"), (b.get("place") or {}).get("text")):
+            return "date+place"
+    return None
+
+
+def group_incidents(events: list[dict]) -> list[list[int]]:
+    """Indexes of ``events`` grouped into incidents: the connected components of
+    :func:`same_incident` between events of different documents, in order of their
+    first event.
+
+    Events with the same name key, or with the same date span and place, are joined
+    by bucket; only distinct (date span, place) keys are compared pairwise, in a sweep
+    over their dates, so a large batch does not cost every pair of events.
+    """
+    parent = list(range(len(events)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(members: list[int]) -> None:
+        if len({events[i]["doc_id"] for i in members}) > 1:  # a rule holds between documents only
+            for i in members[1:]:
+                parent[find(i)] = find(members[0])
+
+    by_name: dict[frozenset, list[int]] = {}
+    by_key: dict[tuple, list[int]] = {}
+    for i, event in enumerate(events):
+        if event["id"] is None:
+            continue  # facts no event was told for stay with their document
+        name = name_key((event.get("name") or {}).get("text"))
+        if name is not None:
+            by_name.setdefault(name, []).append(i)
+        span = date_span((event.get("date") or {}).get("value"))
+        if span is not None:
+            by_key.setdefault((span, fold((event.get("place") or {}).get("text"))), []).append(i)
+    for members in list(by_name.values()) + list(by_key.values()):
+        join(members)
+    keys = sorted(by_key, key=lambda k: k[0])
+    active: list[tuple] = []
+    for key in keys:
+        (first, last), place = key
+        active = [k for k in active if k[0][1] >= first]  # spans still open when this one starts
+        for other in active:
+            if places_compatible(other[1] or None, place or None):
+                a, b = by_key[other], by_key[key]
+                docs_a = {events[i]["doc_id"] for i in a}
+                if not (len(docs_a) == 1 and docs_a == {events[i]["doc_id"] for i in b}):
+                    parent[find(b[0])] = find(a[0])
+        active.append(key)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(events)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _most_common(values: list[Optional[str]]) -> Optional[str]:
+    """The most frequent non-empty value; ties to the first seen."""
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=lambda v: counts[v]) if counts else None
+
+
+def _slug(text: str) -> str:
+    return "-".join(fold(text).split())[:40]
+
+
+# --- summaries per incident and type ---------------------------------------------------
+
+def _best(totals: list[dict]) -> float:
+    """The value most documents give; ties to the most recently dated document."""
+    docs: dict[float, set] = {}
+    latest: dict[float, str] = {}
+    for r in totals:
+        docs.setdefault(r["value"], set()).add(r["doc_id"])
+        latest[r["value"]] = max(latest.get(r["value"], ""), r["doc_date"] or "")
+    return max(docs, key=lambda v: (len(docs[v]), latest[v], v))
+
+
+def summarise(reports: list[dict]) -> dict:
+    """low / best / high / conservative / sources / dscore / conflicts of one incident
+    and type. Each report counts with the number it writes ("up to 90" -> 90); parts of
+    breakdowns are left out; vague magnitudes ("hundreds") only when no report is precise."""
+    totals = [r for r in reports if r["part_of"] is None]
+    precise = [r for r in totals if not r["vague"]]
+    counted = precise or totals
+    out: dict = {"low": None, "best": None, "high": None, "conservative": None}
+    if counted:
+        values = [r["value"] for r in counted]
+        out.update(low=min(values), best=_best(counted), high=max(values), conservative=min(values))
+    out["sources"] = len({r["source_key"] for r in reports})
+    distinct = {(r["value"], r["mod"], r["vague"]): r for r in totals}
+    out["dscore"] = max(len({v for v, _, _ in distinct}) - 1, 0)
+    conflicts = []
+    for (ka, a), (kb, b) in combinations(sorted(distinct.items(), key=lambda kv: (-kv[0][0], str(kv[0][1]))), 2):
+        a_docs = sorted({r["doc_id"] for r in totals if (r["value"], r["mod"], r["vague"]) == ka})
+        b_docs = sorted({r["doc_id"] for r in totals if (r["value"], r["mod"], r["vague"]) == kb})
+        if a_docs == b_docs and len(a_docs) == 1:
+            continue  # two figures of one statement (a toll that rose): listed, not compared
+        result = compatibility(a, b)
+        if not result["compatible"]:
+            conflicts.append({"a": a["label"], "b": b["label"], "a_docs": a_docs, "b_docs": b_docs, **result})
+    out["conflicts"] = conflicts
+    return out
+
+
+def _number_text(record: dict, fact: dict) -> str:
+    n = fact.get("number") or {}
+    return " ".join((record.get("text") or "")[n.get("start", 0):n.get("end", 0)].split())
+
+
+def _report(record: dict, event: dict, index: int, facts_label: dict) -> dict:
+    fact = record["facts"][index]
+    n = fact.get("number") or {"start": 0, "end": 0}
+    number_text = _number_text(record, fact)
+    attribution = fact.get("attribution") or {}
+    source = (attribution.get("source") or {}).get("text")
+    publisher = (record.get("source") or {}).get("name")
+    vague = is_vague(number_text)
+    part_of = fact.get("part_of")
+    return {"doc_id": record.get("doc_id"), "event": event["id"], "type": fact["type"],
+            "value": fact["value"], "mod": fact.get("mod"), "vague": vague,
+            "label": label(fact["value"], fact.get("mod"), number_text), "text": number_text,
+            "number": {"start": n["start"], "end": n["end"]},
+            "part_of": facts_label.get(part_of) if part_of is not None else None,
+            "source": source, "cue": (attribution.get("cue") or {}).get("text"),
+            "source_key": fold(source) or fold(publisher) or f"doc:{record.get('doc_id')}",
+            "doc_date": _doc_date(record), "sentence": sentence_text(record, n["start"])}
+
+
+def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict:
+    """Group events into incidents, then list and summarise every figure per incident
+    and type.
+
+    ``breakdown_words`` is {"partial": [...], "complete": [...]} (configuration:
+    [breakdowns] of fact_triggers.toml). Returns {"documents", "incidents": [{"incident",
+    "name", "date", "place", "events": [{"doc_id", "event", "rule"}], "types": [{"type",
+    "reports", "low", "best", "high", "conservative", "sources", "dscore", "conflicts"}]}],
+    "breakdowns": [...]}.
+    """
+    words = breakdown_words or {"partial": [], "complete": []}
+    records = sorted(records, key=lambda r: r.get("doc_id") or "")
+    events, owners = [], []
+    breakdowns = []
+    for record in records:
+        for event in document_events(record):
+            events.append(event)
+            owners.append(record)
+        breakdowns += find_breakdowns(record, words)
+    order = {t: i for i, t in enumerate(typing.get_args(FactType))}
+    incidents, used_ids = [], set()
+    for group in group_incidents(events):
+        members = [events[i] for i in group]
+        name = _most_common([(e.get("name") or {}).get("text") for e in members])
+        dates = [(e.get("date") or {}).get("value") for e in members]
+        when = _most_common(dates)
+        place = _most_common([(e.get("place") or {}).get("text") for e in members])
+        if all(e["id"] is None for e in members):
+            base = f"unassigned-{members[0]['doc_id']}"
+        else:
+            base = _slug(place or name or "incident") + (f"-{when[:7]}" if when else "")
+        incident_id, k = base, 2
+        while incident_id in used_ids:
+            incident_id, k = f"{base}-{k}", k + 1
+        used_ids.add(incident_id)
+        by_type: dict[str, list[dict]] = {}
+        for i in group:
+            record, event = owners[i], events[i]
+            labels = {j: label(f["value"], f.get("mod"), _number_text(record, f))
+                      for j, f in enumerate(record.get("facts") or [])}
+            for index in event["facts"]:
+                report = _report(record, event, index, labels)
+                by_type.setdefault(report["type"], []).append(report)
+        types = []
+        for fact_type in sorted(by_type, key=lambda t: (order.get(t, len(order)), t)):
+            reports = sorted(by_type[fact_type], key=lambda r: (r["doc_date"] or "", r["doc_id"], r["number"]["start"]))
+            types.append({"type": fact_type, "reports": reports, **summarise(reports)})
+        incidents.append({"incident": incident_id, "name": name, "date": when, "place": place,
+                          "events": [{"doc_id": e["doc_id"], "event": e["id"]} for e in members],
+                          "types": types})
+    return {"documents": len(records), "incidents": incidents, "breakdowns": breakdowns}
+
+
+def incident_of_events(result: dict) -> dict[tuple[str, Optional[str]], str]:
+    """(doc_id, event id) -> the incident id ``compare`` gave it."""
+    return {(e["doc_id"], e["event"]): inc["incident"] for inc in result["incidents"] for e in inc["events"]}
+
+
 # --- breakdowns ---------------------------------------------------------------------
-
-def load_breakdown_words(path: Optional[Path] = None) -> dict[str, list[str]]:
-    """{"partial": [...], "complete": [...]} from the [breakdowns] table of fact_triggers.toml."""
-    if path is None:
-        from .config import load_config
-
-        path = load_config().facts.triggers
-    table = read_toml(path).get("breakdowns", {})
-    return {"partial": [w.lower() for w in table.get("partial", [])],
-            "complete": [w.lower() for w in table.get("complete", [])]}
-
 
 def _marker(between: str, words: dict[str, list[str]]) -> Optional[tuple[str, str]]:
     low = " ".join(between.lower().split())
     for kind in ("complete", "partial"):
-        for word in words[kind]:
-            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", low):
+        for word in words.get(kind, []):
+            if re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", low):
                 return kind, word
     return None
 
 
 def find_breakdowns(record: dict, words: dict[str, list[str]]) -> list[dict]:
-    """Totals followed, in their sentence or the next, by a breakdown word and then by
-    smaller figures of the same type: those figures are the total's parts."""
+    """Each total with the facts whose ``part_of`` names it, checked by :func:`check_breakdown`;
+    the words between the total and its first part say whether the parts are complete."""
+    facts = record.get("facts") or []
     text = record.get("text", "")
-    facts = sorted(record.get("facts") or [], key=lambda f: f["number"]["start"])
-    out, used = [], set()
-    for i, total in enumerate(facts):
-        if i in used:
-            continue
-        sent = _sentence_index(record, total["number"]["start"])
-        parts, marker, parts_sent = [], None, None
-        for j in range(i + 1, len(facts)):
-            part = facts[j]
-            if part["type"] != total["type"] or j in used:
-                continue
-            part_sent = _sentence_index(record, part["number"]["start"])
-            if part_sent > (sent + 1 if parts_sent is None else parts_sent):
-                break  # parts follow in the total's sentence or the next, all in one sentence
-            if marker is None:
-                marker = _marker(text[total["number"]["end"]:part["number"]["start"]], words)
-                if marker is None:
-                    break
-                parts_sent = part_sent
-            if part["value"] < total["value"]:
-                parts.append(j)
-        if not parts:
-            continue
-        used.update(parts)
-        values = [facts[j]["value"] for j in parts]
-        out.append(check_breakdown(record, total, [facts[j] for j in parts], values, marker))
+    parts: dict[int, list[int]] = {}
+    for i, fact in enumerate(facts):
+        if fact.get("part_of") is not None and 0 <= fact["part_of"] < len(facts):
+            parts.setdefault(fact["part_of"], []).append(i)
+    out = []
+    for total_index, indexes in sorted(parts.items()):
+        total = facts[total_index]
+        members = sorted((facts[j] for j in indexes), key=lambda f: f["number"]["start"])
+        between = text[total["number"]["end"]:members[0]["number"]["start"]]
+        marker = _marker(between, words) or ("partial", "part_of")
+        out.append(check_breakdown(record, total, members, [f["value"] for f in members], marker))
     return out
 
 
@@ -191,252 +468,4 @@ def check_breakdown(record: dict, total: dict, parts: list[dict], values: list, 
             "total": label(total["value"], total.get("mod")), "total_value": total["value"],
             "parts": [label(p["value"], p.get("mod")) for p in parts], "sum": part_sum,
             "marker": word, "rule": f"{kind} breakdown ('{word}')", "status": status, "flag": flag,
-            "sentence": sentence_text(record, total["number"]["start"]),
-            "_part_spans": [(p["number"]["start"], p["number"]["end"]) for p in parts]}
-
-
-# --- the comparison -------------------------------------------------------------------
-
-def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict:
-    """Group every fact of every record by type and value, with its sources; flag
-    disagreements, say which values are compatible, and check breakdowns."""
-    words = breakdown_words if breakdown_words is not None else load_breakdown_words()
-    types: dict[str, dict[tuple, dict]] = {}
-    breakdowns = []
-    for record in records:
-        text = record.get("text", "")
-        found = find_breakdowns(record, words)
-        part_of = {span: b["total"] for b in found for span in b.pop("_part_spans")}
-        breakdowns += found
-        for fact in record.get("facts") or []:
-            n = fact["number"]
-            number_text = text[n["start"]:n["end"]]
-            vague = is_vague(number_text)
-            key = (fact["value"], fact.get("mod"), vague)
-            group = types.setdefault(fact["type"], {}).setdefault(key, {
-                "value": fact["value"], "mod": fact.get("mod"), "vague": vague,
-                "label": label(fact["value"], fact.get("mod"), number_text), "reports": []})
-            group["reports"].append({
-                "doc_id": record.get("doc_id"), "doc_date": _doc_date(record),
-                "number": {"start": n["start"], "end": n["end"]}, "text": " ".join(number_text.split()),
-                "sentence": sentence_text(record, n["start"]),
-                "part_of": part_of.get((n["start"], n["end"]))})
-    out = []
-    order = {t: i for i, t in enumerate(typing.get_args(FactType))}
-    for fact_type in sorted(types, key=lambda t: (order.get(t, len(order)), t)):
-        groups = sorted(types[fact_type].values(), key=lambda g: (-len(g["reports"]), -g["value"]))
-        # Parts of a breakdown count something else than totals: compare totals only.
-        totals = [g for g in groups if any(r["part_of"] is None for r in g["reports"])]
-        comparisons = []
-        for a, b in combinations(totals, 2):
-            if {r["doc_id"] for r in a["reports"]} == {r["doc_id"] for r in b["reports"]} and len(
-                    {r["doc_id"] for r in a["reports"]}) == 1:
-                continue  # two figures of one statement: not what different statements report
-            result = compatibility(a, b)
-            comparisons.append({"a": a["label"], "b": b["label"], **result,
-                                "a_docs": sorted({r["doc_id"] for r in a["reports"]}),
-                                "b_docs": sorted({r["doc_id"] for r in b["reports"]})})
-        out.append({"type": fact_type, "values": groups, "disagreement": len(totals) > 1,
-                    "conflict": any(not c["compatible"] for c in comparisons),
-                    "comparisons": comparisons})
-    return {"documents": len(records), "types": out, "breakdowns": breakdowns}
-
-
-# --- output ---------------------------------------------------------------------------
-
-CSV_FIELDS = ["type", "value", "mod", "label", "doc_id", "doc_date", "number_text", "part_of",
-              "disagreement", "conflict", "sentence"]
-
-
-def csv_rows(result: dict) -> Iterable[dict]:
-    """One row per report of a value."""
-    for group in result["types"]:
-        for value in group["values"]:
-            for r in value["reports"]:
-                yield {"type": group["type"], "value": value["value"], "mod": value["mod"] or "",
-                       "label": value["label"], "doc_id": r["doc_id"], "doc_date": r["doc_date"] or "",
-                       "number_text": r["text"], "part_of": r["part_of"] or "",
-                       "disagreement": group["disagreement"], "conflict": group["conflict"],
-                       "sentence": r["sentence"]}
-
-
-def to_csv(result: dict) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(result))
-    return buf.getvalue()
-
-
-def to_jsonl(result: dict) -> str:
-    """One line per fact type ("kind": "type") and per breakdown ("kind": "breakdown")."""
-    lines = [{"kind": "type", **group} for group in result["types"]]
-    lines += [{"kind": "breakdown", **b} for b in result["breakdowns"]]
-    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
-
-
-def _short(sentence: str, needle: str, width: int = 90) -> str:
-    """The sentence cut to ``width`` characters around the figure."""
-    if len(sentence) <= width:
-        return sentence
-    width -= 2  # room for the ellipses
-    at = max(sentence.find(needle), 0)
-    start = max(0, min(at - width // 3, len(sentence) - width))
-    space = sentence.find(" ", start, at)
-    if start and 0 <= space - start < 15:  # start on a word
-        width -= space + 1 - start
-        start = space + 1
-    tail = "…" if start + width < len(sentence) else ""
-    return ("…" if start else "") + sentence[start:start + width].strip() + tail
-
-
-def _docs(doc_ids: list[str]) -> str:
-    return doc_ids[0] if len(doc_ids) == 1 else f"{len(doc_ids)} docs"
-
-
-def render_tables(result: dict, console=None) -> None:
-    """Print the values per type, the comparisons and the breakdowns as rich tables."""
-    from rich.console import Console
-    from rich.table import Table
-
-    if console is None:
-        console = Console()
-        if not console.is_terminal:  # pipes and logs: do not squeeze the table
-            console = Console(width=160)
-    rows = [(g, v, r) for g in result["types"] for v in g["values"] for r in v["reports"]]
-    shown = [v["label"] + (f" (part of {r['part_of']})" if r["part_of"] else "") for _, v, r in rows]
-    columns = ([g["type"] + " ≠" for g, _, _ in rows], shown, [r["doc_id"] for _, _, r in rows], ["0000-00-00"])
-    fixed = sum(max((len(x) for x in col), default=0) + 3 for col in columns)  # + padding and border
-    width = max(30, console.width - fixed - 4)  # what is left for the sentence
-    table = Table(title=f"Reported figures ({result['documents']} documents)",
-                  caption="≠ values that cannot all hold   ~ values differ but are compatible")
-    for col, kw in (("type", {}), ("value", {"justify": "right"}), ("doc_id", {"overflow": "fold"}),
-                    ("doc_date", {}), ("sentence", {"overflow": "fold"})):
-        table.add_column(col, **kw)
-    for group in result["types"]:
-        flag = " [red]≠[/red]" if group["conflict"] else (" [yellow]~[/yellow]" if group["disagreement"] else "")
-        first = True
-        for value in group["values"]:
-            for r in value["reports"]:
-                shown = value["label"] + (f" [dim](part of {r['part_of']})[/dim]" if r["part_of"] else "")
-                table.add_row(group["type"] + flag if first else "", shown, r["doc_id"], r["doc_date"] or "-",
-                              _short(r["sentence"], r["text"], width))
-                first = False
-        table.add_section()
-    console.print(table)
-    comparisons = [(g["type"], c) for g in result["types"] for c in g["comparisons"]]
-    if comparisons:
-        ctable = Table(title="Different values across statements")
-        for col in ("type", "a", "in", "b", "in ", "compatible", "rule"):
-            ctable.add_column(col, overflow="fold")
-        for fact_type, c in comparisons:
-            ctable.add_row(fact_type, c["a"], _docs(c["a_docs"]), c["b"], _docs(c["b_docs"]),
-                           "[green]yes[/green]" if c["compatible"] else "[red]no[/red]", c["rule"])
-        console.print(ctable)
-    if result["breakdowns"]:
-        btable = Table(title="Breakdowns (total and its parts)")
-        for col in ("doc_id", "type", "total", "parts", "sum", "rule", "status"):
-            btable.add_column(col)
-        for b in result["breakdowns"]:
-            status = f"[red]{b['status']}[/red]" if b["flag"] else b["status"]
-            btable.add_row(b["doc_id"], b["type"], b["total"], " + ".join(b["parts"]), f"{b['sum']:,}",
-                           b["rule"], status)
-        console.print(btable)
-
-
-MARKERS = {"MORE_THAN": "^", "AT_LEAST": "^", "LESS_THAN": "v", "AT_MOST": "v", "APPROX": "D"}
-
-
-def _sources(result: dict) -> list[tuple[str, Optional[str]]]:
-    """(doc_id, doc_date) of every document with a fact, oldest first, undated last."""
-    seen = {r["doc_id"]: r["doc_date"] for g in result["types"] for v in g["values"] for r in v["reports"]}
-    return sorted(seen.items(), key=lambda item: (item[1] is None, item[1] or "", item[0]))
-
-
-def _clusters(points: list[tuple], log: bool, top: float) -> list[list[tuple]]:
-    """Points of one source whose values would overlap on the plot, lowest first."""
-    out: list[list[tuple]] = []
-    for point in sorted(points, key=lambda p: (p[0], p[1]["value"])):
-        last = out[-1][-1] if out else None
-        value = point[1]["value"]
-        close = last is not None and (value < last[1]["value"] * 1.6 if log else value - last[1]["value"] < 0.06 * top)
-        if close and last[0] == point[0]:
-            out[-1].append(point)
-        else:
-            out.append([point])
-    return out
-
-
-def write_plot(result: dict, path: Path) -> Path:
-    """One panel per fact type: each source on the x axis (ordered by doc_date, the
-    same in every panel), its reported values on the y axis. Triangles are lower or
-    upper bounds ("more than"), diamonds approximations, hollow marks breakdown parts."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    groups = [g for g in result["types"] if g["values"]]
-    if not groups:
-        raise ValueError("no facts to plot")
-    sources = _sources(result)
-    x_of = {doc_id: i for i, (doc_id, _) in enumerate(sources)}
-    colours = {doc_id: plt.get_cmap("tab10")(i % 10) for i, (doc_id, _) in enumerate(sources)}
-    ncols = 2 if len(groups) > 3 else 1
-    nrows = math.ceil(len(groups) / ncols)
-    width = max(8.0, min(20.0, 1.3 * len(sources) * ncols + 2))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.5 * nrows + 2.0), squeeze=False, sharex=True,
-                             layout="constrained")
-    for ax, group in zip(axes.flat, groups):
-        values = [v["value"] for v in group["values"]]
-        log = min(values) > 0 and max(values) / min(values) > 50
-        points = [(x_of[r["doc_id"]], v, r) for v in group["values"] for r in v["reports"]]
-        for cluster in _clusters(points, log, max(values)):
-            for k, (x, v, r) in enumerate(cluster):  # side by side when values nearly coincide
-                colour = colours[r["doc_id"]]
-                ax.scatter([x + 0.1 * (k - (len(cluster) - 1) / 2)], [v["value"]], s=70, zorder=3,
-                           marker=MARKERS.get(v["mod"], "o"), edgecolors=colour, linewidths=1.8,
-                           facecolors="white" if r["part_of"] else colour)
-            x, top, _ = cluster[-1]
-            ax.annotate(" / ".join(p[1]["label"] for p in reversed(cluster)), (x + 0.05 * len(cluster), top["value"]),
-                        xytext=(8, -3), textcoords="offset points", fontsize=8)
-        if log:
-            ax.set_yscale("log")
-            ax.set_ylim(min(values) / 2, max(values) * 3)
-        else:
-            ax.set_ylim(0, max(values) * 1.25)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda y, _: f"{y:,.0f}"))
-        status = ("values cannot all hold" if group["conflict"]
-                  else "values differ, compatible" if group["disagreement"] else "one value")
-        ax.set_title(f"{group['type']}: {status}", loc="left", fontsize=10, fontweight="bold",
-                     color="firebrick" if group["conflict"] else "black")
-        ax.set_xlim(-0.5, len(sources) - 0.5)
-        ax.set_xticks(range(len(sources)))
-        ax.set_xticklabels([f"{date or 'no date'}\n{doc_id}" for doc_id, date in sources],
-                           fontsize=7, rotation=30, ha="right")
-        ax.grid(True, axis="y", alpha=0.3)
-    for ax in list(axes.flat)[len(groups):]:
-        ax.set_visible(False)
-    for col in range(ncols):  # source names under the lowest panel of each column only
-        shown = [ax for ax in axes[:, col] if ax.get_visible()]
-        for ax in shown:
-            ax.tick_params(labelbottom=ax is shown[-1])
-    handles = [plt.Line2D([], [], marker=m, linestyle="", color="grey", markerfacecolor=f, label=t)
-               for m, f, t in (("o", "grey", "exact"), ("^", "grey", "more than / at least"),
-                               ("v", "grey", "less than / up to"), ("D", "grey", "about"),
-                               ("o", "white", "part of a breakdown"))]
-    fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=9, frameon=False)
-    fig.suptitle("Reported figures per fact type, by source (oldest first)", fontsize=12)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def compare_files(paths: list[Path]) -> dict:
-    """Load records from JSONL files (or folders of them) and compare them."""
-    from .api import load_records
-
-    records: dict[str, dict] = {}
-    for path in paths:
-        records.update(load_records(Path(path)))
-    return compare(list(records.values()))
+            "event": total.get("event"), "sentence": sentence_text(record, total["number"]["start"])}

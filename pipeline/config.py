@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -61,6 +61,19 @@ class EventsSection(_Section):
     lexicon: Path
 
 
+class PluginSection(_Section):
+    """A stage that is not built in: ``factory`` is ``"package.module:callable"``.
+
+    ``[plugins.NAME]`` makes ``NAME`` usable in ``[pipeline] stages``; the factory
+    is called with ``options`` as keyword arguments (paths in them are resolved
+    like every other resource path). Tests use it to insert a stage that holds
+    a run at a known point (tests/gate_stage.py).
+    """
+
+    factory: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
 class Config(_Section):
     pipeline: PipelineSection
     normalise: NormaliseSection
@@ -71,6 +84,7 @@ class Config(_Section):
     facts: FactsSection
     attribution: Optional[AttributionSection] = None
     events: Optional[EventsSection] = None
+    plugins: dict[str, PluginSection] = Field(default_factory=dict)
     path: Path
     digest: str
 
@@ -81,6 +95,8 @@ class Config(_Section):
 
     def stage_options(self, name: str) -> dict:
         """Keyword arguments for the stage factory called ``name``."""
+        if name in self.plugins:
+            return dict(self.plugins[name].options)
         section = getattr(self, name, None)
         return section.model_dump() if isinstance(section, _Section) else {}
 

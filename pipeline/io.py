@@ -1,4 +1,12 @@
-"""Input collection and crash-safe, resumable JSON Lines output.
+"""Input collection, JSONL documents, and crash-safe, resumable JSON Lines output.
+
+Inputs (SPEC "Input"): a ``.txt`` file is one document; a ``.jsonl`` file holds
+one document per line (``id``, ``text``, optional ``doc_date``, ``source``,
+``url``, ``title``; other keys go unchanged to the record's ``source.extra``).
+A line that is not such a document is a ``BadLine`` (``FILE:LINE: message``):
+reported, and the batch goes on. Output order is the order of the sorted input
+paths, then line order inside a ``.jsonl`` file, whatever order the arguments
+came in: sharded runs merge back into the same bytes (``merge_outputs``).
 
 How output survives interruption (``recount run -o OUT``):
 
@@ -7,8 +15,9 @@ How output survives interruption (``recount run -o OUT``):
   the whole batch is done. So Ctrl-C, ``kill -9`` or the OOM killer never leave
   a truncated or half-written ``OUT``: it is either the previous file or the
   complete new one.
-* Flushed lines are in the kernel, so they survive the death of the process
-  (not a power cut: ``fsync`` happens once, at the end).
+* Flushed lines are in the kernel, so they survive the death of the process;
+  after every batch the side file is also ``fsync``ed, so a power cut or a
+  crash of the machine loses at most the batch being written.
 * ``--resume`` reads back only the complete, parseable lines of ``OUT.partial``
   (or, if there is none, of a finished ``OUT``), cuts off a torn last line, and
   skips every input whose (doc_id, sha256) already has a record there; records
@@ -23,23 +32,33 @@ How output survives interruption (``recount run -o OUT``):
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Optional
+from typing import IO, Iterable, Iterator, Optional, Union
 
+from .document import Document
 from .errors import InputError
 
 PARTIAL_SUFFIX = ".partial"
+INPUT_SUFFIXES = (".txt", ".jsonl")
 
 
 def collect_inputs(inputs: Iterable[str]) -> list[str]:
-    """Expand files, directories (their *.txt, sorted) and '-' (stdin) into a list."""
+    """Expand files, directories (their *.txt and *.jsonl) and '-' (stdin) into one
+    list sorted by path (code point order of the path strings; '-' first).
+
+    The sort makes the output order independent of argument and shell-glob order;
+    ``merge_outputs`` relies on it. Raises InputError for a missing path or no input.
+    """
     out: list[str] = []
     for raw in inputs:
         if raw == "-":
@@ -47,14 +66,164 @@ def collect_inputs(inputs: Iterable[str]) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            out += [str(p) for p in sorted(path.glob("*.txt"))]
+            out += [str(p) for p in path.iterdir() if p.suffix in INPUT_SUFFIXES]
         elif path.exists():
             out.append(str(path))
         else:
             raise InputError(f"{raw}: no such file or directory")
     if not out:
         raise InputError(f"no input documents in {' '.join(inputs) or '(nothing given)'}")
-    return out
+    return sorted(out)
+
+
+def is_jsonl(source: str) -> bool:
+    return source != "-" and source.endswith(".jsonl")
+
+
+# -- JSONL documents -----------------------------------------------------------
+
+# Keys SPEC "Input" defines; every other key of a line goes to source.extra unchanged.
+JSONL_KEYS = ("id", "text", "doc_date", "source", "url", "title")
+# A document date as a TIMEX3 date value (SPEC "Input": "a TIMEX3 date value such as
+# 2024-03-13"): a year, year-month, or day, optionally with a clock time and offset.
+_DOC_DATE = re.compile(
+    r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
+    r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?|T24:00)?)?)?"
+)
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A JSONL input line (or file) that is not a document: ``FILE:LINE: message``.
+
+    ``doc_id`` is the line's id when it had a usable one (a sharded run reports the
+    line in that id's shard; without one, in shard 0).
+    """
+
+    path: str
+    line: Optional[int]
+    message: str
+    doc_id: Optional[str] = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+def check_doc_date(value: object) -> Optional[str]:
+    """Why ``value`` is not a TIMEX3 date value for ``doc_date``, or None if it is one.
+
+    Accepts YYYY, YYYY-MM, YYYY-MM-DD, and a day with a clock time
+    (``THH:MM[:SS]``, optional ``Z`` or ``+HH:MM`` offset, or ``T24:00``); the
+    day must exist in the calendar.
+    """
+    if not isinstance(value, str):
+        return f'"doc_date" must be a string such as "2024-03-13", not {type(value).__name__}'
+    match = _DOC_DATE.fullmatch(value)
+    problem = None if match else "not a TIMEX3 date value (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+    if match and match["month"]:
+        try:
+            datetime.date(int(match["year"]), int(match["month"]), int(match["day"] or 1))
+        except ValueError as exc:
+            problem = f"not a calendar date ({exc})"
+    return f'"doc_date" {value!r}: {problem}' if problem else None
+
+
+def _line_problem(obj: object) -> Optional[str]:
+    """Why a parsed JSONL line is not a document (SPEC "Input"), or None."""
+    if not isinstance(obj, dict):
+        return f"not a JSON object (a {type(obj).__name__}); each line must be one document"
+    for key in ("id", "text"):
+        if key not in obj:
+            return f'no "{key}" key; each line needs "id" and "text"'
+        if not isinstance(obj[key], str):
+            return f'"{key}" must be a string, not {type(obj[key]).__name__}'
+    if not obj["id"].strip():
+        return '"id" is empty'
+    for key in ("source", "url", "title"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            return f'"{key}" must be a string or null, not {type(obj[key]).__name__}'
+    if obj.get("doc_date") is not None and check_doc_date(obj["doc_date"]):
+        return check_doc_date(obj["doc_date"])
+    try:  # a lone surrogate ("\ud800") parses but cannot be written as UTF-8
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"holds a character that is not valid Unicode ({exc.reason})"
+    return None
+
+
+def document_from_jsonl_line(raw: bytes, path: str, line_no: int) -> Union[Document, BadLine, None]:
+    """One JSONL input line -> Document, BadLine, or None for a blank line.
+
+    The Document's ``sha256`` is the hash of the UTF-8 bytes of its ``text`` (not
+    of the line), ``path`` the .jsonl path and ``source_info`` carries the line
+    number, ``source`` (as ``name``), ``url``, ``title`` and the other keys
+    (``extra``); ``doc_date`` becomes ``meta_doc_date``.
+    """
+    if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return BadLine(path, line_no, f"not UTF-8 (byte 0x{raw[exc.start:exc.start + 1].hex()} at column "
+                                      f"{exc.start + 1}); re-save the file as UTF-8")
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BadLine(path, line_no, f"not valid JSON: {exc.msg} at column {exc.colno}")
+    problem = _line_problem(obj)
+    if problem:
+        doc_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
+        return BadLine(path, line_no, problem, doc_id or None)
+    text = obj["text"]
+    errors = []
+    if not text:
+        errors.append("empty document (0 characters)")
+    elif not text.strip():
+        errors.append(f"document has only white space ({len(text)} characters)")
+    return Document(
+        doc_id=obj["id"], path=path, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text,
+        errors=errors, meta_doc_date=obj.get("doc_date"),
+        source_info={"line": line_no, "name": obj.get("source"), "url": obj.get("url"),
+                     "title": obj.get("title"), "extra": {k: v for k, v in obj.items() if k not in JSONL_KEYS}},
+    )
+
+
+def read_jsonl_documents(path: Path, shown: str) -> Iterator[Union[Document, BadLine]]:
+    """Documents of a .jsonl input, one line at a time (the file is never held whole)."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield BadLine(shown, None, f"cannot read file: {exc.strerror or exc}")
+        return
+    with handle:
+        line_no = 0
+        while True:
+            try:
+                raw = handle.readline()
+            except OSError as exc:
+                yield BadLine(shown, line_no + 1, f"cannot read file: {exc.strerror or exc}")
+                return
+            if not raw:
+                return
+            line_no += 1
+            item = document_from_jsonl_line(raw, shown, line_no)
+            if item is not None:
+                yield item
+
+
+def read_inputs(sources: list[str]) -> Iterator[Union[Document, BadLine]]:
+    """Documents (and bad JSONL lines) of ``collect_inputs`` sources, in their order."""
+    from .stages.read import document_from_bytes, read_document
+
+    for source in sources:
+        if source == "-":
+            yield document_from_bytes(sys.stdin.buffer.read(), "-", doc_id="stdin")
+        elif is_jsonl(source):
+            yield from read_jsonl_documents(Path(source), source)
+        else:
+            yield read_document(Path(source), source)
 
 
 def check_output(target: Path | None, resume: bool = False) -> None:
@@ -73,6 +242,32 @@ def check_output(target: Path | None, resume: bool = False) -> None:
 
 def partial_path(target: Path) -> Path:
     return target.with_name(target.name + PARTIAL_SUFFIX)
+
+
+SOURCE_DEFAULTS = {"line": None, "name": None, "url": None, "title": None, "extra": {}}
+
+
+def resume_key(source: dict, meta_doc_date: Optional[str]) -> str:
+    """What must be equal for a kept record to stand for a document (``--resume``).
+
+    ``source`` is the record's ``source`` (path, sha256 of the file or of a JSONL
+    line's text, line, name, url, title, extra) and ``meta_doc_date`` the
+    metadata date: a record is reused only when all of them are unchanged, so
+    the resumed file is the one an uninterrupted run writes.
+    """
+    return json.dumps([{**SOURCE_DEFAULTS, **source}, meta_doc_date], sort_keys=True, ensure_ascii=False)
+
+
+def document_key(doc: Document) -> str:
+    """``resume_key`` of a document about to be processed."""
+    return resume_key({"path": doc.path, "sha256": doc.sha256, **doc.source_info}, doc.meta_doc_date)
+
+
+def record_key(obj: dict) -> str:
+    """``resume_key`` of a record read back from an output file."""
+    doc_date = obj.get("doc_date") or {}
+    meta_date = doc_date.get("value") if doc_date.get("from") == "metadata" else None
+    return resume_key(obj["source"], meta_date)
 
 
 @dataclass
@@ -101,11 +296,14 @@ class StreamWriter:
         self._handle = handle or sys.stdout
         self.notes: list[str] = []
 
-    def resumed(self, doc_id: str, sha256: str) -> Optional[Kept]:
+    def resumed(self, doc_id: str, key: str) -> Optional[Kept]:
         return None
 
-    def write(self, doc_id: str, sha256: str, line: str) -> None:
+    def write(self, line: str) -> None:
         self._handle.write(line)
+        self._handle.flush()
+
+    def sync(self) -> None:
         self._handle.flush()
 
     def commit(self) -> None:
@@ -122,7 +320,7 @@ class ResumableWriter:
         self.target = target
         self.partial = partial_path(target)
         self.notes: list[str] = []
-        self._kept: dict[tuple[str, str], Kept] = {}  # records read back by --resume
+        self._kept: dict[tuple[str, str], Kept] = {}  # (doc_id, resume_key) ->  # records read back by --resume
         self._used = 0  # how many of them are still inputs
         # Where each output record sits in the side file, in input order (16 bytes a record).
         self._offsets, self._lengths = array("q"), array("q")
@@ -171,8 +369,8 @@ class ResumableWriter:
                 break
             try:
                 obj = json.loads(raw)
-                key = (obj["doc_id"], obj["source"]["sha256"])
-            except (ValueError, KeyError, TypeError):
+                key = (obj["doc_id"], record_key(obj))
+            except (ValueError, KeyError, TypeError, AttributeError):
                 self.notes.append(f"resume: {self.partial.name}:{line_no} is not a record; kept only the lines before it")
                 break
             if expect_meta is not None:
@@ -187,22 +385,29 @@ class ResumableWriter:
             good += len(raw)
         return good
 
-    def resumed(self, doc_id: str, sha256: str) -> Optional[Kept]:
-        """The existing record of this document, if any (and remember its place)."""
-        kept = self._kept.get((doc_id, sha256))
+    def resumed(self, doc_id: str, key: str) -> Optional[Kept]:
+        """The existing record of this document (``key``: its ``document_key``), if
+        any, and remember its place."""
+        kept = self._kept.get((doc_id, key))
         if kept is not None:
             self._used += 1
             self._offsets.append(kept.offset)
             self._lengths.append(kept.length)
         return kept
 
-    def write(self, doc_id: str, sha256: str, line: str) -> None:
+    def write(self, line: str) -> None:
+        """Append one complete record line (with its newline)."""
         data = line.encode("utf-8")
         self._fh.write(data)
         self._fh.flush()
         self._offsets.append(self._end)
         self._lengths.append(len(data))
         self._end += len(data)
+
+    def sync(self) -> None:
+        """Flush and fsync the side file: every record written so far is on disk."""
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
 
     def commit(self) -> None:
         """Make the output final: fsync, then one atomic rename (reordering first if needed)."""

@@ -179,7 +179,15 @@ def _pane_spans(layer: str, items: list[dict], side: str, diffs: dict[int, dict]
     return spans
 
 
-def _fact_li(fact: dict, text: str, row: dict | None) -> str:
+def _event_label(event: dict | None) -> str:
+    """"e1 Black January · 1990-01 · Baku" from an events entry (SPEC v2)."""
+    if not event:
+        return ""
+    parts = [(event.get(k) or {}).get("text") for k in ("name", "date", "place")]
+    return " · ".join([event.get("id", "")] + [p for p in parts if p])
+
+
+def _fact_li(fact: dict, text: str, row: dict | None, events: dict | None = None) -> str:
     num = fact.get("number") or {}
     trig = fact.get("trigger") or {}
     try:
@@ -196,6 +204,17 @@ def _fact_li(fact: dict, text: str, row: dict | None) -> str:
     extra = ""
     if num_txt or trig_txt:
         extra = f' <span class="ctx">«{_e(num_txt)}» {_e(trig_txt)}</span>'
+    links = []
+    if fact.get("event"):
+        links.append("event " + _event_label((events or {}).get(fact["event"]) or {"id": fact["event"]}))
+    if fact.get("part_of") is not None:
+        links.append(f"part of fact {fact['part_of']}")
+    attribution = fact.get("attribution") or {}
+    said = " ".join((attribution.get(k) or {}).get("text", "") for k in ("source", "cue")).strip()
+    if said:
+        links.append(f"by: {said}")
+    if links:
+        extra += f' <span class="ctx links">[{_e("; ".join(links))}]</span>'
     return f"<li{attrs}>{_e(desc)}{extra}</li>"
 
 
@@ -232,9 +251,11 @@ def _layer_panel(layer: str, doc_id: str, g_rec: dict, p_rec: dict | None) -> tu
     head_p = (f"Predicted ({len(p_items)})" + _count_note(rows, ("spurious", "wrong"))
               if p_rec is not None else "Predicted (no record)")
     if layer == "facts":
-        g_html = "<ul>" + "".join(_fact_li(f, text, g_diff.get(i))
+        g_events = {e.get("id"): e for e in g_rec.get("events") or []}
+        p_events = {e.get("id"): e for e in (p_rec or {}).get("events") or []}
+        g_html = "<ul>" + "".join(_fact_li(f, text, g_diff.get(i), g_events)
                                   for i, f in enumerate(g_items or [])) + "</ul>"
-        p_html = "<ul>" + "".join(_fact_li(f, p_text, p_diff.get(i))
+        p_html = "<ul>" + "".join(_fact_li(f, p_text, p_diff.get(i), p_events)
                                   for i, f in enumerate(p_items)) + "</ul>"
     else:
         g_html = '<div class="text">' + _render_text(
@@ -302,6 +323,11 @@ def _summary(report: dict) -> str:
         row("facts micro", report["facts"]["micro"])
         for t, d in report["facts"]["per_type"].items():
             row(f"  facts {t}", d, "sub")
+    if (report.get("events") or {}).get("docs"):
+        row("events: same-event pairs", report["events"]["pairs"])
+        for role in ("source", "cue"):
+            for mode in ("strict", "relaxed"):
+                row(f"  attribution {role} {mode}", report["attribution"][role][mode], "sub")
     acc_rows = []
     for layer in ("dates", "numbers"):
         for key in ("value_accuracy", "kind_accuracy", "mod_accuracy"):
@@ -310,6 +336,12 @@ def _summary(report: dict) -> str:
                 acc_rows.append((f"{layer} {key.replace('_', ' ')}", a))
     if "doc_date" in report:
         acc_rows.append(("doc_date accuracy", report["doc_date"]))
+    if (report.get("events") or {}).get("docs"):
+        acc_rows.append(("part_of accuracy", report["part_of"]))
+    b3 = report.get("incidents") or {}
+    if b3.get("items"):
+        acc_rows.append(("incidents B-cubed F1 (P {:.3f}, R {:.3f})".format(b3["precision"], b3["recall"]),
+                         {"accuracy": b3["f1"], "correct": "", "total": b3["items"]}))
     acc = "".join(f"<tr><th>{_e(n)}</th><td>{_e(_fmt(a.get('accuracy')))}</td>"
                   f"<td>{_e(a.get('correct'))}</td><td>{_e(a.get('total'))}</td></tr>"
                   for n, a in acc_rows)

@@ -33,6 +33,20 @@ def print_report(report: dict, console: Console | None = None) -> None:
     f = report["facts"]["micro"]
     table.add_row("facts", "type+value+mod", _f(f["precision"]), _f(f["recall"]), _f(f["f1"]),
                   str(f["tp"]), str(f["fp"]), str(f["fn"]), "", "")
+    if report.get("events", {}).get("docs"):
+        e = report["events"]["pairs"]
+        table.add_row("events", "same-event pairs", _f(e["precision"]), _f(e["recall"]), _f(e["f1"]),
+                      str(e["tp"]), str(e["fp"]), str(e["fn"]), "", "")
+        for role in ("source", "cue"):
+            for mode in ("strict", "relaxed"):
+                a = report["attribution"][role][mode]
+                table.add_row(f"attribution {role}", mode, _f(a["precision"]), _f(a["recall"]), _f(a["f1"]),
+                              str(a["tp"]), str(a["fp"]), str(a["fn"]), "", "")
+        table.add_row("part_of", "accuracy", "", "", "", "", "", "", _f(report["part_of"].get("accuracy")), "")
+        b = report.get("incidents") or {}
+        if b.get("items"):
+            table.add_row("incidents", "B-cubed (facts)", _f(b["precision"]), _f(b["recall"]), _f(b["f1"]),
+                          str(b["items"]), "", "", "", "")
     d = report["doc_date"]
     table.add_row("doc_date", "value", "", "", "", "", "", "", _f(d.get("accuracy")), "")
     console.print(table)
@@ -43,3 +57,26 @@ def print_report(report: dict, console: Console | None = None) -> None:
         per_label.add_row(str(label), _f(m["precision"]), _f(m["recall"]), _f(m["f1"]),
                           str(m["tp"]), str(m["fp"]), str(m["fn"]))
     console.print(per_label)
+
+
+SHORT = {"sentences_f1": "sent F1", "entities_strict_f1": "ent F1", "dates_relaxed_f1": "date F1",
+         "dates_value_accuracy": "date val", "numbers_strict_f1": "num F1", "numbers_value_accuracy": "num val",
+         "facts_f1": "facts F1", "doc_date_accuracy": "doc_date", "event_pairs_f1": "event F1",
+         "part_of_accuracy": "part_of", "attribution_source_f1": "src F1", "attribution_cue_f1": "cue F1",
+         "incidents_bcubed_f1": "B3 F1"}
+
+
+def print_genres(scores: dict[str, dict], counts: dict[str, int], console: Console | None = None) -> None:
+    """One row per genre (and "all") with the headline scores of pipeline.scoring.headline."""
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=160)
+    table = Table(title="Scores per genre")
+    table.add_column("genre")
+    table.add_column("docs", justify="right")
+    for key in SHORT.values():
+        table.add_column(key, justify="right")
+    for genre, row in scores.items():
+        table.add_row(genre, str(counts.get(genre, "")), *(_f(row[k]) for k in SHORT))
+    console.print(table)

@@ -61,8 +61,28 @@ def check_chain(stages: list[Stage]) -> None:
         raise PipelineBuildError("; ".join(problems))
 
 
+def _plugin_factory(name: str, spec: str) -> Callable[..., Stage]:
+    """Import ``"package.module:callable"`` named by ``[plugins.NAME] factory``."""
+    import importlib
+
+    module_name, attr = spec.split(":", 1)
+    try:
+        return getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise PipelineBuildError(f"plugin stage {name!r}: cannot load {spec!r}: {exc}") from None
+
+
 def build(config: Config) -> list[Stage]:
-    factories = stage_factories()
+    """Stages named by ``[pipeline] stages``, built and chain-checked.
+
+    A name is a built-in stage (pipeline/stages) or a ``[plugins.NAME]`` entry;
+    raises PipelineBuildError naming every unknown name or missing requirement.
+    """
+    factories = dict(stage_factories())
+    for name, plugin in config.plugins.items():
+        if name in factories:
+            raise PipelineBuildError(f"plugin stage {name!r} has the name of a built-in stage")
+        factories[name] = _plugin_factory(name, plugin.factory)
     unknown = [n for n in config.pipeline.stages if n not in factories]
     if unknown:
         raise PipelineBuildError(

@@ -189,6 +189,120 @@ def _fact_key(f: dict) -> tuple:
     return (f.get("type"), _norm_value(f.get("value")), f.get("mod"))
 
 
+def match_facts(gold_items: list[dict], pred_items: list[dict]) -> list[tuple[int, int]]:
+    """One-to-one (gold index, pred index) pairs of facts with the same (type, value, mod).
+
+    Within one key, pairs whose number spans are identical go first, then the
+    nearest number start, then list order, so that the pairs the event, part_of
+    and attribution scores judge are the facts a reader would pair. The number of
+    pairs equals the facts tp of :func:`evaluate`.
+    """
+    candidates = []
+    for gi, g in enumerate(gold_items):
+        for pi, p in enumerate(pred_items):
+            if _fact_key(g) == _fact_key(p):
+                gs, ps = g.get("number") or {}, p.get("number") or {}
+                same = (gs.get("start"), gs.get("end")) == (ps.get("start"), ps.get("end"))
+                distance = abs((gs.get("start") or 0) - (ps.get("start") or 0))
+                candidates.append((not same, distance, gi, pi))
+    pairs, used_g, used_p = [], set(), set()
+    for _, _, gi, pi in sorted(candidates):
+        if gi not in used_g and pi not in used_p:
+            pairs.append((gi, pi))
+            used_g.add(gi)
+            used_p.add(pi)
+    return sorted(pairs)
+
+
+def fact_link_counts(gold_items: list[dict], pred_items: list[dict]) -> dict:
+    """SPEC v2 scores of one document's matched facts, as counts.
+
+    * ``events``: over unordered pairs of matched facts, tp/fp/fn of "same event"
+      (both facts carry one non-null event id) in gold vs prediction.
+    * ``part_of``: [correct, judged]: a matched fact is right when both are null or
+      the predicted total is the match of the gold total.
+    * ``source`` / ``cue``: tp/fp/fn of attribution spans, strict (same offsets) and
+      relaxed (overlapping); a null on both sides is not counted; a predicted span
+      where gold has another one counts as fp and fn.
+    """
+    pairs = match_facts(gold_items, pred_items)
+    g2p = dict(pairs)
+    out: dict[str, Any] = {"events": [0, 0, 0], "part_of": [0, 0]}
+    for role in ("source", "cue"):
+        out[role] = {"strict": [0, 0, 0], "relaxed": [0, 0, 0]}
+    for a in range(len(pairs)):
+        for b in range(a + 1, len(pairs)):
+            (ga, pa), (gb, pb) = pairs[a], pairs[b]
+            ge, pe = gold_items[ga].get("event"), pred_items[pa].get("event")
+            gold_same = ge is not None and ge == gold_items[gb].get("event")
+            pred_same = pe is not None and pe == pred_items[pb].get("event")
+            out["events"][0] += gold_same and pred_same
+            out["events"][1] += pred_same and not gold_same
+            out["events"][2] += gold_same and not pred_same
+    for gi, pi in pairs:
+        g, p = gold_items[gi], pred_items[pi]
+        g_total, p_total = g.get("part_of"), p.get("part_of")
+        out["part_of"][1] += 1
+        out["part_of"][0] += (g_total is None and p_total is None) or (
+            g_total is not None and p_total is not None and g2p.get(g_total) == p_total)
+        for role in ("source", "cue"):
+            gs = (g.get("attribution") or {}).get(role)
+            ps = (p.get("attribution") or {}).get(role)
+            if gs is None and ps is None:
+                continue
+            for mode in ("strict", "relaxed"):
+                if gs is not None and ps is not None:
+                    hit = _span(gs) == _span(ps) if mode == "strict" else _overlap(gs, ps) is not None
+                else:
+                    hit = False
+                c = out[role][mode]
+                c[0] += hit
+                c[1] += ps is not None and not hit
+                c[2] += gs is not None and not hit
+    return out
+
+
+def bcubed(items: list[tuple[Any, Any]]) -> dict:
+    """B-cubed precision/recall/F1 of a clustering: ``items`` are (gold cluster,
+    predicted cluster) per item. Source: Bagga & Baldwin (1998), "Algorithms for
+    scoring coreference chains"; every item weighs the same. No items -> None."""
+    if not items:
+        return {"items": 0, "precision": None, "recall": None, "f1": None}
+    both = Counter(items)
+    gold = Counter(g for g, _ in items)
+    pred = Counter(p for _, p in items)
+    precision = sum(both[(g, p)] / pred[p] for g, p in items) / len(items)
+    recall = sum(both[(g, p)] / gold[g] for g, p in items) / len(items)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"items": len(items), "precision": precision, "recall": recall, "f1": f1}
+
+
+def incident_items(gold: dict[str, dict], pred: dict[str, dict],
+                   incident_of: dict[tuple[str, Any], str]) -> list[tuple[Any, Any]]:
+    """(gold incident, predicted incident) of every matched fact whose gold event
+    names an incident; ``incident_of`` maps (doc_id, event id) to the incident
+    `compare` formed (facts with no event are their document's own incident)."""
+    items = []
+    for doc_id, g_rec in gold.items():
+        p_rec = pred.get(doc_id)
+        if not _v2_labelled(g_rec) or p_rec is None:
+            continue
+        g_facts, p_facts = g_rec["facts"], p_rec.get("facts") or []
+        incident_by_event = {e["id"]: e.get("incident") for e in g_rec["events"]}
+        for gi, pi in match_facts(g_facts, p_facts):
+            g_inc = incident_by_event.get(g_facts[gi].get("event"))
+            if g_inc is None:
+                continue
+            p_event = p_facts[pi].get("event")
+            items.append((g_inc, incident_of.get((doc_id, p_event), f"unassigned-{doc_id}")))
+    return items
+
+
+def _v2_labelled(record: dict | None) -> bool:
+    """Gold of SPEC version 2 labels events (and with them part_of and attribution)."""
+    return bool(record) and record.get("events") is not None and record.get("facts") is not None
+
+
 # ---------------------------------------------------------- per-layer errors
 def layer_alignment(layer: str, gold_items: list[dict], pred_items: list[dict]) -> list[dict]:
     """Every error of one layer in one document, as index-based rows.
@@ -328,8 +442,12 @@ def _scores(counts: dict) -> dict:
     return {"micro": prf(*tot), "per_label": per}
 
 
-def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
+def evaluate(gold: dict[str, dict], pred: dict[str, dict],
+             incident_of: dict[tuple[str, Any], str] | None = None) -> dict:
     """Score ``pred`` against ``gold`` (both keyed by doc_id); JSON-serialisable.
+
+    ``incident_of`` maps (doc_id, event id) of the predictions to incidents; by
+    default `compare` forms them from ``pred`` (pipeline/compare.py).
 
     See the module docstring for the conventions on missing docs, empty layers,
     0/0 and the one-to-one relaxed matching rule.
@@ -354,6 +472,9 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     facts: dict[Any, list[int]] = {}
     facts_docs = 0
     dd = [0, 0]
+    links = {"docs": 0, "events": [0, 0, 0], "part_of": [0, 0],
+             "source": {"strict": [0, 0, 0], "relaxed": [0, 0, 0]},
+             "cue": {"strict": [0, 0, 0], "relaxed": [0, 0, 0]}}
 
     for doc_id, g_rec in gold.items():
         p_rec = pred.get(doc_id)
@@ -404,6 +525,14 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
                 c[0] += tp
                 c[1] += pk[key] - tp
                 c[2] += gk[key] - tp
+            if _v2_labelled(g_rec):
+                links["docs"] += 1
+                counts = fact_link_counts(g_items, p_items)
+                for k in ("events", "part_of"):
+                    links[k] = [x + y for x, y in zip(links[k], counts[k])]
+                for role in ("source", "cue"):
+                    for mode in ("strict", "relaxed"):
+                        links[role][mode] = [x + y for x, y in zip(links[role][mode], counts[role][mode])]
 
         if "doc_date" in g_rec:
             dd[1] += 1
@@ -421,6 +550,15 @@ def evaluate(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
     fs = _scores(facts)
     report["facts"] = {"docs": facts_docs, "micro": fs["micro"], "per_type": fs["per_label"]}
     report["doc_date"] = accuracy(*dd)
+    report["events"] = {"docs": links["docs"], "pairs": prf(*links["events"])}
+    report["part_of"] = accuracy(*links["part_of"])
+    if incident_of is None:
+        from .compare import compare, incident_of_events
+
+        incident_of = incident_of_events(compare(list(pred.values())))
+    report["incidents"] = bcubed(incident_items(gold, pred, incident_of))
+    report["attribution"] = {role: {mode: prf(*links[role][mode]) for mode in ("strict", "relaxed")}
+                             for role in ("source", "cue")}
     return report
 
 
@@ -483,4 +621,58 @@ def error_items(gold: dict[str, dict], pred: dict[str, dict]) -> list[dict]:
             ctx = context(g_text, min(e[0] for e in exts), max(e[1] for e in exts)) if exts else ""
             out.append({"layer": "doc_date", "doc_id": doc_id, "error": err["error"],
                         "fields": err["fields"], "gold": g_dd, "pred": p_dd, "context": ctx})
+    return out
+
+
+# ------------------------------------------------------------- by genre
+HEADLINE = ("sentences_f1", "entities_strict_f1", "dates_relaxed_f1", "dates_value_accuracy",
+            "numbers_strict_f1", "numbers_value_accuracy", "facts_f1", "doc_date_accuracy",
+            "event_pairs_f1", "part_of_accuracy", "attribution_source_f1", "attribution_cue_f1",
+            "incidents_bcubed_f1")
+
+
+def headline(report: dict) -> dict[str, float | None]:
+    """The scores the quality gate and the per-genre table show, by name (see HEADLINE).
+
+    Attribution source is relaxed (overlap) as SPEC says; cue is strict (same span).
+    A score with nothing to judge is None.
+    """
+    links = report.get("events", {}).get("docs")
+    return {
+        "sentences_f1": report["sentences"]["f1"],
+        "entities_strict_f1": report["entities"]["strict"]["micro"]["f1"],
+        "dates_relaxed_f1": report["dates"]["relaxed"]["micro"]["f1"],
+        "dates_value_accuracy": report["dates"]["value_accuracy"]["accuracy"],
+        "numbers_strict_f1": report["numbers"]["strict"]["micro"]["f1"],
+        "numbers_value_accuracy": report["numbers"]["value_accuracy"]["accuracy"],
+        "facts_f1": report["facts"]["micro"]["f1"],
+        "doc_date_accuracy": report["doc_date"]["accuracy"],
+        "event_pairs_f1": report["events"]["pairs"]["f1"] if links else None,
+        "part_of_accuracy": report["part_of"]["accuracy"] if links else None,
+        "attribution_source_f1": report["attribution"]["source"]["relaxed"]["f1"] if links else None,
+        "attribution_cue_f1": report["attribution"]["cue"]["strict"]["f1"] if links else None,
+        "incidents_bcubed_f1": (report.get("incidents") or {}).get("f1"),
+    }
+
+
+def genre_of(doc_id: str) -> str:
+    """The genre a dev-set doc_id names (``dev_<genre>_<slug>``), else "other"."""
+    parts = doc_id.split("_")
+    return parts[1] if len(parts) > 2 and parts[0] == "dev" else "other"
+
+
+def evaluate_by_genre(gold: dict[str, dict], pred: dict[str, dict]) -> dict[str, dict]:
+    """{genre: headline scores} over the gold documents of each genre, plus "all".
+
+    Incidents are formed once over all predictions, so a genre's B-cubed judges the
+    same grouping the whole set gets.
+    """
+    from .compare import compare, incident_of_events
+
+    incident_of = incident_of_events(compare(list(pred.values())))
+    genres: dict[str, dict[str, dict]] = {}
+    for doc_id, record in gold.items():
+        genres.setdefault(genre_of(doc_id), {})[doc_id] = record
+    out = {g: headline(evaluate(docs, pred, incident_of)) for g, docs in sorted(genres.items())}
+    out["all"] = headline(evaluate(gold, pred, incident_of))
     return out

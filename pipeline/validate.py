@@ -130,11 +130,13 @@ def _gold_source_problems(data: dict, root: Path) -> list[str]:
     file = root / path
     if not file.is_file():
         return [f"source.path {path!r}: no such input file"]
-    raw, text = _input_text(file, (data.get("source") or {}).get("line"))
+    line = (data.get("source") or {}).get("line")
+    raw, text = _input_text(file, line)
     problems = []
     if text != data.get("text"):
-        problems.append(f"text differs from the input file {path}")
-    if hashlib.sha256(raw).hexdigest() != (data.get("source") or {}).get("sha256"):
+        problems.append(f"text differs from the input file {path}" + (f" line {line}" if line else ""))
+    hashed = raw if line is None else (text or "").encode("utf-8")
+    if hashlib.sha256(hashed).hexdigest() != (data.get("source") or {}).get("sha256"):
         problems.append(f"source.sha256 differs from the input file {path}")
     return problems
 

@@ -72,14 +72,53 @@ def batch_corpus(tmp_path_factory) -> Path:
     return folder
 
 
+class Gate:
+    """A copy of the default configuration with tests/gate_stage.py first in the chain.
+
+    ``close()`` before starting a run makes every process of it hold after its
+    first document, so a signal always lands while the run is going;
+    ``open()`` lets runs (and a held one) through unchanged.
+    """
+
+    def __init__(self, folder: Path):
+        import re
+        import shutil
+
+        configs = folder / "configs"
+        shutil.copytree(ROOT / "configs", configs)
+        self.open_file = folder / "gate-open"
+        text = (configs / "default.toml").read_text(encoding="utf-8")
+        text, count = re.subn(r"(?m)^stages = \[", 'stages = ["gate", ', text)
+        assert count == 1, "default.toml has no [pipeline] stages line to extend"
+        text += (f'\n[plugins.gate]\nfactory = "tests.gate_stage:GateStage"\n'
+                 f'options = {{ open_file = {str(self.open_file)!r}, pass_docs = 1 }}\n')
+        self.config = configs / "gate.toml"
+        self.config.write_text(text, encoding="utf-8")
+
+    def open(self) -> None:
+        self.open_file.touch()
+
+    def close(self) -> None:
+        self.open_file.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
-def batch_reference(batch_corpus, tmp_path_factory) -> bytes:
-    """Bytes of an uninterrupted one-worker `recount run` over batch_corpus (a subprocess)."""
+def gate(tmp_path_factory) -> Gate:
+    gate = Gate(tmp_path_factory.mktemp("gate"))
+    gate.open()
+    return gate
+
+
+@pytest.fixture(scope="session")
+def batch_reference(batch_corpus, gate, tmp_path_factory) -> bytes:
+    """Bytes of an uninterrupted one-worker `recount run` over batch_corpus with the
+    gate configuration, gate open (a subprocess)."""
     import subprocess
     import sys
 
+    gate.open()
     out = tmp_path_factory.mktemp("reference") / "records.jsonl"
-    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(batch_corpus), "-o", str(out)],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(batch_corpus), "-o", str(out),
+                           "--config", str(gate.config)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     return out.read_bytes()

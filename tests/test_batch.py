@@ -161,27 +161,33 @@ def test_missing_output_directory_is_one_line_and_exit_1(tmp_path):
 # -- workers, interruption, resume ---------------------------------------
 
 @pytest.mark.model
-def test_two_workers_write_the_same_bytes(batch_corpus, batch_reference, tmp_path):
+def test_two_workers_write_the_same_bytes(batch_corpus, batch_reference, gate, tmp_path):
+    gate.open()
     out = tmp_path / "w2.jsonl"
-    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2")
+    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2", "--config", str(gate.config))
     _, err = proc.communicate()
     assert proc.returncode == 0, err
     assert out.read_bytes() == batch_reference
 
 
 @pytest.mark.model
-def test_kill_9_leaves_no_partial_line_and_resume_finishes_the_same_file(batch_corpus, batch_reference, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kill_9_leaves_no_partial_line_and_resume_finishes_the_same_file(batch_corpus, batch_reference, gate,
+                                                                       tmp_path, workers):
     out = tmp_path / "out.jsonl"
     out.write_text("previous run\n", encoding="utf-8")
     partial = out.with_name(out.name + ".partial")
-    proc = recount(str(batch_corpus), "-o", str(out))
+    gate.close()  # the run holds after its first document: the kill lands while it runs
+    proc = recount(str(batch_corpus), "-o", str(out), "--config", str(gate.config), "--workers", workers)
     wait_for_lines(partial, 1, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert out.read_text(encoding="utf-8") == "previous run\n"  # never truncated, never half-new
-    kept = complete_lines(partial)
-    assert 1 <= len(kept) < len(list(batch_corpus.glob("*.txt")))
-    proc = recount(str(batch_corpus), "-o", str(out), "--resume")
+    kept = complete_lines(partial)  # read back after the kill: complete records, nothing torn
+    assert len(kept) == 1 and partial.read_bytes().endswith(b"\n")
+    assert kept[0]["doc_id"] == sorted(batch_corpus.glob("*.txt"))[0].stem
+    gate.open()
+    proc = recount(str(batch_corpus), "-o", str(out), "--resume", "--config", str(gate.config))
     _, err = proc.communicate()
     assert proc.returncode == 0, err
     assert f"resume: {len(kept)} records kept" in err
@@ -190,25 +196,140 @@ def test_kill_9_leaves_no_partial_line_and_resume_finishes_the_same_file(batch_c
 
 
 @pytest.mark.model
-def test_ctrl_c_keeps_complete_records_and_says_how_to_resume(batch_corpus, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_keeps_complete_records_and_says_how_to_resume(batch_corpus, gate, tmp_path, workers):
     out = tmp_path / "out.jsonl"
     partial = out.with_name(out.name + ".partial")
-    proc = recount(str(batch_corpus), "-o", str(out), "--workers", "2")
-    wait_for_lines(partial, 1, proc)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert "interrupted after" in err and "rerun with --resume" in err and "Traceback" not in err
-    assert not out.exists() and len(complete_lines(partial)) >= 1
+    gate.close()  # the run cannot finish before the interrupt arrives
+    proc = recount(str(batch_corpus), "-o", str(out), "--workers", workers, "--config", str(gate.config))
+    try:
+        wait_for_lines(partial, 1, proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        gate.open()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted after 1 of" in err and "rerun with --resume" in err and "Traceback" not in err
+    assert not out.exists() and len(complete_lines(partial)) == 1
     assert partial.read_bytes().endswith(b"\n")
 
 
 @pytest.mark.model
-def test_resume_of_a_finished_run_keeps_everything(batch_corpus, batch_reference, tmp_path):
+def test_resume_of_a_finished_run_keeps_everything(batch_corpus, batch_reference, gate, tmp_path):
+    gate.open()
     out = tmp_path / "out.jsonl"
     out.write_bytes(batch_reference)
-    result = CliRunner().invoke(app, ["run", str(batch_corpus), "-o", str(out), "--resume"])
+    result = CliRunner().invoke(app, ["run", str(batch_corpus), "-o", str(out), "--resume",
+                                      "--config", str(gate.config)])
     assert result.exit_code == 0, result.output
     total = len(list(batch_corpus.glob("*.txt")))
     assert f"{total} documents, 0 failed, {total} kept from earlier output" in result.stderr
     assert out.read_bytes() == batch_reference
+
+
+@pytest.mark.model
+def test_side_file_is_fsynced_after_every_batch(tmp_path, monkeypatch):
+    import os
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(7):  # batches ramp up 1, 2, 4: three batches
+        (corpus / f"d{i}.txt").write_text(f"Reference {i}.\n{GOOD}", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    partial = out.with_name(out.name + ".partial")
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if partial.exists():
+            synced.append(partial.read_bytes().count(b"\n"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = CliRunner().invoke(app, ["run", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert synced[:3] == [1, 3, 7]  # complete lines on disk after batches of 1, 2 and 4
+
+
+# -- JSONL input -----------------------------------------------------------
+
+def feed_line(doc_id: str, text: str, **meta) -> str:
+    return json.dumps({"id": doc_id, "text": text, **meta}, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.model
+def test_jsonl_and_txt_inputs_in_one_directory(tmp_path):
+    import hashlib
+
+    from pipeline.validate import validate_file
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "b.txt").write_text(GOOD, encoding="utf-8")
+    (corpus / "a.jsonl").write_text(
+        feed_line("ocha-1", "On 4 May 2001, 7 people were killed in Gaza.", doc_date="2001-05-05",
+                  source="OCHA", url="https://example.org/1", title="Flash update", lang="en")
+        + "{not json\n"
+        + feed_line("ocha-2", "Nothing to report.", doc_date="2001-02-30")
+        + "\n"
+        + '["a list"]\n'
+        + feed_line("ocha-3", "Twelve were injured.\n"), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["run", str(corpus), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    feed = str(corpus / "a.jsonl")
+    bad = [f"{feed}:2: not valid JSON: Expecting property name enclosed in double quotes at column 2",
+           f"{feed}:3: \"doc_date\" '2001-02-30': not a calendar date (day is out of range for month)",
+           f"{feed}:5: not a JSON object (a list); each line must be one document"]
+    lines = result.stderr.strip().splitlines()
+    assert [line for line in lines if line.startswith(feed)] == bad
+    assert lines[-1] == f"3 documents, 0 failed, 3 bad input lines -> {out}"
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["doc_id"] for r in records] == ["ocha-1", "ocha-3", "b"]  # sorted paths, then line order
+    first = records[0]
+    assert first["source"] == {"path": feed, "sha256": hashlib.sha256(first["text"].encode()).hexdigest(),
+                               "line": 1, "name": "OCHA", "url": "https://example.org/1",
+                               "title": "Flash update", "extra": {"lang": "en"}}
+    assert records[1]["source"]["line"] == 6 and records[1]["text"] == "Twelve were injured.\n"
+    assert records[2]["source"]["line"] is None and records[2]["source"]["extra"] == {}
+    assert any(n["value"] == 7 for n in first["numbers"])
+    assert validate_file(out) == (3, [])
+
+
+@pytest.mark.model
+def test_resume_of_a_jsonl_feed_finishes_the_same_file(gate, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    texts = [f"Report {i}. On {i + 1} May 2001, {i + 10} people were hurt in Baku.\n" for i in range(6)]
+    feed.write_text("".join(feed_line(f"r{i}", t, source="S", n=i) for i, t in enumerate(texts)), encoding="utf-8")
+    gate.open()
+    whole = tmp_path / "whole.jsonl"
+    proc = recount(str(feed), "-o", str(whole), "--config", str(gate.config))
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+
+    out = tmp_path / "out.jsonl"
+    partial = out.with_name(out.name + ".partial")
+    gate.close()
+    proc = recount(str(feed), "-o", str(out), "--config", str(gate.config))
+    wait_for_lines(partial, 1, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    gate.open()
+    assert [r["doc_id"] for r in complete_lines(partial)] == ["r0"]
+    proc = recount(str(feed), "-o", str(out), "--resume", "--config", str(gate.config))
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert "resume: 1 records kept" in err and "6 documents, 0 failed, 1 kept from earlier output" in err
+    assert out.read_bytes() == whole.read_bytes()
+
+    # a changed line (text or metadata) is processed again; the others are kept
+    lines = feed.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = feed_line("r2", texts[2], source="S", n=99)
+    feed.write_text("".join(lines), encoding="utf-8")
+    proc = recount(str(feed), "-o", str(out), "--resume", "--config", str(gate.config))
+    _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert "6 documents, 0 failed, 5 kept from earlier output" in err
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[2])["source"]["extra"] == {"n": 99}

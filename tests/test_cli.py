@@ -74,3 +74,12 @@ def test_reader_closing_the_pipe_early_is_not_a_traceback():
     out = subprocess.run(f"{sys.executable} -m pipeline run inputs inputs inputs inputs | head -c 10 > /dev/null",
                          shell=True, capture_output=True, text=True, cwd=ROOT)
     assert "Traceback" not in out.stderr
+
+
+def test_run_help_says_what_jsonl_input_means():
+    result = runner.invoke(app, ["run", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    for phrase in ('.jsonl file holds one document per line', '"id"', '"text"', '"doc_date"', "TIMEX3",
+                   '"source"', '"url"', '"title"', "source.extra", "sha256 of the text", "FILE:LINE: message"):
+        assert phrase in text, phrase

@@ -10,34 +10,56 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.compare import (compare, compatibility, is_vague, label, to_csv, to_jsonl, value_range,
-                              write_plot)
+from pipeline.compare import (compare, compatibility, date_span, incident_of_events, is_vague, label,
+                              name_key, places_compatible, same_incident, value_range)
+from pipeline.report_compare import to_csv, to_jsonl, write_plot
 
 WORDS = {"partial": ["including"], "complete": ["of whom"]}
 
 
-def record(doc_id: str, text: str, facts: list[tuple], date: str | None = "2024-01-20") -> dict:
-    """A record whose facts are (type, number text, value, mod); one sentence per line."""
+def record(doc_id: str, text: str, facts: list[tuple], date: str | None = "2024-01-20",
+           events: list[dict] | None = None) -> dict:
+    """A record whose facts are (type, number text, value, mod[, event[, part_of]]); one
+    sentence per line; ``events`` are {"id", "name", "date", "place"} with span TEXTS."""
     sentences, pos = [], 0
     for line in text.split("\n"):
         sentences.append({"start": pos, "end": pos + len(line)})
         pos += len(line) + 1
     out, pos = [], 0
-    for fact_type, number, value, mod in facts:  # in text order
+    for fact_type, number, value, mod, *link in facts:  # in text order
         start = text.index(number, pos)
         pos = start + len(number)
         out.append({"type": fact_type, "value": value, "mod": mod,
-                    "number": {"start": start, "end": start + len(number)}, "trigger": None})
+                    "number": {"start": start, "end": start + len(number)}, "trigger": None,
+                    "event": link[0] if link else None, "part_of": link[1] if len(link) > 1 else None})
+
+    def span(value):
+        if value is None:
+            return None
+        at = text.find(value)
+        return {"start": at, "end": at + len(value), "text": value}
+
+    spans = [{"id": e["id"], "name": span(e.get("name")), "place": span(e.get("place")),
+              "date": e.get("date") and {**span(e["date"][0]), "value": e["date"][1]}} for e in events or []]
     return {"doc_id": doc_id, "text": text, "doc_date": {"value": date, "start": 0, "end": 1} if date else None,
-            "sentences": sentences, "facts": out}
+            "sentences": sentences, "facts": out, "events": spans if events is not None else None}
 
 
-A = record("a", "In the attack 150 civilians were killed and 744 people were injured.",
-           [("killed", "150", 150, None), ("injured", "744", 744, None)], "2024-01-19")
-B = record("b", "Some 150 people were killed.\n134 citizens were killed, and more than 600 people were injured.",
-           [("killed", "150", 150, None), ("killed", "134", 134, None), ("injured", "more than 600", 600, "MORE_THAN")],
-           "2023-01-20")
-C = record("c", "131 civilians were killed.", [("killed", "131", 131, None)], None)
+A = record("a", "On Black January, 20 January 1990, in Baku 150 civilians were killed and 744 people were injured.",
+           [("killed", "150", 150, None, "e1"), ("injured", "744", 744, None, "e1")], "2024-01-19",
+           [{"id": "e1", "name": "Black January", "date": ("20 January 1990", "1990-01-20"), "place": "Baku"}])
+B = record("b", "In the 20 January Tragedy some 150 people were killed.\n134 citizens were killed, and more than "
+                "600 people were injured. Today thousands attended the ceremony.",
+           [("killed", "150", 150, None, "e1"), ("killed", "134", 134, None, "e1"),
+            ("injured", "more than 600", 600, "MORE_THAN", "e1"), ("participants", "thousands", 1000, "AT_LEAST", "e2")],
+           "2023-01-20",
+           [{"id": "e1", "name": "20 January Tragedy", "date": ("20 January", "1990-01-20")},
+            {"id": "e2", "date": ("Today", "2023-01-20")}])
+C = record("c", "In January 1990 in Baku city 131 civilians were killed.", [("killed", "131", 131, None, "e1")], None,
+           [{"id": "e1", "date": ("January 1990", "1990-01"), "place": "Baku city"}])
+K = record("k", "In the Khojaly genocide of February 1992, 613 people, including 63 children, were killed.",
+           [("killed", "613", 613, None, "e1"), ("killed", "63", 63, None, "e1", 0)], "2024-02-26",
+           [{"id": "e1", "name": "Khojaly genocide", "date": ("February 1992", "1992-02"), "place": "Khojaly"}])
 
 
 def rep(value, mod=None, text=None):
@@ -84,94 +106,125 @@ def test_ranges_of_mods():
     assert (value_range(100, "AT_LEAST", vague=True).hi, value_range(100, "AT_LEAST", vague=True).hi_closed) == (1000, False)
 
 
-def test_groups_values_with_their_sources():
-    result = compare([A, B, C], WORDS)
-    killed = next(g for g in result["types"] if g["type"] == "killed")
-    by_label = {v["label"]: v for v in killed["values"]}
-    assert set(by_label) == {"150", "134", "131"}
-    assert [(r["doc_id"], r["doc_date"]) for r in by_label["150"]["reports"]] == [("a", "2024-01-19"), ("b", "2023-01-20")]
-    assert by_label["134"]["reports"][0]["sentence"] == "134 citizens were killed, and more than 600 people were injured."
-    assert by_label["131"]["reports"][0]["doc_date"] is None
-    assert killed["disagreement"] and killed["conflict"]
-    pairs = {(c["a"], c["b"]): (c["compatible"], c["rule"]) for c in killed["comparisons"]}
-    assert pairs[("150", "134")] == (False, "exact")
-    assert pairs[("150", "131")] == (False, "exact")
-    assert pairs[("134", "131")] == (False, "exact")
-    injured = next(g for g in result["types"] if g["type"] == "injured")
-    assert injured["disagreement"] and not injured["conflict"]
-    assert [(c["a"], c["b"], c["compatible"], c["rule"]) for c in injured["comparisons"]] == [
-        ("744", ">600", True, "MORE_THAN")]
+def _incident(result, doc_id, event="e1"):
+    return incident_of_events(result)[(doc_id, event)]
 
 
-def test_types_in_spec_order_and_agreement_not_flagged():
-    result = compare([A, record("d", "744 people were injured.", [("injured", "744", 744, None)])], WORDS)
-    assert [g["type"] for g in result["types"]] == ["killed", "injured"]
-    injured = result["types"][1]
-    assert not injured["disagreement"] and injured["comparisons"] == []
-    assert len(injured["values"][0]["reports"]) == 2
+def _group(result, incident, fact_type):
+    inc = next(i for i in result["incidents"] if i["incident"] == incident)
+    return next(g for g in inc["types"] if g["type"] == fact_type)
 
 
-def test_two_figures_of_one_statement_are_listed_not_compared():
-    result = compare([B], WORDS)
-    killed = result["types"][0]
-    assert killed["disagreement"] and killed["comparisons"] == []
+def test_baku_reports_form_one_incident_with_low_best_high():
+    result = compare([A, B, C, K], WORDS)
+    baku = _incident(result, "a")
+    assert _incident(result, "b") == _incident(result, "c") == baku
+    assert _incident(result, "k") != baku and _incident(result, "b", "e2") != baku  # other incident, ceremony
+    killed = _group(result, baku, "killed")
+    assert sorted(r["value"] for r in killed["reports"]) == [131, 134, 150, 150]
+    assert (killed["low"], killed["best"], killed["high"], killed["conservative"]) == (131, 150, 150, 131)
+    assert killed["dscore"] == 2 and killed["sources"] == 3
+    assert {(c["a"], c["b"], c["rule"]) for c in killed["conflicts"]} == {
+        ("150", "134", "exact"), ("150", "131", "exact"), ("134", "131", "exact")}
+    injured = _group(result, baku, "injured")
+    assert injured["conflicts"] == [] and injured["dscore"] == 1  # 744 and "more than 600" both hold
 
 
-KHOJALY_LIKE = record("k", "In all 613 people, including 63 children and 106 women, were killed.\n200 were killed in 1990.",
-                      [("killed", "613", 613, None), ("killed", "63", 63, None), ("killed", "106", 106, None),
-                       ("killed", "200", 200, None)])
-
-
-def test_breakdown_parts_are_not_compared_with_totals():
-    result = compare([KHOJALY_LIKE, A], WORDS)
+def test_parts_are_listed_never_compared_and_never_counted():
+    result = compare([K, A], WORDS)
+    killed = _group(result, _incident(result, "k"), "killed")
+    assert [(r["label"], r["part_of"]) for r in killed["reports"]] == [("613", None), ("63", "613")]
+    assert (killed["low"], killed["high"], killed["dscore"], killed["conflicts"]) == (613, 613, 0, [])
     [b] = result["breakdowns"]
-    assert (b["total"], b["parts"], b["sum"], b["status"], b["flag"]) == ("613", ["63", "106"], 169,
-                                                                            "partial breakdown", False)
-    killed = result["types"][0]
-    parts = {v["label"]: v["reports"][0]["part_of"] for v in killed["values"]}
-    assert parts == {"613": None, "63": "613", "106": "613", "200": None, "150": None}
-    compared = {c["a"] for c in killed["comparisons"]} | {c["b"] for c in killed["comparisons"]}
-    assert "63" not in compared and "106" not in compared and "613" in compared
+    assert (b["total"], b["parts"], b["status"], b["flag"]) == ("613", ["63"], "partial breakdown", False)
 
 
-@pytest.mark.parametrize("text,facts,status,flag", [
-    ("150 were wounded, of whom 100 men and 50 women.",
-     [("injured", "150", 150, None), ("injured", "100", 100, None), ("injured", "50", 50, None)],
-     "parts add up to total", False),
-    ("150 were wounded, of whom 100 men and 40 women.",
-     [("injured", "150", 150, None), ("injured", "100", 100, None), ("injured", "40", 40, None)],
-     "parts do not add up to total", True),
-    ("150 were wounded, including 100 men and 70 women.",
-     [("injured", "150", 150, None), ("injured", "100", 100, None), ("injured", "70", 70, None)],
-     "parts exceed total", True),
-    ("More than 150 were wounded, of whom 100 men and 70 women.",
-     [("injured", "More than 150", 150, "MORE_THAN"), ("injured", "100", 100, None), ("injured", "70", 70, None)],
-     "parts add up to total", False),
-    ("150 were killed.\nIncluding 30 children, the victims were buried.",
-     [("killed", "150", 150, None), ("killed", "30", 30, None)], "partial breakdown", False),
+def test_vague_magnitudes_count_only_without_a_precise_figure():
+    crowd = _group(compare([B]), _incident(compare([B]), "b", "e2"), "participants")
+    assert (crowd["low"], crowd["best"], crowd["high"]) == (1000, 1000, 1000)
+    vague_and_precise = record("v", "Hundreds were killed; 150 were killed.",
+                               [("killed", "Hundreds", 100, "AT_LEAST", "e1"), ("killed", "150", 150, None, "e1")],
+                               events=[{"id": "e1"}])
+    killed = compare([vague_and_precise])["incidents"][0]["types"][0]
+    assert (killed["low"], killed["best"], killed["high"]) == (150, 150, 150)
+
+
+def test_best_ties_go_to_the_most_recent_document():
+    old = record("o", "In Baku 40 were killed.", [("killed", "40", 40, None, "e1")], "2020-01-01",
+                 [{"id": "e1", "place": "Baku", "date": ("Baku", "1990-01-20")}])
+    new = record("n", "In Baku 41 were killed.", [("killed", "41", 41, None, "e1")], "2021-01-01",
+                 [{"id": "e1", "place": "Baku", "date": ("Baku", "1990-01-20")}])
+    killed = compare([old, new])["incidents"][0]["types"][0]
+    assert killed["best"] == 41
+
+
+def test_figures_of_one_statement_are_not_a_conflict():
+    killed = _group(compare([B]), _incident(compare([B]), "b"), "killed")
+    assert killed["dscore"] == 1 and killed["conflicts"] == []
+
+
+def test_facts_without_an_event_stay_with_their_document():
+    loose_a = record("x", "150 were killed.", [("killed", "150", 150, None)], events=[])
+    loose_b = record("y", "134 were killed.", [("killed", "134", 134, None)], events=[])
+    result = compare([loose_a, loose_b])
+    assert _incident(result, "x", None) != _incident(result, "y", None)
+
+
+@pytest.mark.parametrize("a, b, rule", [
+    ({"name": "Black January"}, {"name": "black january"}, "name"),
+    ({"name": "20 January Tragedy"}, {"name": "the tragedy of January 20th"}, "name"),
+    ({"date": "1990-01-20", "place": "Baku"}, {"date": "1990-01", "place": "Baku city"}, "date+place"),
+    ({"date": "1990-01-19/1990-01-20"}, {"date": "1990-01-20", "place": "Baku"}, "date+place"),
+    ({"date": "1990-01-20", "place": "Baku"}, {"date": "1990-01-20", "place": "Sumgait"}, None),
+    ({"date": "1990-01-20"}, {"date": "2024-01-20"}, None),
+    ({"name": "Khojaly genocide", "date": "1992-02"}, {"name": "Black January", "date": "1990-01"}, None),
+    ({"place": "Baku"}, {"place": "Baku"}, None),  # a place alone is not an incident
 ])
-def test_breakdown_check(text, facts, status, flag):
-    [b] = compare([record("x", text, facts)], WORDS)["breakdowns"]
-    assert (b["status"], b["flag"]) == (status, flag)
+def test_same_incident_rules(a, b, rule):
+    def event(spec, doc):
+        return {"id": "e1", "doc_id": doc, "name": spec.get("name") and {"text": spec["name"]},
+                "place": spec.get("place") and {"text": spec["place"]},
+                "date": spec.get("date") and {"value": spec["date"]}}
+    assert same_incident(event(a, "d1"), event(b, "d2")) == rule
 
 
-def test_no_breakdown_without_a_breakdown_word():
-    rec = record("x", "150 were killed and 30 were killed later.", [("killed", "150", 150, None), ("killed", "30", 30, None)])
-    assert compare([rec], WORDS)["breakdowns"] == []
+@pytest.mark.parametrize("value, first, last", [
+    ("1990-01-20", "1990-01-20", "1990-01-20"), ("1990-01", "1990-01-01", "1990-01-31"),
+    ("1990", "1990-01-01", "1990-12-31"), ("198X", "1980-01-01", "1989-12-31"),
+    ("2016-W46", "2016-11-14", "2016-11-20"), ("1990-01-19/1990-01-20", "1990-01-19", "1990-01-20"),
+    ("2023-01-20T16:23", "2023-01-20", "2023-01-20"),
+])
+def test_date_span(value, first, last):
+    assert tuple(d.isoformat() for d in date_span(value)) == (first, last)
+
+
+@pytest.mark.parametrize("value", ["P34Y", "PRESENT_REF", "XXXX-01-20", None, "1990-02-30"])
+def test_date_span_of_no_calendar_time(value):
+    assert date_span(value) is None
+
+
+def test_name_key_and_places():
+    assert name_key("January 20 events") != name_key("20 January Tragedy")
+    assert name_key("the Khojaly genocide") == name_key("Khojaly Genocide")
+    assert places_compatible("Kramatorsk", "Kramatorsk railway station") and places_compatible(None, "Baku")
+    assert not places_compatible("Derna", "Benghazi")
 
 
 def test_csv_and_jsonl():
     result = compare([A, B, C], WORDS)
     rows = list(csv.DictReader(io.StringIO(to_csv(result))))
-    assert len(rows) == 6
-    assert {(r["type"], r["label"], r["doc_id"]) for r in rows if r["type"] == "killed"} == {
-        ("killed", "150", "a"), ("killed", "150", "b"), ("killed", "134", "b"), ("killed", "131", "c")}
+    assert len(rows) == 7
+    killed = [r for r in rows if r["type"] == "killed"]
+    assert {(r["label"], r["doc_id"]) for r in killed} == {("150", "a"), ("150", "b"), ("134", "b"), ("131", "c")}
+    assert {r["low"] for r in killed} == {"131"} and {r["conflict"] for r in killed} == {"True"}
     lines = [json.loads(line) for line in to_jsonl(result).splitlines()]
-    assert [line["type"] for line in lines if line["kind"] == "type"] == ["killed", "injured"]
+    assert set(lines[0]) == {"incident", "name", "date", "place", "type", "reports", "low", "best", "high",
+                             "conservative", "sources", "dscore", "conflicts"}
+    assert to_csv(result, excel=True).startswith("\ufeffincident,")
 
 
 def test_plot_writes_png(tmp_path):
-    out = write_plot(compare([A, B, C, KHOJALY_LIKE], WORDS), tmp_path / "figures.png")
+    out = write_plot(compare([A, B, C, K], WORDS), tmp_path / "figures.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -183,5 +236,7 @@ def test_cli_compare(tmp_path):
     assert table.exit_code == 0, table.output
     assert "134" in table.output and "131" in table.output and "exact" in table.output
     as_csv = runner.invoke(app, ["compare", str(path), "--csv", "--plot", str(tmp_path / "p.png")])
-    assert as_csv.exit_code == 0 and as_csv.stdout.splitlines()[0].startswith("type,value,mod")
+    assert as_csv.exit_code == 0 and as_csv.stdout.splitlines()[0].startswith("incident,name")
     assert (tmp_path / "p.png").exists()
+    as_jsonl = runner.invoke(app, ["compare", str(path), "--jsonl"])
+    assert as_jsonl.exit_code == 0 and json.loads(as_jsonl.stdout.splitlines()[0])["type"] == "killed"

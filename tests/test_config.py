@@ -67,3 +67,27 @@ def test_digest_changes_when_a_resource_changes(tmp_path):
         f.write("amid\n")
     assert load_config(tmp_path / "configs" / "default.toml").digest != first
     assert load_config(DEFAULT_CONFIG).digest == load_config(DEFAULT_CONFIG).digest
+
+
+@pytest.mark.parametrize("factory,error", [
+    ('"tests.gate_stage:GateStage"', None),  # a plugin stage builds (must NOT change)
+    ('"tests.gate_stage:NoSuch"', "plugin stage 'extra': cannot load"),
+    ('"no_such_module:Stage"', "plugin stage 'extra': cannot load"),
+])
+def test_plugin_stage_is_built_from_configuration(tmp_path, factory, error):
+    text = f'[plugins.extra]\nfactory = {factory}\noptions = {{ open_file = "x" }}\n'
+    path = _copy_with(tmp_path, '"normalise", "parse"', '"normalise", "extra", "parse"')
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    config = load_config(path)
+    assert config.stage_options("extra") == {"open_file": "x"}
+    if error is None:
+        assert [s.name for s in build(config)][:3] == ["normalise", "gate", "parse"]
+    else:
+        with pytest.raises(PipelineBuildError, match=error):
+            build(config)
+
+
+def test_plugin_factory_must_name_module_and_callable(tmp_path):
+    path = _copy_with(tmp_path, "[dates]", '[plugins.extra]\nfactory = "not a path"\n\n[dates]')
+    with pytest.raises(ConfigError, match="plugins.extra.factory"):
+        load_config(path)

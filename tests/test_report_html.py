@@ -121,3 +121,15 @@ def test_summary_table_present():
     html = page()
     assert "entities strict micro" in html and "doc_date accuracy" in html
     assert "missing-doc" in html and "extra" in html
+
+
+def test_facts_show_their_event_part_of_and_attribution():
+    gold = {"d": {"doc_id": "d", "text": TEXT,
+                  "events": [{"id": "e1", "name": None, "date": {**sp(*D), "value": "1990-01-20"},
+                              "place": sp(*BAKU)}],
+                  "facts": [{"type": "killed", "value": 150, "mod": None,
+                             "number": {"start": N150[0], "end": N150[1]}, "trigger": None, "event": "e1",
+                             "part_of": None, "attribution": {"source": sp(*SOV), "cue": None}}]}}
+    page = render_html(gold, {"d": {"doc_id": "d", "text": TEXT, "facts": []}}, evaluate(gold, {}))
+    assert "event e1 · 20 January 1990 · Baku" in page
+    assert "by: Soviet" in page

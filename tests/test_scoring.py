@@ -256,3 +256,83 @@ def _brute_match(gold_items, pred_items):
 def test_match_relaxed_equals_reference(g, p):
     mk = lambda xs: [{"start": s, "end": s + n, "label": lab} for s, n, lab in xs]
     assert match_relaxed(mk(g), mk(p), lambda x: x["label"]) == _brute_match(mk(g), mk(p))
+
+
+# ------------------------------------------------- SPEC v2: events, part_of, attribution
+def _fact(value, start, event=None, part_of=None, source=None, cue=None, ftype="killed"):
+    attribution = None
+    if source or cue:
+        attribution = {"source": source and {"start": source[0], "end": source[1], "text": "s"},
+                       "cue": cue and {"start": cue[0], "end": cue[1], "text": "c"}}
+    return {"type": ftype, "value": value, "mod": None, "number": {"start": start, "end": start + 2},
+            "trigger": None, "event": event, "part_of": part_of, "attribution": attribution}
+
+
+def test_matched_facts_pair_by_key_then_nearest_number():
+    from pipeline.scoring import match_facts
+    gold = [_fact(10, 0), _fact(10, 50), _fact(3, 90)]
+    pred = [_fact(10, 48), _fact(10, 2), _fact(4, 90)]
+    assert match_facts(gold, pred) == [(0, 1), (1, 0)]
+
+
+@pytest.mark.parametrize("gold, pred, events, part_of", [
+    # same grouping, other ids: all right
+    ([_fact(1, 0, "e1"), _fact(2, 10, "e1"), _fact(3, 20, "e2")],
+     [_fact(1, 0, "e2"), _fact(2, 10, "e2"), _fact(3, 20, "e1")], [1, 0, 0], [3, 3]),
+    # everything lumped into one event: 2 spurious pairs
+    ([_fact(1, 0, "e1"), _fact(2, 10, "e1"), _fact(3, 20, "e2")],
+     [_fact(1, 0, "e1"), _fact(2, 10, "e1"), _fact(3, 20, "e1")], [1, 2, 0], [3, 3]),
+    # null events are never "same"; a missed total link is wrong part_of
+    ([_fact(9, 0, "e1"), _fact(4, 10, "e1", part_of=0)],
+     [_fact(9, 0), _fact(4, 10)], [0, 0, 1], [1, 2]),
+    # part_of points at the match of the gold total, whatever its index
+    ([_fact(9, 0, "e1"), _fact(4, 10, "e1", part_of=0)],
+     [_fact(4, 10, "e1", part_of=1), _fact(9, 0, "e1")], [1, 0, 0], [2, 2]),
+])
+def test_event_pairs_and_part_of(gold, pred, events, part_of):
+    from pipeline.scoring import fact_link_counts
+    counts = fact_link_counts(gold, pred)
+    assert counts["events"] == events
+    assert counts["part_of"] == part_of
+
+
+@pytest.mark.parametrize("gold_src, pred_src, strict, relaxed", [
+    (None, None, [0, 0, 0], [0, 0, 0]),        # null on both sides: not counted
+    ((30, 45), (30, 45), [1, 0, 0], [1, 0, 0]),
+    ((30, 45), (34, 45), [0, 1, 1], [1, 0, 0]),  # "the health ministry" vs "health ministry"
+    ((30, 45), None, [0, 0, 1], [0, 0, 1]),
+    (None, (30, 45), [0, 1, 0], [0, 1, 0]),
+    ((30, 45), (60, 70), [0, 1, 1], [0, 1, 1]),
+])
+def test_attribution_source_counts(gold_src, pred_src, strict, relaxed):
+    from pipeline.scoring import fact_link_counts
+    counts = fact_link_counts([_fact(5, 0, source=gold_src)], [_fact(5, 0, source=pred_src)])
+    assert counts["source"] == {"strict": strict, "relaxed": relaxed}
+    assert counts["cue"] == {"strict": [0, 0, 0], "relaxed": [0, 0, 0]}
+
+
+def test_v1_gold_has_no_link_scores():
+    from pipeline.scoring import evaluate
+    text = "x" * 30
+    gold = {"d": {"doc_id": "d", "text": text, "facts": [_fact(5, 0)]}}
+    pred = {"d": {"doc_id": "d", "text": text, "facts": [_fact(5, 0)], "events": []}}
+    report = evaluate(gold, pred)
+    assert report["events"]["docs"] == 0 and report["part_of"]["accuracy"] is None
+    gold["d"]["events"] = []
+    assert evaluate(gold, pred)["events"]["docs"] == 1
+
+
+@pytest.mark.parametrize("items, p, r", [
+    ([("a", 1), ("a", 1), ("b", 2)], 1.0, 1.0),
+    ([("a", 1), ("a", 1), ("b", 1)], 5 / 9, 1.0),  # lumped: (2/3 + 2/3 + 1/3) / 3
+    ([("a", 1), ("a", 2)], 1.0, 0.5),  # split
+])
+def test_bcubed(items, p, r):
+    from pipeline.scoring import bcubed
+    result = bcubed(items)
+    assert result["precision"] == pytest.approx(p) and result["recall"] == pytest.approx(r)
+
+
+def test_bcubed_of_nothing_is_none():
+    from pipeline.scoring import bcubed
+    assert bcubed([])["f1"] is None

@@ -1,0 +1,335 @@
+"""Export records to the tools analysts use: DuckDB, Parquet, SQLite and CSV.
+
+DuckDB does the work: it reads the JSON Lines itself (``read_json``) and builds one
+normalised table per layer with SQL, keyed by ``doc_id`` and ``idx`` (the item's
+position in its layer) and carrying the items' offsets. Parquet and CSV are
+DuckDB's own ``COPY``; SQLite is written from those tables with the standard
+library. Tables:
+
+* ``documents``: doc_id, schema_version, source fields (path, line, sha256, name,
+  url, title, extra), doc_date (value, from, start, end), text, errors, meta.
+* ``sentences``, ``entities``, ``dates``, ``numbers``, ``events``: one row per item.
+* ``facts``: one row per fact with its number/trigger/attribution spans and texts,
+  event, part_of and the text of the sentence the number is in.
+* ``reports``: the `recount compare` view, one row per reported figure with its
+  incident and the incident's low / best / high / conservative / sources / dscore.
+
+Numbers keep their JSON form (``value_json``) beside the DOUBLE ``value`` so that
+:func:`records_from_duckdb` rebuilds exactly the records that were exported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from .errors import RecountError
+
+FORMATS = ("duckdb", "parquet", "sqlite", "csv")
+TABLES = ("documents", "sentences", "entities", "dates", "numbers", "events", "facts", "reports")
+LIST_LAYERS = ("sentences", "entities", "dates", "numbers", "events", "facts")
+
+# Every record column read as JSON, so absent layers stay NULL and values keep their form.
+_COLUMNS = {"schema_version": "VARCHAR", "doc_id": "VARCHAR", "text": "VARCHAR", "source": "JSON",
+            "doc_date": "JSON", **{layer: "JSON[]" for layer in LIST_LAYERS}, "errors": "JSON",
+            "meta": "JSON"}
+
+
+def _span_columns(item: str, prefix: str) -> str:
+    """start/end/text columns of a span object ``item`` (JSON), named ``prefix_*``."""
+    return (f"CAST({item}->>'start' AS BIGINT) AS {prefix}_start, "
+            f"CAST({item}->>'end' AS BIGINT) AS {prefix}_end, {item}->>'text' AS {prefix}_text")
+
+
+def _unnest(layer: str, columns: str) -> str:
+    """SELECT one row per item of ``layer`` (``it``: the item as JSON, ``idx`` from 0)."""
+    return (f"SELECT doc_id, idx, {columns} FROM (SELECT doc_id, text AS doc_text, "
+            f"generate_subscripts({layer}, 1) - 1 AS idx, unnest({layer}) AS it FROM raw)")
+
+
+_SQL = {
+    "documents": """
+        SELECT doc_id, schema_version, source->>'path' AS path, CAST(source->>'line' AS BIGINT) AS line,
+               source->>'sha256' AS sha256, source->>'name' AS name, source->>'url' AS url,
+               source->>'title' AS title, source->'extra' AS extra,
+               doc_date->>'value' AS doc_date, doc_date->>'from' AS doc_date_from,
+               CAST(doc_date->>'start' AS BIGINT) AS doc_date_start,
+               CAST(doc_date->>'end' AS BIGINT) AS doc_date_end,
+               text, errors, meta,
+               [l FOR l IN ['sentences', 'entities', 'dates', 'numbers', 'events', 'facts']
+                IF CASE l WHEN 'sentences' THEN sentences IS NOT NULL WHEN 'entities' THEN entities IS NOT NULL
+                          WHEN 'dates' THEN dates IS NOT NULL WHEN 'numbers' THEN numbers IS NOT NULL
+                          WHEN 'events' THEN events IS NOT NULL ELSE facts IS NOT NULL END] AS layers
+        FROM raw""",
+    "sentences": _unnest("sentences", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
+                                      "substring(doc_text, CAST(it->>'start' AS BIGINT) + 1, "
+                                      "CAST(it->>'end' AS BIGINT) - CAST(it->>'start' AS BIGINT)) AS text"),
+    "entities": _unnest("entities", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
+                                    "it->>'text' AS text, it->>'label' AS label"),
+    "dates": _unnest("dates", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
+                              "it->>'text' AS text, it->>'value' AS value, it->>'mod' AS mod"),
+    "numbers": _unnest("numbers", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
+                                  "it->>'text' AS text, CAST(it->>'value' AS DOUBLE) AS value, "
+                                  "json_extract(it, '$.value')::VARCHAR AS value_json, it->>'kind' AS kind, "
+                                  "it->>'unit' AS unit, it->>'mod' AS mod"),
+    "events": _unnest("events", "it->>'id' AS id, " + _span_columns("(it->'name')", "name") + ", "
+                                + _span_columns("(it->'date')", "date") + ", it->'date'->>'value' AS date_value, "
+                                + _span_columns("(it->'place')", "place") + ", it->>'incident' AS incident"),
+    "facts": _unnest("facts", "it->>'type' AS type, CAST(it->>'value' AS DOUBLE) AS value, "
+                              "json_extract(it, '$.value')::VARCHAR AS value_json, it->>'mod' AS mod, "
+                              "CAST(it->'number'->>'start' AS BIGINT) AS number_start, "
+                              "CAST(it->'number'->>'end' AS BIGINT) AS number_end, "
+                              "substring(doc_text, CAST(it->'number'->>'start' AS BIGINT) + 1, "
+                              "CAST(it->'number'->>'end' AS BIGINT) - CAST(it->'number'->>'start' AS BIGINT)) "
+                              "AS number_text, "
+                              "CAST(it->'trigger'->>'start' AS BIGINT) AS trigger_start, "
+                              "CAST(it->'trigger'->>'end' AS BIGINT) AS trigger_end, "
+                              "substring(doc_text, CAST(it->'trigger'->>'start' AS BIGINT) + 1, "
+                              "CAST(it->'trigger'->>'end' AS BIGINT) - CAST(it->'trigger'->>'start' AS BIGINT)) "
+                              "AS trigger_text, it->>'event' AS event, CAST(it->>'part_of' AS BIGINT) AS part_of, "
+                              "json_type(it, '$.attribution') = 'OBJECT' AS attributed, "
+                              + _span_columns("(it->'attribution'->'source')", "source") + ", "
+                              + _span_columns("(it->'attribution'->'cue')", "cue")),
+}
+
+# The sentence each fact's number stands in, joined after the layers exist.
+_FACT_SENTENCE = """
+    CREATE TABLE facts AS
+    SELECT f.*, s.text AS sentence FROM facts_raw f
+    LEFT JOIN sentences s ON s.doc_id = f.doc_id AND f.number_start >= s.start AND f.number_start < s."end"
+    ORDER BY f.doc_id, f.idx"""
+
+REPORT_COLUMNS = {"incident": "VARCHAR", "name": "VARCHAR", "date": "VARCHAR", "place": "VARCHAR",
+                  "type": "VARCHAR", "doc_id": "VARCHAR", "event": "VARCHAR", "value": "DOUBLE", "mod": "VARCHAR",
+                  "label": "VARCHAR", "number_start": "BIGINT", "number_end": "BIGINT", "part_of": "VARCHAR",
+                  "source": "VARCHAR", "cue": "VARCHAR", "doc_date": "VARCHAR", "low": "DOUBLE",
+                  "best": "DOUBLE", "high": "DOUBLE", "conservative": "DOUBLE", "sources": "BIGINT",
+                  "dscore": "BIGINT", "conflict": "BOOLEAN", "sentence": "VARCHAR"}
+
+
+class ExportError(RecountError):
+    """An export that cannot be written (bad format, unreadable records, output in the way)."""
+
+
+def _connect(path: str = ":memory:"):
+    import duckdb
+
+    return duckdb.connect(path)
+
+
+def _report_rows(record_files: Sequence[Path], breakdown: dict | None) -> Iterator[dict]:
+    """The compare view, one dict per report (pipeline/compare.py)."""
+    from .api import load_records
+    from .compare import compare
+
+    records: dict[str, dict] = {}
+    for path in record_files:
+        records.update(load_records(path))
+    result = compare(list(records.values()), breakdown)
+    for incident in result["incidents"]:
+        for group in incident["types"]:
+            for r in group["reports"]:
+                yield {"incident": incident["incident"], "name": incident["name"], "date": incident["date"],
+                       "place": incident["place"], "type": group["type"], "doc_id": r["doc_id"],
+                       "event": r["event"], "value": r["value"], "mod": r["mod"], "label": r["label"],
+                       "number_start": r["number"]["start"], "number_end": r["number"]["end"],
+                       "part_of": r["part_of"], "source": r["source"], "cue": r["cue"], "doc_date": r["doc_date"],
+                       **{k: group[k] for k in ("low", "best", "high", "conservative", "sources", "dscore")},
+                       "conflict": bool(group["conflicts"]), "sentence": r["sentence"]}
+
+
+def build(con, record_files: Sequence[Path], breakdown: dict | None = None) -> dict[str, int]:
+    """Create every table of the module docstring in the DuckDB connection ``con`` from
+    JSONL record files; returns {table: row count}. Raises ExportError when a file
+    cannot be read as records."""
+    files = [str(f) for p in map(Path, record_files) for f in (sorted(p.glob("*.jsonl")) if p.is_dir() else [p])]
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing or not files:
+        raise ExportError(f"no such records file: {', '.join(missing or map(str, record_files))}")
+    columns = "{" + ", ".join(f"{k}: '{v}'" for k, v in _COLUMNS.items()) + "}"
+    try:
+        con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_json(?, format='newline_delimited', "
+                    f"columns={columns}, maximum_object_size=1073741824)", [files])
+    except Exception as exc:  # duckdb raises its own exception classes
+        raise ExportError(f"{', '.join(files)}: cannot read records: {exc}") from None
+    for table in ("documents", "sentences", "entities", "dates", "numbers", "events"):
+        con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
+    con.execute(f"CREATE TEMP TABLE facts_raw AS {_SQL['facts']}")
+    con.execute(_FACT_SENTENCE)
+    with tempfile.TemporaryDirectory() as tmp:
+        reports = Path(tmp) / "reports.jsonl"
+        with reports.open("w", encoding="utf-8") as handle:
+            for row in _report_rows([Path(f) for f in files], breakdown):
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        cols = "{" + ", ".join(f"{k}: '{v}'" for k, v in REPORT_COLUMNS.items()) + "}"
+        if reports.stat().st_size:
+            con.execute(f"CREATE TABLE reports AS SELECT * FROM read_json(?, format='newline_delimited', "
+                        f"columns={cols})", [str(reports)])
+        else:
+            con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def _replace(out: Path, write) -> None:
+    """Write to a sibling temporary path, then rename over ``out`` (atomic on one file system)."""
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.partial")
+    if tmp.exists():
+        _remove(tmp)
+    write(tmp)
+    if out.exists():
+        _remove(out)
+    os.replace(tmp, out)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        for child in path.iterdir():
+            child.unlink()
+        path.rmdir()
+    else:
+        path.unlink()
+
+
+def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = False,
+           breakdown: dict | None = None) -> dict[str, int]:
+    """Export records to ``out``: a DuckDB or SQLite database file, or a folder of
+    Parquet or CSV files (one per table). ``excel`` starts each CSV with a UTF-8 BOM.
+    Returns {table: rows}. Raises ExportError for an unknown format or a missing
+    output folder; the output appears whole or not at all."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out = Path(out)
+    if not out.parent.exists():
+        raise ExportError(f"{out.parent}: no such directory for the export")
+    counts: dict[str, int] = {}
+
+    def write(tmp: Path) -> None:
+        con = _connect(str(tmp) if fmt == "duckdb" else ":memory:")
+        try:
+            counts.update(build(con, record_files, breakdown))
+            if fmt in ("parquet", "csv"):
+                tmp.mkdir()
+                for table in TABLES:
+                    target = tmp / f"{table}.{fmt}"
+                    options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
+                    con.execute(f"COPY {table} TO '{target}' ({options})")
+                    if excel and fmt == "csv":
+                        target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
+            elif fmt == "sqlite":
+                _to_sqlite(con, tmp)
+        finally:
+            con.close()
+
+    _replace(out, write)
+    return counts
+
+
+def _to_sqlite(con, path: Path) -> None:
+    """Copy every table into a new SQLite file (JSON and list columns as JSON text)."""
+    db = sqlite3.connect(path)
+    try:
+        for table in TABLES:
+            described = con.execute(f"DESCRIBE {table}").fetchall()
+            names = [row[0] for row in described]
+            types = [row[1] for row in described]
+            decl = ", ".join(f'"{n}" {_sqlite_type(t)}' for n, t in zip(names, types))
+            db.execute(f'CREATE TABLE "{table}" ({decl})')
+            cursor = con.execute(f"SELECT * FROM {table}")
+            convert = [i for i, t in enumerate(types) if t.endswith("[]")]
+            while rows := cursor.fetchmany(10000):
+                if convert:
+                    rows = [tuple(json.dumps(v) if i in convert and v is not None else v for i, v in enumerate(r))
+                            for r in rows]
+                db.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(names))})', rows)
+        db.commit()
+    finally:
+        db.close()
+
+
+def _sqlite_type(duck_type: str) -> str:
+    if duck_type in ("BIGINT", "INTEGER", "BOOLEAN"):
+        return "INTEGER"
+    if duck_type == "DOUBLE":
+        return "REAL"
+    return "TEXT"
+
+
+# --- the way back: records from a DuckDB export ------------------------------------
+
+def _span(start, end, text) -> dict | None:
+    return None if start is None else {"start": start, "end": end, "text": text}
+
+
+def records_from_duckdb(path: Path) -> Iterator[dict]:
+    """The records an export to DuckDB holds, in doc_id order, rebuilt from the
+    normalised tables alone (the round trip test: JSONL -> DuckDB -> JSONL)."""
+    con = _connect(str(path))
+    try:
+        def rows(table: str) -> dict[str, list[dict]]:
+            cursor = con.execute(f"SELECT * FROM {table} ORDER BY doc_id, idx")
+            names = [d[0] for d in cursor.description]
+            out: dict[str, list[dict]] = {}
+            for row in cursor.fetchall():
+                item = dict(zip(names, row))
+                out.setdefault(item["doc_id"], []).append(item)
+            return out
+
+        layers = {t: rows(t) for t in LIST_LAYERS}
+        cursor = con.execute("SELECT * FROM documents ORDER BY doc_id")
+        names = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            doc = dict(zip(names, row))
+            d = doc["doc_id"]
+            record = {"schema_version": doc["schema_version"], "doc_id": d, "text": doc["text"],
+                      "source": {"path": doc["path"], "sha256": doc["sha256"], "line": doc["line"],
+                                 "name": doc["name"], "url": doc["url"], "title": doc["title"],
+                                 "extra": json.loads(doc["extra"]) if doc["extra"] else {}},
+                      "doc_date": None if doc["doc_date"] is None else {
+                          "value": doc["doc_date"], "start": doc["doc_date_start"], "end": doc["doc_date_end"],
+                          "from": doc["doc_date_from"] or "text"}}
+            for layer in LIST_LAYERS:
+                record[layer] = ([_item(layer, it) for it in layers[layer].get(d, [])]
+                                 if layer in doc["layers"] else None)
+            record["errors"] = json.loads(doc["errors"]) if doc["errors"] else []
+            record["meta"] = json.loads(doc["meta"]) if doc["meta"] else {}
+            yield record
+    finally:
+        con.close()
+
+
+def _item(layer: str, it: dict) -> dict:
+    if layer == "sentences":
+        return {"start": it["start"], "end": it["end"]}
+    if layer == "entities":
+        return {"start": it["start"], "end": it["end"], "text": it["text"], "label": it["label"]}
+    if layer == "dates":
+        return {"start": it["start"], "end": it["end"], "text": it["text"], "value": it["value"], "mod": it["mod"]}
+    if layer == "numbers":
+        return {"start": it["start"], "end": it["end"], "text": it["text"], "value": json.loads(it["value_json"]),
+                "kind": it["kind"], "unit": it["unit"], "mod": it["mod"]}
+    if layer == "events":
+        date = _span(it["date_start"], it["date_end"], it["date_text"])
+        return {"id": it["id"], "name": _span(it["name_start"], it["name_end"], it["name_text"]),
+                "date": None if date is None else {**date, "value": it["date_value"]},
+                "place": _span(it["place_start"], it["place_end"], it["place_text"]), "incident": it["incident"]}
+    attribution = None
+    if it["attributed"]:
+        attribution = {"source": _span(it["source_start"], it["source_end"], it["source_text"]),
+                       "cue": _span(it["cue_start"], it["cue_end"], it["cue_text"])}
+    return {"type": it["type"], "value": json.loads(it["value_json"]), "mod": it["mod"],
+            "number": {"start": it["number_start"], "end": it["number_end"]},
+            "trigger": None if it["trigger_start"] is None else {"start": it["trigger_start"], "end": it["trigger_end"]},
+            "event": it["event"], "part_of": it["part_of"], "attribution": attribution}
+
+
+def canonical_lines(records: Iterable[dict]) -> Iterator[str]:
+    """Records as the JSON lines `recount run` writes (validated, SPEC key order)."""
+    from .records import Record
+
+    for record in records:
+        yield json.dumps(Record(**record).model_dump(mode="json", by_alias=True), ensure_ascii=False) + "\n"
