@@ -71,6 +71,8 @@ class FactLexicon:
     not_fact_verbs: frozenset[str] = frozenset()
     idioms: frozenset[str] = frozenset()
     age_words: frozenset[str] = frozenset()
+    estimate_verbs: frozenset[str] = frozenset()
+    fate_nouns: frozenset[str] = frozenset()
     partial_markers: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
 
@@ -126,6 +128,8 @@ class GrammarTable(_Table):
     not_fact_verbs: list[str] = []
     idioms: list[str] = []
     age_words: list[str] = []
+    estimate_verbs: list[str] = []
+    fate_nouns: list[str] = []
 
 
 class BreakdownsTable(_Table):
@@ -187,6 +191,8 @@ def load_lexicon(path: str | Path) -> FactLexicon:
         not_fact_verbs=_words(g.not_fact_verbs),
         idioms=_words(g.idioms),
         age_words=_words(g.age_words),
+        estimate_verbs=_words(g.estimate_verbs),
+        fate_nouns=_words(g.fate_nouns),
         partial_markers=tuple(w.lower() for w in table.breakdowns.partial),
         complete_markers=tuple(w.lower() for w in table.breakdowns.complete),
     )
@@ -248,8 +254,15 @@ def counted_noun(num):
     group is what is counted); "two of the dead" -> group "dead" (a definite group:
     the figure is a subset of it).
     """
+    doc = num.doc
+    nxt = doc[num.i + 1] if num.i + 1 < len(doc) else None
+    if (num.dep_ == "nummod" and num.head.i < num.i and nxt is not None and nxt.pos_ == "NOUN"
+            and nxt.head.i != num.i and num.head.pos_ == "PROPN"):
+        return nxt, None  # "By the end of January 147 civilians": the figure hung on the month
     if num.dep_ in ("nummod", "quantmod", "compound", "amod") and num.head.pos_ in NOMINAL and num.head.i != num.i:
         return num.head, None
+    if num.dep_ == "npadvmod" and num.head.dep_ == "amod" and num.head.head.pos_ == "NOUN":
+        return num.head.head, None  # "57 more bodies"
     for child in num.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             group = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -262,10 +275,11 @@ def counted_noun(num):
 
 
 def counts_people(noun, lex: FactLexicon) -> bool:
-    """Whether a counted noun is people or forces (not houses, years or crimes)."""
+    """Whether a counted noun is people or forces (not houses, years or crimes); a
+    noun of cases counts them through its compound ("39 abduction cases")."""
     if noun is None:
         return True
-    forms = _forms(noun)
+    forms = _forms(noun) | {f for c in noun.children if c.dep_ == "compound" for f in _forms(c)}
     if forms & (lex.people | lex.type_nouns) or noun.tag_ == "NNPS" or is_group_name(noun):
         return True
     return any(f.endswith(suffix) and len(f) - len(suffix) >= 3 for f in forms for suffix in lex.people_suffixes)
@@ -344,10 +358,21 @@ def relations(anchor) -> list[tuple]:
         out += [(c, "subject") for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
     elif dep == "pobj" and head.dep_ == "agent":
         out.append((head.head, "agent"))
+    elif dep == "pobj" and head.lower_ == "between" and head.head.pos_ in VERBAL:
+        verb = head.head  # "between 7,000 and 10,000 were injured"
+        out.append((verb, "passive" if is_passive(verb) else "subject"))
     elif dep in ("conj", "appos", "dep"):
         repaired = _repair_subject(anchor)
         if repaired:
             out.append(repaired)
+    if not out and dep == "npadvmod" and head.dep_ == "conj" and head.pos_ not in VERBAL and head.head.pos_ == "VERB":
+        verb = head.head  # gapping: "52 died at the scene and seven later in hospital"
+        out.append((verb, "passive" if is_passive(verb) else "subject"))
+    if anchor.left_edge.i > 0:
+        before = anchor.doc[anchor.left_edge.i - 1]
+        if (before.pos_ == "VERB" and before.tag_ in ("VBG", "VBD") and before.i == anchor.left_edge.i - 1
+                and not any(c.dep_ == "dobj" for c in before.children) and dep in SUBJECT_DEPS):
+            out.append((before, "object"))  # "..., killing at least 50 people, ..." parsed as a subject
     return out + participles(anchor)
 
 
@@ -389,8 +414,8 @@ def coordinated(verb) -> list:
 def _chain_role(verb, first_role: str) -> str:
     if first_role in ("passive", "subject") and is_passive(verb):
         return "passive"
-    if first_role == "passive" and verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children):
-        return "passive"  # "were detained or arrested"
+    if first_role == "passive" and verb.tag_ in ("VBN", "VBD") and not any(c.dep_ == "aux" for c in verb.children):
+        return "shared"  # "were detained or arrested", "were killed or disappeared"
     return first_role if first_role != "passive" else "subject"
 
 
@@ -402,8 +427,8 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
     keys = verb_keys(verb)
     if any(key in lex.idioms for key in keys):  # "wound up dead" is not a wound
         keys = {k: t for k, t in keys.items() if len(t) > 1}
-    patient = role in ("object", "passive", "breakdown")
-    actor = role in ("subject", "agent", "breakdown")
+    patient = role in ("object", "passive", "breakdown", "shared")
+    actor = role in ("subject", "agent", "breakdown", "shared")
     for name, rules in lex.types.items():
         for key, toks in keys.items():
             objects = [c for c in verb.children if c.dep_ == "dobj" and c not in toks]
@@ -414,7 +439,7 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
                     links.append(Link(name, toks, "verb"))
             elif key in rules.weak_verbs and (patient or (role == "subject" and not objects)):
                 links.append(Link(name, toks, "weak"))
-        if role in ("subject", "passive", "object", "breakdown"):
+        if role in ("subject", "passive", "object", "breakdown", "shared"):
             for child in verb.children:
                 if child.dep_ in COMPLEMENT_DEPS and _forms(child) & rules.complements and not has_subject(child):
                     links.append(Link(name, (child,), "complement"))
@@ -444,6 +469,12 @@ def modifier_links(num, counted, lex: FactLexicon) -> list[Link]:
     "2 injured", "2,300 newly displaced people"."""
     holders = [num] + ([counted] if counted is not None and counted.i != num.i else [])
     links = []
+    doc = num.doc
+    nxt = doc[num.i + 1] if num.i + 1 < len(doc) else None
+    if nxt is not None and nxt.pos_ in ("ADJ", "VERB", "NOUN") and counted is None and nxt.head.i != num.i:
+        # "speaking of 5,300 dead", "revised its count to 3,958 dead": parsed apart
+        links += [Link(name, (nxt,), "modifier") for name, rules in lex.types.items()
+                  if _forms(nxt) & rules.complements]
     for holder in holders:
         for child in holder.children:
             if child.dep_ not in ("amod", "acl", "advmod", "appos", "acomp") or child.i == num.i:
@@ -481,30 +512,93 @@ def of_noun_links(anchor, lex: FactLexicon) -> list[Link]:
     return links
 
 
+def _value_noun_links(noun, lex: FactLexicon) -> list[Link]:
+    """Types of a noun that holds a value: "death toll", "number of dead", "number of
+    people killed", "the total" (the caller falls back on the sentence's facts)."""
+    links = noun_links(noun, lex, "value", compounds=True)
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                links += [Link(lk.type, lk.trigger, "value") for lk in noun_links(pobj, lex, "value")]
+                for verb, role in participles(pobj):
+                    links += [Link(lk.type, lk.trigger, "value") for lk in verb_links(verb, role, lex)]
+                if pobj.pos_ in ("ADJ", "VERB"):  # "the number of killed", "of injured"
+                    links += [Link(name, (pobj,), "value") for name, rules in lex.types.items()
+                              if _forms(pobj) & (rules.complements | rules.nouns)]
+    return links
+
+
 def value_links(anchor, lex: FactLexicon) -> list[Link]:
-    """"the death toll rose to 150", "the number of dead stood at 40"."""
+    """"the death toll rose to 150", "the number of dead stood at 40", "rose from 52
+    to 71", "put the number of dead at 131" (a value verb's subject, or the object of
+    a verb of estimating, says what the value counts)."""
     head = anchor.head
-    if anchor.dep_ == "pobj" and head.lower_ in ("to", "at"):
+    while anchor.dep_ == "conj" and head.pos_ in ("NUM",) and head.i != anchor.i:
+        anchor, head = head, head.head  # "from 52 in 2022 to 71 in 2023 and 91 in 2024"
+    if anchor.dep_ == "pobj" and head.lower_ in ("to", "at", "from"):
+        while head.dep_ == "conj" and head.head.pos_ == "ADP":
+            head = head.head  # "at 131 or at 150"
         verb = head.head
     elif anchor.dep_ in ("attr", "dobj"):
         verb = head
     else:
         return []
+    if head.lower_ == "at" and verb.pos_ in VERBAL and _lemma(verb) in lex.estimate_verbs:
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < anchor.i), None)
+        if obj is not None:  # "put the number of dead at 131 or at 150"
+            return _value_noun_links(obj, lex)
+    if head.lower_ == "at" and verb.pos_ == "NOUN" and verb.dep_ in ("conj", "dobj"):
+        # "... at 57 and the number of injured at 109": the second object of the verb
+        return _value_noun_links(verb, lex)
     if verb.pos_ not in VERBAL or _lemma(verb) not in lex.value_verbs:
         return []
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None:
+        subject = next((c for c in verb.children if c.dep_ == "dobj" and _lemma(c) in lex.containers), None)
+    if subject is None:
         return []
-    links = noun_links(subject, lex, "value", compounds=True)
-    for prep in subject.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            links += [Link(lk.type, lk.trigger, "value") for pobj in prep.children if pobj.dep_ == "pobj"
-                      for lk in noun_links(pobj, lex, "value")]
+    return _value_noun_links(subject, lex)
+
+
+def among_links(anchor, lex: FactLexicon) -> list[Link]:
+    """"Among the dead were nine children", "among the 112 injured are 19 children": a
+    figure in a clause with "among" + a group of a type is a breakdown of that group."""
+    verb = anchor.head if anchor.dep_ in ("attr", "nsubj", "nsubjpass") else None
+    if verb is None or verb.pos_ not in VERBAL:
+        return []
+    links = []
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in lex.breakdown and prep.i < anchor.i:
+            for group in prep.children:
+                if group.dep_ != "pobj":
+                    continue
+                links += [Link(lk.type, lk.trigger, "partitive") for lk in noun_links(group, lex, "partitive")]
+                for verb2, role in participles(group):
+                    links += [Link(lk.type, lk.trigger, "partitive") for lk in verb_links(verb2, role, lex)]
     return links
 
 
+def fate_links(anchor, lex: FactLexicon) -> list[Link]:
+    """"The fate of 150 persons remains unknown": the figure is the "of" phrase of a
+    noun of fate whose verb's complement gives the type (trigger: the complement)."""
+    if anchor.dep_ != "pobj" or anchor.head.lower_ != "of":
+        return []
+    noun = anchor.head.head
+    if _lemma(noun) not in lex.fate_nouns or noun.dep_ not in SUBJECT_DEPS:
+        return []
+    return [Link(name, (c,), "complement") for c in noun.head.children if c.dep_ in ("acomp", "attr", "oprd")
+            for name, rules in lex.types.items() if _forms(c) & rules.complements]
+
+
 def is_age(num, lex: FactLexicon) -> bool:
-    """"aged 19, 23 and 31", "ages 15 to 47": the figure is an age, never a count."""
+    """"aged 19, 23 and 31", "ages 15 to 47", "Yamen Darwish (29)": the figure is an
+    age, never a count."""
+    doc = num.doc
+    if (0 < num.i < len(doc) - 1 and doc[num.i - 1].text == "(" and doc[num.i + 1].text == ")"
+            and num.i > 1 and doc[num.i - 2].pos_ == "PROPN"):
+        return True
     tok = num
     for _ in range(6):
         if tok.lower_ in lex.age_words:
@@ -529,7 +623,9 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         return misparsed
     if not counts_people(counted, lex) or not counts_people(group, lex) or is_age(num, lex):
         return []
-    anchor, breakdown_verb = climb(counted if counted is not None and counted == num.head else num, lex)
+    start = counted if counted is not None and (counted == num.head or counted.i == num.i + 1
+                                                or num.dep_ == "npadvmod") else num
+    anchor, breakdown_verb = climb(start, lex)
     if breakdown_verb:
         rels = [(anchor, "breakdown")]
     else:
@@ -537,7 +633,10 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         if counted is not None and counted != anchor:
             rels += participles(counted)  # "thousands of people swarming"
     copula = num.dep_ in SUBJECT_DEPS and _lemma(num.head) in lex.copulas
-    if group is not None and group.pos_ != "PRON" and not copula:
+    if copula and not any(c.dep_ in ("attr", "acomp", "oprd") for c in num.head.children):
+        copula = False  # "nineteen of the injured are still in hospital" says where, not who
+    if (group is not None and group.pos_ != "PRON" and not copula and num.dep_ in SUBJECT_DEPS
+            and not noun_links(group, lex, "partitive") and not participles(group)):
         return []  # "one of those patients died": a member of a group counted elsewhere
     links: list[Link] = []
     for verb, role in rels:
@@ -551,6 +650,8 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         links = modifier_links(num, counted, lex) or links
     if not links:
         links = of_noun_links(anchor, lex) or value_links(anchor, lex)
+    if not links:
+        links = among_links(anchor, lex) or fate_links(anchor, lex)
     if not links and counted is not None:
         if not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted)):
             links = noun_links(counted, lex, "noun", conjuncts=True)
@@ -679,7 +780,7 @@ class FactsStage:
                                         alignment_mode="expand")
             for link in links:
                 fact = self._fact(doc, figure, link, (span.start, span.end))
-                if link.rule == "partitive" or (is_partitive(tok) and link.rule != "inherited"):
+                if link.rule == "partitive" or is_partitive(tok):
                     fact["_partitive"] = True
                 if link.rule == "inherited":
                     fact["_inherits"] = True
@@ -709,25 +810,39 @@ def is_partitive(num) -> bool:
 
 def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Document,
                     lex: FactLexicon) -> list[Link]:
-    """A figure without a trigger of its own that lists the parts of an earlier total
-    in its sentence ("27 people were injured: 12 in the capital, 9 in the north")
-    takes the total's type and trigger. It must count people (or nothing), be smaller
-    than the total and follow a breakdown word."""
+    """A figure without a trigger of its own that breaks down an earlier total takes
+    the total's type and trigger:
+
+    - a list after a breakdown word in the total's sentence ("27 people were injured:
+      12 in the capital, 9 in the north"), or after one in the figure's own sentence
+      when the total is in the sentence before ("... were detained. Among them were 84");
+    - a partitive of a pronoun ("23 injured, nine of them children"; "six of them were
+      minors"), the total being the nearest larger figure in this or the two sentences
+      before.
+
+    The figure must count people (or nothing) and be smaller than the total.
+    """
     tok = figure.token
     counted, group = counted_noun(tok)
-    if group is not None or not counts_people(counted, lex) or is_age(tok, lex):
+    pronoun = group is not None and group.pos_ == "PRON"
+    if (group is not None and not pronoun) or not counts_people(counted, lex) or is_age(tok, lex):
         return []
     if counted is not None and counted.i != tok.i and noun_links(counted, lex, "noun"):
         return []
+    sent_start = doc.from_normalised(tok.sent.start_char, tok.sent.start_char)[0]
     for i in range(len(facts) - 1, -1, -1):
         total = facts[i]
-        if sents[i] != figure.sentence:
+        if figure.sentence - sents[i] > (2 if pronoun else 1):
             break
         if total["number"]["end"] > figure.number["start"] or not total["value"] > figure.number["value"]:
             continue
         if total.get("_inherits") or total.get("part_of") is not None:
             continue
-        if breakdown_marker(doc.text[total["number"]["end"]:figure.number["start"]], lex):
+        if sents[i] == figure.sentence:
+            marked = breakdown_marker(doc.text[total["number"]["end"]:figure.number["start"]], lex)
+        else:
+            marked = breakdown_marker(doc.text[sent_start:figure.number["start"]], lex)
+        if pronoun or marked:
             t0, t1 = doc.textmap.span_to_normalised(total["trigger"]["start"], total["trigger"]["end"])
             trig = doc.parsed.char_span(t0, t1, alignment_mode="expand")
             if trig is None:
