@@ -44,6 +44,8 @@ KEY_DEPS = {"prt", "dobj", "oprd", "acomp", "attr", "xcomp", "advmod", "amod"}
 COMPLEMENT_DEPS = {"acomp", "oprd", "attr", "xcomp", "dobj", "advmod", "ccomp", "advcl"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 DEFINITE = {"the", "these", "those", "this", "that", "its", "their", "our", "his", "her"}
+# "two more of the wounded", "eight further arrests": words that continue a figure.
+MORE_WORDS = {"more", "further", "additional", "other", "another"}
 # Tokens that may stand between two verbs sharing one subject ("killed, have been injured,").
 CHAIN_GAP = {"PUNCT", "CCONJ", "AUX", "ADV", "PART", "SPACE"}
 
@@ -255,6 +257,12 @@ def counted_noun(num):
     the figure is a subset of it).
     """
     doc = num.doc
+    for child in num.children:  # "five of them children": the partitive decides
+        if child.dep_ == "prep" and child.lower_ == "of":
+            group = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if group is not None and (group.pos_ == "PRON" or any(
+                    c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in group.children)):
+                return None, group
     nxt = doc[num.i + 1] if num.i + 1 < len(doc) else None
     if (num.dep_ == "nummod" and num.head.i < num.i and nxt is not None and nxt.pos_ == "NOUN"
             and nxt.head.i != num.i and num.head.pos_ == "PROPN"):
@@ -457,10 +465,11 @@ def noun_links(noun, lex: FactLexicon, rule: str, compounds: bool = False, conju
                        and not any(g.dep_ == "nummod" or g.like_num for g in c.children)] if conjuncts else [])
     links = []
     for n in nouns:
-        forms = set(_forms(n))
-        if compounds:  # "death toll"
-            forms |= {f for c in n.children if c.dep_ == "compound" for f in _forms(c)}
-        links += [Link(name, (n,), rule) for name, rules in lex.types.items() if forms & rules.nouns]
+        words = [n] + ([c for c in n.children if c.dep_ == "compound"] if compounds else [])  # "death toll"
+        for name, rules in lex.types.items():
+            word = next((w for w in words if _forms(w) & rules.nouns), None)
+            if word is not None:
+                links.append(Link(name, (word,), rule))
     return links
 
 
@@ -515,7 +524,7 @@ def of_noun_links(anchor, lex: FactLexicon) -> list[Link]:
 def _value_noun_links(noun, lex: FactLexicon) -> list[Link]:
     """Types of a noun that holds a value: "death toll", "number of dead", "number of
     people killed", "the total" (the caller falls back on the sentence's facts)."""
-    links = noun_links(noun, lex, "value", compounds=True)
+    links: list[Link] = []
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for pobj in prep.children:
@@ -527,7 +536,8 @@ def _value_noun_links(noun, lex: FactLexicon) -> list[Link]:
                 if pobj.pos_ in ("ADJ", "VERB"):  # "the number of killed", "of injured"
                     links += [Link(name, (pobj,), "value") for name, rules in lex.types.items()
                               if _forms(pobj) & (rules.complements | rules.nouns)]
-    return links
+    # "the toll of injured": the "of" phrase says what the toll counts; else the noun itself
+    return links or noun_links(noun, lex, "value", compounds=True)
 
 
 def value_links(anchor, lex: FactLexicon) -> list[Link]:
@@ -537,10 +547,13 @@ def value_links(anchor, lex: FactLexicon) -> list[Link]:
     head = anchor.head
     while anchor.dep_ == "conj" and head.pos_ in ("NUM",) and head.i != anchor.i:
         anchor, head = head, head.head  # "from 52 in 2022 to 71 in 2023 and 91 in 2024"
-    if anchor.dep_ == "pobj" and head.lower_ in ("to", "at", "from"):
+    # "from 52 ... to 71 ... and 91": the last figure hangs on the preposition itself
+    if anchor.dep_ in ("pobj", "conj") and head.pos_ == "ADP" and head.lower_ in ("to", "at", "from"):
         while head.dep_ == "conj" and head.head.pos_ == "ADP":
             head = head.head  # "at 131 or at 150"
         verb = head.head
+        while verb.pos_ == "ADP" and verb.head.i != verb.i:
+            verb = verb.head  # "from 52 in 2022 to 71 in 2023"
     elif anchor.dep_ in ("attr", "dobj"):
         verb = head
     else:
@@ -617,6 +630,8 @@ def _verbs_of(anchor, counted) -> list:
 
 def link_figure(num, lex: FactLexicon) -> list[Link]:
     """All facts one figure (the root token of its numbers span) reports, one per type."""
+    if num.dep_ == "nummod" and num.head.pos_ == "ADJ" and num.head.lower_ in MORE_WORDS:
+        num = num.head  # "two more of the wounded died": "more" stands for the figure
     counted, group = counted_noun(num)
     misparsed = misparsed_verb_links(counted, lex)
     if misparsed:
@@ -654,7 +669,8 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         links = among_links(anchor, lex) or fate_links(anchor, lex)
     if not links and counted is not None:
         if not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted)):
-            links = noun_links(counted, lex, "noun", conjuncts=True)
+            cases = not (_forms(counted) & (lex.people | lex.type_nouns))  # "39 abduction cases"
+            links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
     if any(lk.rule != "weak" for lk in links):
         links = [lk for lk in links if lk.rule != "weak"]
     seen, out = set(), []
@@ -723,13 +739,14 @@ def assign_part_of(facts: list[dict], sentences: list[int], text: str, lex: Fact
             total = facts[i]
             if sentences[j] - sentences[i] > 1:
                 break
-            if total["type"] != part["type"] or total.get("part_of") is not None:
+            if total["type"] != part["type"] or part.get("_standalone"):
                 continue
             if not total["value"] > part["value"] or total["number"]["end"] > part["number"]["start"]:
                 continue
             between = text[total["number"]["end"]:part["number"]["start"]]
             if breakdown_marker(between, lex) or part.get("_partitive"):
-                part["part_of"] = i
+                # part_of always names the top total (a part of a part points at its total)
+                part["part_of"] = total["part_of"] if total.get("part_of") is not None else i
                 break
 
 
@@ -746,8 +763,8 @@ class FactsStage:
         sent_starts = [s.start for s in doc.parsed.sents]
         out = []
         for number in doc.numbers:
-            if not is_figure(number):
-                continue
+            if not is_figure(number) or doc.text[max(0, number["start"] - 1):number["start"]] in ("+", "±"):
+                continue  # "GMT+3", "UTC+04:00"
             s, e = doc.textmap.span_to_normalised(number["start"], number["end"])
             span = doc.parsed.char_span(s, e, alignment_mode="expand")
             if span is None or not len(span):
@@ -771,11 +788,15 @@ class FactsStage:
         lex = self.lexicon
         facts, provenance, sents = [], [], []
         figures = self._figures(doc)
+        previous: Optional[dict] = None
         for figure in figures:
             tok = figure.token
             links = link_figure(tok, lex)
             if not links:
-                links = inherited_links(figure, facts, sents, doc, lex)
+                links = (inherited_links(figure, facts, sents, doc, lex, previous)
+                         or total_links(figure, facts, sents, doc, lex)
+                         or subject_type_links(figure, doc, lex))
+            previous = {"_fact_index": len(facts) if links else None}
             span = doc.parsed.char_span(*doc.textmap.span_to_normalised(figure.number["start"], figure.number["end"]),
                                         alignment_mode="expand")
             for link in links:
@@ -784,6 +805,9 @@ class FactsStage:
                     fact["_partitive"] = True
                 if link.rule == "inherited":
                     fact["_inherits"] = True
+                if link.rule == "total" or tok.lower_ in MORE_WORDS or any(
+                        c.lower_ in MORE_WORDS for c in tok.children) or (tok.head.lower_ in MORE_WORDS):
+                    fact["_standalone"] = True  # an increment or a new total is never a part
                 facts.append(fact)
                 sents.append(figure.sentence)
                 provenance.append({"start": figure.number["start"], "end": figure.number["end"],
@@ -792,6 +816,7 @@ class FactsStage:
         for fact in facts:
             fact.pop("_partitive", None)
             fact.pop("_inherits", None)
+            fact.pop("_standalone", None)
         doc.facts = facts
         doc.provenance["facts"] = provenance
         return doc
@@ -808,8 +833,59 @@ def is_partitive(num) -> bool:
     return counted_noun(num)[1] is not None
 
 
+def _category_clause(num, lex: FactLexicon) -> bool:
+    """Whether a partitive figure says which kind of people the part is: no verb of
+    its own ("nine of them children", "38 of them at the station") or a copula with a
+    noun ("six of them were minors"), not a state or later action ("remains on a ward",
+    "were released")."""
+    head = num.head
+    if num.dep_ not in SUBJECT_DEPS or head.pos_ not in VERBAL:
+        return True
+    return _lemma(head) in lex.copulas and any(c.dep_ in ("attr", "oprd") for c in head.children)
+
+
+def subject_type_links(figure: Figure, doc: Document, lex: FactLexicon) -> list[Link]:
+    """"The wounded were treated in three hospitals: 61 at X, 35 at Y": a list after a
+    colon whose clause has no figure takes the type of the trigger word before it."""
+    tok = figure.token
+    colon = next((t for t in tok.sent if t.text == ":" and t.i < tok.i), None)
+    if colon is None:
+        return []
+    for t in tok.sent:
+        if t.i >= colon.i:
+            break
+        if t.dep_ in SUBJECT_DEPS:
+            links = [Link(name, (t,), "inherited") for name, rules in lex.types.items()
+                     if _forms(t) & (rules.nouns | rules.complements)]
+            if links:
+                return links[:1]
+    return []
+
+
+def total_links(figure: Figure, facts: list[dict], sents: list[int], doc: Document,
+                lex: FactLexicon) -> list[Link]:
+    """"eight further arrests ..., bringing the total to 31": a total without a type of
+    its own takes the type of the latest fact of its sentence."""
+    tok = figure.token
+    if tok.dep_ != "pobj" or tok.head.lower_ != "to":
+        return []
+    verb = tok.head.head
+    if verb.pos_ != "VERB" or _lemma(verb) not in lex.value_verbs:
+        return []
+    if not any(c.dep_ in ("dobj", "nsubj") and _lemma(c) in lex.containers for c in verb.children):
+        return []
+    for i in range(len(facts) - 1, -1, -1):
+        if sents[i] != figure.sentence:
+            break
+        t0, t1 = doc.textmap.span_to_normalised(facts[i]["trigger"]["start"], facts[i]["trigger"]["end"])
+        trig = doc.parsed.char_span(t0, t1, alignment_mode="expand")
+        if trig is not None:
+            return [Link(facts[i]["type"], tuple(trig), "total")]
+    return []
+
+
 def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Document,
-                    lex: FactLexicon) -> list[Link]:
+                    lex: FactLexicon, previous: Optional[dict] = None) -> list[Link]:
     """A figure without a trigger of its own that breaks down an earlier total takes
     the total's type and trigger:
 
@@ -829,6 +905,10 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
         return []
     if counted is not None and counted.i != tok.i and noun_links(counted, lex, "noun"):
         return []
+    if pronoun and not _category_clause(tok, lex):
+        return []  # "one of whom remains on a ward", "6,900 of them have been identified"
+    if pronoun and previous is not None and previous.get("_fact_index") is None:
+        return []  # "Nineteen of the injured are in hospital, four of them in intensive care"
     sent_start = doc.from_normalised(tok.sent.start_char, tok.sent.start_char)[0]
     for i in range(len(facts) - 1, -1, -1):
         total = facts[i]
