@@ -75,6 +75,7 @@ class FactLexicon:
     age_words: frozenset[str] = frozenset()
     estimate_verbs: frozenset[str] = frozenset()
     fate_nouns: frozenset[str] = frozenset()
+    time_words: frozenset[str] = frozenset()
     partial_markers: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
 
@@ -132,6 +133,7 @@ class GrammarTable(_Table):
     age_words: list[str] = []
     estimate_verbs: list[str] = []
     fate_nouns: list[str] = []
+    time_words: list[str] = []
 
 
 class BreakdownsTable(_Table):
@@ -195,6 +197,7 @@ def load_lexicon(path: str | Path) -> FactLexicon:
         age_words=_words(g.age_words),
         estimate_verbs=_words(g.estimate_verbs),
         fate_nouns=_words(g.fate_nouns),
+        time_words=_words(g.time_words),
         partial_markers=tuple(w.lower() for w in table.breakdowns.partial),
         complete_markers=tuple(w.lower() for w in table.breakdowns.complete),
     )
@@ -285,7 +288,7 @@ def counted_noun(num):
 def counts_people(noun, lex: FactLexicon) -> bool:
     """Whether a counted noun is people or forces (not houses, years or crimes); a
     noun of cases counts them through its compound ("39 abduction cases")."""
-    if noun is None:
+    if noun is None or noun.pos_ == "PRON":  # "two of them", "those who died"
         return True
     forms = _forms(noun) | {f for c in noun.children if c.dep_ == "compound" for f in _forms(c)}
     if forms & (lex.people | lex.type_nouns) or noun.tag_ == "NNPS" or is_group_name(noun):
@@ -356,6 +359,8 @@ def relations(anchor) -> list[tuple]:
     agent, plus participles qualifying it (see ``participles``)."""
     out = []
     dep, head = anchor.dep_, anchor.head
+    if dep in SUBJECT_DEPS and any(c.dep_ in SUBJECT_DEPS and anchor.i < c.i < head.i for c in head.children):
+        dep = "dep"  # two subjects for one verb: the parser hung a noun of another clause on it
     if dep in ("nsubjpass", "csubjpass"):
         out.append((head, "passive"))
     elif dep == "nsubj" and head.pos_ in VERBAL:
@@ -633,6 +638,9 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
     if num.dep_ == "nummod" and num.head.pos_ == "ADJ" and num.head.lower_ in MORE_WORDS:
         num = num.head  # "two more of the wounded died": "more" stands for the figure
     counted, group = counted_noun(num)
+    temporal = counted is not None and counted.lower_ in lex.time_words and counted.i != num.i
+    if temporal:  # "three on Tuesday ..., and two yesterday": the figure hung on the day
+        counted = None
     misparsed = misparsed_verb_links(counted, lex)
     if misparsed:
         return misparsed
@@ -640,6 +648,8 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         return []
     start = counted if counted is not None and (counted == num.head or counted.i == num.i + 1
                                                 or num.dep_ == "npadvmod") else num
+    if temporal:
+        start = num.head
     anchor, breakdown_verb = climb(start, lex)
     if breakdown_verb:
         rels = [(anchor, "breakdown")]
