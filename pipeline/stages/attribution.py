@@ -43,10 +43,20 @@ class CuesTable(_Table):
     prepositions: list[str] = []
     subject_not: list[str] = []
     phrase_only: list[str] = []
+    prep_phrases: list[str] = []  # "speak of": the figure is the preposition's object
+    value_objects: list[str] = []  # "gave a toll of", "revised its count to"
+    verb_only: list[str] = []  # verbs whose cue is the verb alone even with a value object
 
 
 class SourceTable(_Table):
     strip_leading: list[str] = []
+    own_voice: list[str] = []  # "our report documents ...": the publisher's own figures
+
+
+class PartsTable(_Table):
+    # Words opening a sentence that continues an attributed total's figures
+    # ("Among them were 84 ..."): its parts keep the total's attribution.
+    openers: list[str] = []
 
 
 class AttributionFile(_Table):
@@ -54,6 +64,7 @@ class AttributionFile(_Table):
 
     cues: CuesTable
     source: SourceTable = SourceTable()
+    parts: PartsTable = PartsTable()
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,11 @@ class AttributionLexicon:
     subject_not: frozenset[str]
     phrase_only: frozenset[str]
     strip_leading: frozenset[str]
+    prep_phrases: frozenset[tuple[str, str]] = frozenset()
+    value_objects: frozenset[str] = frozenset()
+    verb_only: frozenset[str] = frozenset()
+    own_voice: frozenset[str] = frozenset()
+    openers: tuple[str, ...] = ()
 
 
 def load_attribution_lexicon(path: str | Path) -> AttributionLexicon:
@@ -87,6 +103,11 @@ def load_attribution_lexicon(path: str | Path) -> AttributionLexicon:
         subject_not=low(table.cues.subject_not),
         phrase_only=low(table.cues.phrase_only),
         strip_leading=low(table.source.strip_leading),
+        prep_phrases=frozenset(tuple(p.lower().split()[:2]) for p in table.cues.prep_phrases),
+        value_objects=low(table.cues.value_objects),
+        verb_only=low(table.cues.verb_only),
+        own_voice=low(table.source.own_voice),
+        openers=tuple(w.lower() for w in table.parts.openers),
     )
 
 
@@ -103,21 +124,60 @@ def _lemma(token) -> str:
 
 
 def source_tokens(head, lex: AttributionLexicon) -> Optional[tuple]:
-    """The phrase naming a source, from its head noun: the head's subtree cut before an
-    appositive or relative clause set off by a comma ("Sharif Shakirov, a brother of
-    ..." -> "Sharif Shakirov"), without a leading "the" or punctuation."""
+    """The phrase naming a source, from its head noun: the head's subtree with its
+    appositive ("the governor of Donetsk region, Pavlo Kyrylenko"), cut before a
+    relative clause or a bracket, without a leading "the"/"a" or punctuation.
+    None for a pronoun that names nobody ("it was reported") and for the publisher's
+    own voice ("our report", "we").
+    """
     if head is None or head.lower_ in lex.subject_not:
         return None
     doc = head.doc
+    if head.lower_ in lex.own_voice or any(c.dep_ == "poss" and c.lower_ in lex.own_voice for c in head.children):
+        return None
     start, end = head.left_edge.i, head.right_edge.i
     for child in head.children:
-        if child.i > head.i and child.dep_ == "punct" and child.text in ",;(—–":
-            end = min(end, child.i - 1)
+        if child.i > head.i and child.dep_ in ("relcl", "acl") and child.i - 1 > head.i and doc[child.i - 1].text == ",":
+            end = min(end, child.i - 2)
+        if child.i > head.i and child.dep_ == "relcl":
+            end = min(end, child.left_edge.i - 1)
+    bracket = next((t.i for t in doc[start:end + 1] if t.text == "("), None)
+    if bracket is not None and bracket > start:
+        end = bracket - 1
     while start <= end and (doc[start].is_punct or doc[start].lower_ in lex.strip_leading):
         start += 1
-    while end >= start and doc[end].is_punct:
+    while end >= start and (doc[end].is_punct or doc[end].is_space):
         end -= 1
     return (doc[start], doc[end]) if start <= end else None
+
+
+def own_voice(subject, lex: AttributionLexicon) -> bool:
+    """"we", "our report", "our researchers": the publisher speaking of itself."""
+    if subject is None:
+        return False
+    return any(t.lower_ in lex.own_voice for t in subject.subtree if t.i <= subject.i)
+
+
+def _subject_of(verb, lex: AttributionLexicon):
+    """The source of a reporting verb: its subject; for a passive its agent ("were
+    confirmed by the ministry") or, when "quoted"/"cited" has none, the one quoted;
+    for a verb without a subject ("..., saying ...", "and said that ..."), the subject
+    of the verb it hangs on."""
+    node = verb
+    for _ in range(3):
+        subject = next((c for c in node.children if c.dep_ in SUBJECTS), None)
+        if subject is not None and subject.dep_ == "nsubjpass":
+            agent = next((c for c in node.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
+            return subject if _lemma(node) in lex.verbs else None
+        if subject is not None:
+            return subject
+        if node.dep_ in ("conj", "advcl", "xcomp", "pcomp", "ccomp") and node.head.i != node.i:
+            node = node.head.head if node.head.pos_ == "ADP" else node.head
+        else:
+            return None
+    return None
 
 
 def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
@@ -140,25 +200,73 @@ def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
 
 def _verb_cue(verb, via, lex: AttributionLexicon) -> Optional[Found]:
     """``verb`` reports the figure reached through its child ``via``: the cue span and
-    the source (subject, or the agent of a passive)."""
+    the source. A value phrase makes the cue longer ("put the toll at", "put the number
+    [of dead at]", "revised its count"); a reporting verb under another ("quoted as
+    saying") joins it."""
     lemma = _lemma(verb)
-    if verb.pos_ not in ("VERB", "AUX") or lemma not in lex.verbs or via.dep_ in SUBJECTS | {"agent", "csubj"}:
+    if verb.pos_ not in ("VERB", "AUX") or via.dep_ in SUBJECTS | {"agent", "csubj"}:
+        return None
+    if (lemma, via.lower_) in lex.prep_phrases and via.dep_ == "prep":
+        return Found((verb, via), source_tokens(_subject_of(verb, lex), lex))  # "spoke of 27 dead"
+    if lemma not in lex.verbs:
         return None
     cue = (verb, verb)
+    phrase = False
     for obj in verb.children:
-        preps = lex.phrases.get((lemma, _lemma(obj))) if obj.dep_ == "dobj" else None
-        if preps:
-            prep = next((c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ in preps
-                         and c.i > obj.i), None)
-            if prep is not None:
-                cue = (verb, prep)
-    if cue == (verb, verb) and lemma in lex.phrase_only and via.dep_ not in ("ccomp",):
+        if obj.dep_ != "dobj":
+            continue
+        preps = lex.phrases.get((lemma, _lemma(obj)))
+        prep = next((c for c in verb.children if c.dep_ in ("prep", "dative") and preps and c.lower_ in preps
+                     and c.i > obj.i), None)
+        has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in obj.children)
+        if prep is not None:
+            cue, phrase = ((verb, obj) if has_of else (verb, prep)), True  # "put the number" | "put the toll at"
+        elif _lemma(obj) in lex.value_objects:
+            cue, phrase = ((verb, verb) if lemma in lex.verb_only else (verb, obj)), True
+    if not phrase and lemma in lex.phrase_only and via.dep_ not in ("ccomp",):
         return None
-    subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
-    if subject is not None and subject.dep_ == "nsubjpass":
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-        subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-    return Found(cue, source_tokens(subject, lex))
+    if own_voice(_subject_of(verb, lex), lex):
+        return None  # "Our report documents ...": the publisher's own figures
+    head = verb.head
+    if verb.dep_ in ("pcomp", "xcomp", "advcl") and head.pos_ == "ADP" and head.head.i != head.i:
+        head = head.head
+    if verb.dep_ in ("pcomp", "xcomp", "advcl") and head.i < verb.i and _lemma(head) in lex.verbs \
+            and not any(c.dep_ in SUBJECTS and c.dep_ != "nsubjpass" for c in verb.children):
+        cue = (head, cue[1])  # "quoted as saying", "was said to have"
+        verb = head
+    return Found(cue, source_tokens(_subject_of(verb, lex), lex))
+
+
+def participle_cue(noun, lex: AttributionLexicon) -> Optional[Found]:
+    """"the 112 injured counted by the ministry": a reporting participle on the
+    figure's noun, with its agent as the source."""
+    for child in noun.children:
+        if child.dep_ == "acl" and _lemma(child) in lex.verbs:
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                return Found((child, child), source_tokens(pobj, lex))
+    return None
+
+
+def bracket_source(token, doc_text_end: int, lex: AttributionLexicon) -> Optional[Found]:
+    """"41 people killed (Ministry of Health)": a bracket right after the figure's
+    phrase, on its line, that names an organisation or person is its source (no cue)."""
+    doc = token.doc
+    j = token.i + 1
+    while j < len(doc) and j - token.i <= 8 and "\n" not in doc[j].text_with_ws and doc[j].text != "(":
+        j += 1
+    if j >= len(doc) or doc[j].text != "(":
+        return None
+    k = j + 1
+    while k < len(doc) and doc[k].text != ")" and k - j <= 10:
+        k += 1
+    if k >= len(doc) or doc[k].text != ")" or k == j + 1:
+        return None
+    inner = doc[j + 1:k]
+    if not any(t.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for t in inner) and not inner[0].is_title:
+        return None
+    return Found(None, (inner[0], inner[-1]))
 
 
 def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = ()) -> Optional[Found]:
@@ -175,9 +283,38 @@ def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = ()) ->
         found = _preposition_cue(node, lex)
         if found:
             return found
+        if node.pos_ in ("NOUN", "PROPN", "NUM", "ADJ", "VERB"):
+            found = participle_cue(node, lex)
+            if found:
+                return found
+        for prep in node.children:  # "Among the 112 injured counted by the ministry are 19"
+            if prep.dep_ == "prep" and prep.i < token.i:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and (found := participle_cue(pobj, lex)):
+                        return found
         if node.head.i == node.i:
-            return None
+            return final_reporting_clause(token, lex)
         node, via = node.head, node
+
+
+def final_reporting_clause(token, lex: AttributionLexicon) -> Optional[Found]:
+    """'..., killing at least 50 people, including five children, the governor of the
+    region said.': a sentence ending in a reporting verb whose parsed subject is the
+    figure's own phrase; the source is the words between the last comma and the verb."""
+    sent = token.sent
+    root = sent.root
+    if root.i < token.i or _lemma(root) not in lex.verbs or _lemma(root) in lex.phrase_only:
+        return None
+    if any(c.dep_ in ("ccomp", "dobj") for c in root.children):
+        return None
+    comma = next((t.i for t in reversed(sent) if t.i < root.i and t.text == ","), None)
+    if comma is None or comma < token.i:
+        return None
+    doc = token.doc
+    start, end = comma + 1, root.i - 1
+    while start <= end and (doc[start].lower_ in lex.strip_leading or doc[start].is_punct):
+        start += 1
+    return Found((root, root), (doc[start], doc[end]) if start <= end else None)
 
 
 def reporting_root(sent, lex: AttributionLexicon) -> Optional[Found]:
@@ -231,6 +368,7 @@ class AttributionStage:
     def __init__(self, cues: Path):
         self.cues = cues
         self.lexicon = load_attribution_lexicon(cues)
+        self.openers = self.lexicon.openers
 
     def _span(self, doc: Document, pair) -> Optional[dict]:
         if pair is None:
@@ -264,9 +402,23 @@ class AttributionStage:
             if found is None and k + 1 < len(sents):
                 found, rule = bare_reporting_clause(sents[k + 1], lex), "next sentence"
             if found is None:
+                found, rule = bracket_source(token, len(doc.text), lex), "bracket"
+            if found is None:
                 continue
             fact["attribution"] = {"source": self._span(doc, found.source), "cue": self._span(doc, found.cue)}
             provenance.append({"start": fact["number"]["start"], "end": fact["number"]["end"], "rule": rule})
+        # A part given in a later sentence that opens with a breakdown word keeps its total's
+        # attribution ("Among them were 84 ...").
+        for fact in doc.facts:
+            total = doc.facts[fact["part_of"]] if fact.get("part_of") is not None else None
+            if total is None or fact.get("attribution") is not None or not total.get("attribution"):
+                continue
+            s, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
+            sent = doc.parsed.char_span(s, s + 1, alignment_mode="expand")
+            opening = doc.parsed.text[sent.sent.start_char:s].lower() if sent is not None else ""
+            if any(opening.lstrip().startswith(w) for w in self.openers):
+                fact["attribution"] = total["attribution"]
+                provenance.append({"start": fact["number"]["start"], "end": fact["number"]["end"], "rule": "total"})
         doc.provenance["attribution"] = provenance
         return doc
 
