@@ -42,6 +42,7 @@ class CuesTable(_Table):
     phrases: list[str] = []
     prepositions: list[str] = []
     subject_not: list[str] = []
+    person_pronouns: list[str] = []  # sources named at the nearest PERSON before them
     phrase_only: list[str] = []
     prep_phrases: list[str] = []  # "speak of": the figure is the preposition's object
     value_objects: list[str] = []  # "gave a toll of", "revised its count to"
@@ -79,6 +80,7 @@ class AttributionLexicon:
     value_objects: frozenset[str] = frozenset()
     verb_only: frozenset[str] = frozenset()
     own_voice: frozenset[str] = frozenset()
+    person_pronouns: frozenset[str] = frozenset()
     openers: tuple[str, ...] = ()
 
 
@@ -107,6 +109,7 @@ def load_attribution_lexicon(path: str | Path) -> AttributionLexicon:
         value_objects=low(table.cues.value_objects),
         verb_only=low(table.cues.verb_only),
         own_voice=low(table.source.own_voice),
+        person_pronouns=low(table.cues.person_pronouns),
         openers=tuple(w.lower() for w in table.parts.openers),
     )
 
@@ -223,8 +226,9 @@ def _verb_cue(verb, via, lex: AttributionLexicon) -> Optional[Found]:
             cue, phrase = ((verb, obj) if has_of else (verb, prep)), True  # "put the number" | "put the toll at"
         elif _lemma(obj) in lex.value_objects:
             cue, phrase = ((verb, verb) if lemma in lex.verb_only else (verb, obj)), True
-    if not phrase and lemma in lex.phrase_only and via.dep_ not in ("ccomp",):
-        return None
+    if not phrase and lemma in lex.phrase_only and (via.dep_ != "ccomp" or any(
+            c.dep_ == "dobj" for c in verb.children)):
+        return None  # "claimed the lives of 150, 744 others were wounded" reports nothing
     if own_voice(_subject_of(verb, lex), lex):
         return None  # "Our report documents ...": the publisher's own figures
     head = verb.head
@@ -360,6 +364,27 @@ def inside_quote(sent) -> bool:
     return len(marks) % 2 == 1 and (marks[0].text in ('"', "”", "»"))
 
 
+def resolve_pronoun(pair, entities: list[tuple[int, int]], lex: AttributionLexicon):
+    """A source that is a personal pronoun ("He noted that ...") is named at the nearest
+    PERSON entity before it in the three sentences before (docs/annotation.md: pronoun
+    sources are labelled at the person's name). ``entities`` are PERSON token ranges
+    (start, end) in the parse; returns a token pair."""
+    if pair is None or pair[0].i != pair[1].i or pair[0].lower_ not in lex.person_pronouns:
+        return pair
+    token = pair[0]
+    doc = token.doc
+    floor = token.sent.start
+    for _ in range(3):
+        if floor == 0:
+            break
+        floor = doc[floor - 1].sent.start
+    best = None
+    for start, end in entities:
+        if floor <= start and end <= token.i:
+            best = (start, end)
+    return (doc[best[0]], doc[best[1] - 1]) if best else pair
+
+
 class AttributionStage:
     name = "attribution"
     requires = ("parsed", "facts")
@@ -382,6 +407,13 @@ class AttributionStage:
         sents = list(doc.parsed.sents)
         index = {s.start: k for k, s in enumerate(sents)}
         provenance = []
+        persons = []
+        for ent in doc.entities:  # the entities layer (model + gazetteer, cleaned), as token ranges
+            if ent["label"] == "PERSON":
+                span = doc.parsed.char_span(*doc.textmap.span_to_normalised(ent["start"], ent["end"]),
+                                            alignment_mode="expand")
+                if span is not None:
+                    persons.append((span.start, span.end))
         for fact in doc.facts:
             s, e = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
             span = doc.parsed.char_span(s, e, alignment_mode="expand")
@@ -405,7 +437,8 @@ class AttributionStage:
                 found, rule = bracket_source(token, len(doc.text), lex), "bracket"
             if found is None:
                 continue
-            fact["attribution"] = {"source": self._span(doc, found.source), "cue": self._span(doc, found.cue)}
+            source = resolve_pronoun(found.source, persons, lex)
+            fact["attribution"] = {"source": self._span(doc, source), "cue": self._span(doc, found.cue)}
             provenance.append({"start": fact["number"]["start"], "end": fact["number"]["end"], "rule": rule})
         # A part given in a later sentence that opens with a breakdown word keeps its total's
         # attribution ("Among them were 84 ...").
