@@ -55,6 +55,13 @@ class StatisticsTable(_Table):
 
 class DatesTable(_Table):
     update_window_days: int = Field(default=7, ge=0)
+    provisional_window_days: int = Field(default=366, ge=0)
+    lede_sentences: int = Field(default=3, ge=0)
+
+
+class PlacesTable(_Table):
+    locative: list[str]
+    place_nouns: list[str] = []
 
 
 class EventsFile(_Table):
@@ -62,6 +69,7 @@ class EventsFile(_Table):
 
     kinds: KindsTable
     statistics: StatisticsTable
+    places: PlacesTable
     dates: DatesTable = DatesTable()
 
 
@@ -79,6 +87,10 @@ class EventsLexicon:
     commemoration_re: Optional[re.Pattern]
     statistics_re: Optional[re.Pattern]
     update_window_days: int
+    provisional_window_days: int = 366
+    lede_sentences: int = 3
+    locative: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
 
 
 def load_events_lexicon(path: str | Path) -> EventsLexicon:
@@ -94,6 +106,10 @@ def load_events_lexicon(path: str | Path) -> EventsLexicon:
         commemoration_re=_phrase_re([w for w in table.kinds.commemoration if " " in w]),
         statistics_re=_phrase_re(table.statistics.phrases),
         update_window_days=table.dates.update_window_days,
+        provisional_window_days=table.dates.provisional_window_days,
+        lede_sentences=table.dates.lede_sentences,
+        locative=frozenset(w.lower() for w in table.places.locative),
+        place_nouns=frozenset(w.lower() for w in table.places.place_nouns),
     )
 
 
@@ -111,31 +127,49 @@ class Context:
     sentence_start: int = 0
 
 
-def point_date(value: Optional[str]) -> Optional[tuple]:
-    """A TIMEX3 value -> (year, month|None, day|None), or None for durations, vague
-    references ("PRESENT_REF") and recurring dates ("XXXX-01-20")."""
+def point_date(value: Optional[str]) -> Optional[tuple[date, date]]:
+    """A TIMEX3 value -> the (first, last) day it covers, or None for durations, vague
+    references ("PRESENT_REF") and recurring dates ("XXXX-01-20"). "1990" -> 1 Jan to
+    31 Dec 1990; "1990-01" -> the month; "1988-02/1988-09" -> February to September."""
     if not value:
         return None
+    parts = value.split("/")
+    first, last = _bounds(parts[0]), _bounds(parts[-1])
+    if first is None or last is None:
+        return None
+    return first[0], last[1]
+
+
+def _bounds(value: str) -> Optional[tuple[date, date]]:
     m = POINT.match(value)
     if not m:
         return None
-    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
+    year = int(m.group(1))
+    try:
+        if m.group(3):
+            day = date(year, int(m.group(2)), int(m.group(3)))
+            return day, day
+        if m.group(2):
+            month = int(m.group(2))
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+            return date(year, month, 1), date.fromordinal(nxt.toordinal() - 1)
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
 
 
-def dates_conflict(a: tuple, b: tuple, window: int) -> bool:
-    """Whether a figure dated ``b`` cannot be about an event dated ``a``: another year,
-    another month (both known), or a day before ``a`` or more than ``window`` days after."""
-    if a[0] != b[0]:
-        return True
-    if a[1] and b[1] and a[1] != b[1] and not (a[2] and b[2]):
-        return True
-    if a[2] and b[2]:
-        try:
-            delta = (date(*b) - date(*a)).days
-        except ValueError:
-            return False
-        return delta < 0 or delta > window
-    return False
+def dates_conflict(a: tuple[date, date], b: tuple[date, date], window: int) -> bool:
+    """Whether a figure dated ``b`` cannot be about an event dated ``a``: the two spans of
+    days lie more than ``window`` days apart (a toll update two days after a strike
+    fits; a year, month or fortnight away does not)."""
+    gap = max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
+    return gap > window
+
+
+def is_dating(item: dict) -> bool:
+    """A dates entry that can date an event: it has a value of days and is written with
+    a word or a four-digit year (not a bare "34" the dates layer took for a year)."""
+    return point_date(item.get("value")) is not None and bool(re.search(r"[A-Za-z]|\d{4}", item["text"]))
 
 
 def places_share(a: list[str], b: list[str]) -> bool:
@@ -152,12 +186,13 @@ class Event:
     names: list[dict] = field(default_factory=list)
     dates: list[dict] = field(default_factory=list)
     places: list[dict] = field(default_factory=list)
+    provisional: Optional[tuple] = None  # the document's date, for an undated event of the lede
 
     def date_key(self) -> Optional[tuple]:
         return next((k for k in (point_date(d.get("value")) for d in self.dates) if k), None)
 
 
-def fits(event: Event, ctx: Context, window: int, places: bool = True) -> bool:
+def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366) -> bool:
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
     their dates do not conflict and, with ``places``, an incident's place is shared
     unless the day is the same."""
@@ -165,7 +200,9 @@ def fits(event: Event, ctx: Context, window: int, places: bool = True) -> bool:
     theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
     if mine and theirs and dates_conflict(mine, theirs, window):
         return False
-    same_day = bool(mine and theirs and mine == theirs)
+    if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window):
+        return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
+    same_day = bool(mine and theirs and mine[0] == mine[1] == theirs[0] == theirs[1])
     if places and event.kind == "incident" and ctx.places and event.places and not same_day:
         return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
     return True
@@ -186,7 +223,7 @@ def name_fits(name: dict, event: Event, dates: list[dict]) -> bool:
     for d in dates:
         if name["start"] <= d["start"] and d["end"] <= name["end"]:
             theirs = point_date(d.get("value"))
-            if mine and theirs and mine[0] == theirs[0] and (mine[1] is None or theirs[1] in (None, mine[1])):
+            if mine and theirs and not dates_conflict(mine, theirs, 0):
                 return True
     return False
 
@@ -195,10 +232,15 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.lower().split()) == " ".join(b.lower().split())
 
 
-def group_facts(contexts: list[Context], positions: list[int], window: int) -> tuple[list[Event], list[int]]:
+def group_facts(contexts: list[Context], positions: list[int], window: int,
+                provisional: Optional[tuple] = None, lede_end: int = 0,
+                provisional_window: int = 366) -> tuple[list[Event], list[int]]:
     """Facts (their contexts and number offsets, in text order) -> events and, per
-    fact, the index of its event. Pure: the rules of the module docstring."""
+    fact, the index of its event. Pure: the rules of the module docstring. An event
+    born undated in the lede (before offset ``lede_end``) is taken to be near the
+    document's date (``provisional``, a span of days) until a date of its own comes."""
     events: list[Event] = []
+    fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window)  # noqa: E731
     current: dict[str, int] = {}
     out = []
     for ctx, pos in zip(contexts, positions):
@@ -210,16 +252,18 @@ def group_facts(contexts: list[Context], positions: list[int], window: int) -> t
         elif ctx.names:
             chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind and any(
                 _same_name(n["text"], m["text"]) for n in ev.names for m in ctx.names)), None)
-            if chosen is None and cur is not None and not events[cur].names and fits(events[cur], ctx, window):
+            if chosen is None and cur is not None and not events[cur].names and fits_(events[cur], ctx):
                 chosen = cur
-        elif cur is not None and fits(events[cur], ctx, window, places=ctx.incident_noun):
+        elif cur is not None and fits_(events[cur], ctx, ctx.incident_noun):
             chosen = cur
         elif cur is not None:
             chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind
-                           and fits(ev, ctx, window, places=ctx.incident_noun)), None)
+                           and fits_(ev, ctx, ctx.incident_noun)), None)
         if chosen is None:
             events.append(Event(ctx.kind, ctx.sentence_start if ctx.kind == "statistics" else pos))
             chosen = len(events) - 1
+            if ctx.kind == "incident" and not ctx.dates and pos < lede_end:
+                events[chosen].provisional = provisional
         ev = events[chosen]
         for attr in ("names", "dates", "places"):
             if not getattr(ev, attr):
@@ -245,9 +289,9 @@ class EventsStage:
         inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
         ents = inside(doc.entities)
         doc_date = doc.doc_date or {}
-        dates = [d for d in inside(doc.dates) if point_date(d.get("value"))
+        dates = [d for d in inside(doc.dates) if is_dating(d)
                  and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))]
-        places = [e for e in ents if e["label"] in PLACE_LABELS and not is_possessor(doc.text, e)]
+        places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
         lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
         if self._statistics(doc, fact, s0, text):
             kind = "statistics"
@@ -262,6 +306,23 @@ class EventsStage:
         names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
         return Context(kind, self._nearest(names, fact), self._nearest(dates, fact), self._nearest(places, fact),
                        bool(lemmas & lex.incident), s0)
+
+    def _locative(self, text: str, entity: dict) -> bool:
+        """A place where something happened: after a locative preposition ("in Baku",
+        "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
+        Khojaly"), or before an incident noun ("Kramatorsk station strike"); not a
+        possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        if is_possessor(text, entity):
+            return False
+        before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
+        while before and before[-1] in ("the", "a", "an"):
+            before.pop()
+        if before and before[-1] in self.lexicon.locative:
+            return True
+        if len(before) >= 2 and before[-1] == "of" and before[-2] in self.lexicon.place_nouns:
+            return True
+        after = re.findall(r"[a-z]+", text[entity["end"]:entity["end"] + 40].lower())[:2]
+        return any(w in self.lexicon.incident for w in after)
 
     def _statistics(self, doc: Document, fact: dict, s0: int, text: str) -> bool:
         """Whether a statistics phrase ("this year", "so far in 2024") qualifies the
@@ -345,7 +406,10 @@ class EventsStage:
                 ps = parse_sents[max(bisect.bisect_right(p_starts, n0) - 1, 0)]
             contexts.append(self._context(doc, fact, sent, ps))
             positions.append(fact["number"]["start"])
-        events, chosen = group_facts(contexts, positions, self.lexicon.update_window_days)
+        lede_end = sentences[min(self.lexicon.lede_sentences, len(sentences)) - 1]["end"]
+        provisional = point_date((doc.doc_date or {}).get("value"))
+        events, chosen = group_facts(contexts, positions, self.lexicon.update_window_days, provisional,
+                                     lede_end, self.lexicon.provisional_window_days)
         self._fill_from_narrative(doc, events, contexts, chosen)
         taken = {" ".join(n["text"].lower().split()) for ev in events for n in ev.names}
         for ev in events:
@@ -388,12 +452,12 @@ class EventsStage:
                 before + after, key=lambda s: abs(s["start"] - first_fact))
             for sent in candidates:
                 inside = lambda items: [x for x in items if sent["start"] <= x["start"] and x["end"] <= sent["end"]]  # noqa: E731
-                dates = [d for d in inside(doc.dates) if point_date(d.get("value"))
+                dates = [d for d in inside(doc.dates) if is_dating(d)
                          and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
                 if ev.kind == "commemoration":
                     dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
                 places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
-                          and not is_possessor(doc.text, e)]
+                          and self._locative(doc.text, e)]
                 words = set(re.findall(r"[a-z]+", doc.text[sent["start"]:sent["end"]].lower()))
                 if not words & words_of or not (dates or places):
                     continue
