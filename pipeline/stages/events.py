@@ -47,6 +47,7 @@ class _Table(BaseModel):
 class KindsTable(_Table):
     incident: list[str]
     commemoration: list[str]
+    episode: list[str] = []
 
 
 class StatisticsTable(_Table):
@@ -87,6 +88,7 @@ class EventsLexicon:
     commemoration_re: Optional[re.Pattern]
     statistics_re: Optional[re.Pattern]
     update_window_days: int
+    episode: frozenset[str] = frozenset()
     provisional_window_days: int = 366
     lede_sentences: int = 3
     locative: frozenset[str] = frozenset()
@@ -104,6 +106,7 @@ def load_events_lexicon(path: str | Path) -> EventsLexicon:
         incident=frozenset(w.lower() for w in table.kinds.incident),
         commemoration=frozenset(w.lower() for w in table.kinds.commemoration if " " not in w),
         commemoration_re=_phrase_re([w for w in table.kinds.commemoration if " " in w]),
+        episode=frozenset(w.lower() for w in table.kinds.episode),
         statistics_re=_phrase_re(table.statistics.phrases),
         update_window_days=table.dates.update_window_days,
         provisional_window_days=table.dates.provisional_window_days,
@@ -141,6 +144,9 @@ def point_date(value: Optional[str]) -> Optional[tuple[date, date]]:
 
 
 def _bounds(value: str) -> Optional[tuple[date, date]]:
+    decade = re.match(r"^(\d{3})X$", value)  # "198X": the 1980s
+    if decade:
+        return date(int(decade.group(1)) * 10, 1, 1), date(int(decade.group(1)) * 10 + 9, 12, 31)
     m = POINT.match(value)
     if not m:
         return None
@@ -249,6 +255,11 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
         if ctx.kind == "statistics":
             if cur is not None and events[cur].first == ctx.sentence_start:
                 chosen = cur
+        elif ctx.kind == "commemoration" and ctx.dates and any(
+                ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False) for ev in events):
+            # a mass funeral days after the killings belongs to them (docs/annotation.md)
+            chosen = next(k for k, ev in enumerate(events)
+                          if ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False))
         elif ctx.names:
             chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind and any(
                 _same_name(n["text"], m["text"]) for n in ev.names for m in ctx.names)), None)
@@ -298,6 +309,8 @@ class EventsStage:
         elif fact["type"] == "participants" and (lemmas & lex.commemoration or (
                 lex.commemoration_re and lex.commemoration_re.search(text))):
             kind = "commemoration"
+        elif fact.get("trigger") and doc.text[fact["trigger"]["start"]:fact["trigger"]["end"]].lower() in lex.episode:
+            kind = "episode"  # "the deportation of 200,000": a displacement over years, not the attack
         else:
             kind = "incident"
         if kind == "commemoration":
