@@ -55,6 +55,7 @@ class StatisticsTable(_Table):
 
 
 class DatesTable(_Table):
+    words: list[str] = []
     update_window_days: int = Field(default=7, ge=0)
     provisional_window_days: int = Field(default=366, ge=0)
     lede_sentences: int = Field(default=3, ge=0)
@@ -89,6 +90,7 @@ class EventsLexicon:
     statistics_re: Optional[re.Pattern]
     update_window_days: int
     episode: frozenset[str] = frozenset()
+    date_words: Optional[re.Pattern] = None
     provisional_window_days: int = 366
     lede_sentences: int = 3
     locative: frozenset[str] = frozenset()
@@ -107,6 +109,7 @@ def load_events_lexicon(path: str | Path) -> EventsLexicon:
         commemoration=frozenset(w.lower() for w in table.kinds.commemoration if " " not in w),
         commemoration_re=_phrase_re([w for w in table.kinds.commemoration if " " in w]),
         episode=frozenset(w.lower() for w in table.kinds.episode),
+        date_words=_phrase_re(table.dates.words),
         statistics_re=_phrase_re(table.statistics.phrases),
         update_window_days=table.dates.update_window_days,
         provisional_window_days=table.dates.provisional_window_days,
@@ -172,10 +175,16 @@ def dates_conflict(a: tuple[date, date], b: tuple[date, date], window: int) -> b
     return gap > window
 
 
-def is_dating(item: dict) -> bool:
+def is_dating(item: dict, words: Optional[re.Pattern] = None) -> bool:
     """A dates entry that can date an event: it has a value of days and is written with
-    a word or a four-digit year (not a bare "34" the dates layer took for a year)."""
-    return point_date(item.get("value")) is not None and bool(re.search(r"[A-Za-z]|\d{4}", item["text"]))
+    a four-digit year or a word of dates (month, weekday, "yesterday", "ago"; ``words``),
+    not a bare "34" or a clock time the dates layer read as a day."""
+    if point_date(item.get("value")) is None:
+        return False
+    text = item["text"]
+    if re.search(r"\d{4}", text):
+        return True
+    return bool(words.search(text)) if words is not None else bool(re.search(r"[A-Za-z]", text))
 
 
 def places_share(a: list[str], b: list[str]) -> bool:
@@ -209,7 +218,7 @@ def fits(event: Event, ctx: Context, window: int, places: bool = True, provision
     if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window):
         return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
     same_day = bool(mine and theirs and mine[0] == mine[1] == theirs[0] == theirs[1])
-    if places and event.kind == "incident" and ctx.places and event.places and not same_day:
+    if places and event.kind in ("incident", "commemoration") and ctx.places and event.places and not same_day:
         return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
     return True
 
@@ -265,11 +274,11 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
                 _same_name(n["text"], m["text"]) for n in ev.names for m in ctx.names)), None)
             if chosen is None and cur is not None and not events[cur].names and fits_(events[cur], ctx):
                 chosen = cur
-        elif cur is not None and fits_(events[cur], ctx, ctx.incident_noun):
+        elif cur is not None and fits_(events[cur], ctx, ctx.incident_noun or ctx.kind == "commemoration"):
             chosen = cur
         elif cur is not None:
             chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind
-                           and fits_(ev, ctx, ctx.incident_noun)), None)
+                           and fits_(ev, ctx, ctx.incident_noun or ctx.kind == "commemoration")), None)
         if chosen is None:
             events.append(Event(ctx.kind, ctx.sentence_start if ctx.kind == "statistics" else pos))
             chosen = len(events) - 1
@@ -300,14 +309,14 @@ class EventsStage:
         inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
         ents = inside(doc.entities)
         doc_date = doc.doc_date or {}
-        dates = [d for d in inside(doc.dates) if is_dating(d)
-                 and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))]
+        dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
+                 and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))
+                 and not self._dates_report(doc, d, fact)]
         places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
         lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
         if self._statistics(doc, fact, s0, text):
             kind = "statistics"
-        elif fact["type"] == "participants" and (lemmas & lex.commemoration or (
-                lex.commemoration_re and lex.commemoration_re.search(text))):
+        elif fact["type"] == "participants" and self._commemorative(doc, parse_sent, text):
             kind = "commemoration"
         elif fact.get("trigger") and doc.text[fact["trigger"]["start"]:fact["trigger"]["end"]].lower() in lex.episode:
             kind = "episode"  # "the deportation of 200,000": a displacement over years, not the attack
@@ -373,6 +382,60 @@ class EventsStage:
                 return True
         return False
 
+    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context) -> None:
+        """A fact's sentence without date or place takes them from the nearest earlier
+        sentence of its paragraph that names an incident with a date or place ("Four days
+        later, on 20 April, ... the boat had capsized off Lampedusa. ... 12 are missing")."""
+        lex = self.lexicon
+        for j in range(k - 1, -1, -1):
+            if "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
+                return  # a blank line ends the paragraph
+            s0, s1 = sentences[j]["start"], sentences[j]["end"]
+            words = set(re.findall(r"[a-z]+", doc.text[s0:s1].lower()))
+            if not words & lex.incident:
+                continue
+            inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
+            dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
+                     and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
+            places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
+            if dates or places:
+                ctx.dates, ctx.places, ctx.incident_noun = dates, places, True
+                return
+
+    def _commemorative(self, doc: Document, parse_sent, text: str) -> bool:
+        """A commemoration word in the sentence or the one before ("held a memorial
+        evening in The Hague. About 60 guests ...")."""
+        lex = self.lexicon
+        sents = [parse_sent] if parse_sent is not None else []
+        if parse_sent is not None and parse_sent.start > 0:
+            sents.append(doc.parsed[parse_sent.start - 1].sent)
+        for sent in sents:
+            if {t.lemma_.lower() for t in sent} & lex.commemoration:
+                return True
+            if lex.commemoration_re and lex.commemoration_re.search(sent.text):
+                return True
+        return bool(lex.commemoration_re and lex.commemoration_re.search(text))
+
+    def _dates_report(self, doc: Document, when: dict, fact: dict) -> bool:
+        """A date that hangs on the verb that reports the figure ("stated earlier this
+        month that 312 remained in custody") dates the report, not the event."""
+        cue = (fact.get("attribution") or {}).get("cue")
+        if not cue:
+            return False
+        s, e = doc.textmap.span_to_normalised(when["start"], when["end"])
+        span = doc.parsed.char_span(s, e, alignment_mode="expand")
+        c0, c1 = doc.textmap.span_to_normalised(cue["start"], cue["end"])
+        if span is None:
+            return False
+        tok = span.root
+        for _ in range(4):
+            tok = tok.head
+            if c0 <= tok.idx < c1:
+                return True
+            if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+                return False
+        return False
+
     def _dates_incident(self, doc: Document, when: dict, entities: list[dict]) -> bool:
         """A date that belongs to an incident noun ("the 1995 Srebrenica massacre",
         "the massacre of July 1995") or lies inside an EVENT name: in a sentence about a
@@ -417,7 +480,10 @@ class EventsStage:
             if parse_sents:
                 n0, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
                 ps = parse_sents[max(bisect.bisect_right(p_starts, n0) - 1, 0)]
-            contexts.append(self._context(doc, fact, sent, ps))
+            ctx = self._context(doc, fact, sent, ps)
+            if ctx.kind == "incident" and not ctx.dates and not ctx.places:
+                self._paragraph_frame(doc, sentences, k, ctx)
+            contexts.append(ctx)
             positions.append(fact["number"]["start"])
         lede_end = sentences[min(self.lexicon.lede_sentences, len(sentences)) - 1]["end"]
         provisional = point_date((doc.doc_date or {}).get("value"))
@@ -465,7 +531,7 @@ class EventsStage:
                 before + after, key=lambda s: abs(s["start"] - first_fact))
             for sent in candidates:
                 inside = lambda items: [x for x in items if sent["start"] <= x["start"] and x["end"] <= sent["end"]]  # noqa: E731
-                dates = [d for d in inside(doc.dates) if is_dating(d)
+                dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
                          and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
                 if ev.kind == "commemoration":
                     dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
