@@ -382,13 +382,16 @@ class EventsStage:
                 return True
         return False
 
-    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context) -> None:
+    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context,
+                         first: bool = False) -> None:
         """A fact's sentence without date or place takes them from the nearest earlier
         sentence of its paragraph that names an incident with a date or place ("Four days
-        later, on 20 April, ... the boat had capsized off Lampedusa. ... 12 are missing")."""
+        later, on 20 April, ... the boat had capsized off Lampedusa. ... 12 are missing");
+        the document's first figure from any earlier sentence (a letter's opening "the
+        attack carried out in Valmora on 12 May")."""
         lex = self.lexicon
         for j in range(k - 1, -1, -1):
-            if "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
+            if not first and "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
                 return  # a blank line ends the paragraph
             s0, s1 = sentences[j]["start"], sentences[j]["end"]
             words = set(re.findall(r"[a-z]+", doc.text[s0:s1].lower()))
@@ -398,8 +401,9 @@ class EventsStage:
             dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
                      and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
             places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
-            if dates or places:
-                ctx.dates, ctx.places, ctx.incident_noun = dates, places, True
+            if (dates and not ctx.dates) or (places and not ctx.places):
+                ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
+                ctx.incident_noun = True
                 return
 
     def _commemorative(self, doc: Document, parse_sent, text: str) -> bool:
@@ -481,7 +485,7 @@ class EventsStage:
                 n0, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
                 ps = parse_sents[max(bisect.bisect_right(p_starts, n0) - 1, 0)]
             ctx = self._context(doc, fact, sent, ps)
-            if ctx.kind == "incident" and not ctx.dates and not ctx.places:
+            if ctx.kind == "incident" and not (ctx.dates and ctx.places):
                 self._paragraph_frame(doc, sentences, k, ctx)
             contexts.append(ctx)
             positions.append(fact["number"]["start"])
