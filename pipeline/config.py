@@ -65,6 +65,14 @@ class FactsSection(_Section):
     triggers: Path
 
 
+class AttributionSection(_Section):
+    cues: Path
+
+
+class EventsSection(_Section):
+    lexicon: Path
+
+
 class PluginSection(_Section):
     """A stage that is not built in: ``factory`` is ``"package.module:callable"``.
 
@@ -86,6 +94,8 @@ class Config(_Section):
     dates: DatesSection
     numbers: NumbersSection
     facts: FactsSection
+    attribution: Optional[AttributionSection] = None
+    events: Optional[EventsSection] = None
     plugins: dict[str, PluginSection] = Field(default_factory=dict)
     path: Path
     digest: str
