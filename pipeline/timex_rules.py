@@ -18,9 +18,9 @@ import re
 from pathlib import Path
 
 import regex  # variable-width look-behinds in grammar patterns (a dependency of dateparser)
-from typing import Callable, Optional
+from typing import Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .identifiers import is_identifier_number
 from .lexicon import read_toml
@@ -139,6 +139,20 @@ class DatesLexicon(BaseModel):
         if bad:
             raise ValueError(f"holidays with an unreadable date rule: {bad}")
         return specs
+
+
+class QualifierRow(_Strict):
+    """One phrase of qualifiers.toml: the SPEC mod it gives in each layer that takes it."""
+
+    numbers: Optional[Literal["MORE_THAN", "LESS_THAN", "APPROX", "AT_LEAST", "AT_MOST"]] = None
+    dates: Optional[Literal["APPROX", "MORE_THAN", "LESS_THAN"]] = None
+
+
+class QualifierTable(BaseModel):
+    """qualifiers.toml: phrase -> QualifierRow (checked at config load, pipeline/resources.py)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, QualifierRow] = Field(init=False)
 
 
 def load_qualifiers(path: str | Path, layer: str = "dates") -> dict[str, str]:
