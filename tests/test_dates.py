@@ -99,6 +99,7 @@ def test_explicit_expressions(finder, text, span, value, mod):
     "the Westminster Abbey Thanksgiving Service",
     "Some 6 000 participants of the Peace March arrived.",
     "in the last 12h the river rose",
+    "The toll has risen to 41 after two more of the wounded died.",
     "Inflation rose 10.26 percent.",
     "quoting incident 1487 of the log",
 ])
