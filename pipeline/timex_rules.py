@@ -196,10 +196,12 @@ def _alternation(phrases) -> str:
 # -- small readers -----------------------------------------------------------------
 
 def month_number(text: str) -> int:
+    """'January', 'Jan.', 'SEPT' -> 1..12 (KeyError for other words)."""
     return MONTHS[text.lower().rstrip(".")]
 
 
 def weekday_number(text: str) -> int:
+    """'Monday', 'Tue', 'THURS' -> 0..6, Monday = 0 (KeyError for other words)."""
     return WEEKDAYS[text.lower()[:3]]
 
 
@@ -222,6 +224,7 @@ def amount(raw: str) -> Optional[float]:
 
 
 def day_number(g: dict) -> Optional[int]:
+    """The day of the month a match gives, as digits ('15th') or an ordinal word ('fifteenth')."""
     if g.get("d") or g.get("d2"):
         return int(re.match(r"\d+", g.get("d") or g.get("d2")).group())
     if g.get("dw"):
