@@ -378,3 +378,41 @@ def test_metadata_doc_date_wins_over_the_date_line(stages):
     got = {d["text"]: d["value"] for d in doc.dates}
     assert got["yesterday"] == "2024-03-12"
     assert got["2020-01-01"] == "2020-01-01"
+
+
+# -- no input crashes the dates layer ----------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+TOKENS = ["13", "31", "March", "May", "2024", "1990s", "to", "-", "–", "last", "next", "Monday", "at",
+          "3pm", "16:23", "UTC", "+04:00", "the", "of", "Easter", "Ramadan", "in", "two", "weeks", "ago",
+          "10/1", "15/03", "mid", "end", "early", ",", ".", "\n", "Q4", "noon", "today", "night", "century",
+          "first", "week", "between", "and", "from", "that", "day", "half", "an", "hour", "days", "after"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=14), st.sampled_from([None, date(2024, 3, 13), date(2013, 2, 12)]),
+       st.sampled_from([-1, 0, 1]))
+def test_no_sequence_of_date_words_crashes_the_layer(finder, words, doc_day, tense):
+    text = " ".join(words)
+    errors: list[str] = []
+    found = finder.find(text, errors)
+    resolved = resolve_all(found, Context(doc_day=doc_day, tense=lambda t: tense), errors=errors)
+    for t, anchor in resolved:
+        assert 0 <= t.start < t.end <= len(text)
+        assert t.value is None or isinstance(t.value, str)
+        assert isinstance(anchor, str)
+
+
+@pytest.mark.model
+def test_a_failing_step_of_the_stage_keeps_the_other_dates(process, monkeypatch):
+    from pipeline.stages.dates import DatesStage
+
+    def boom(self, doc, taken, doc_day):
+        raise RuntimeError("model spans unreadable")
+
+    monkeypatch.setattr(DatesStage, "_model_candidates", boom)
+    doc = process("date 2016-11-17\n\nThey met in April last year.")
+    assert [d["text"] for d in doc.dates] == ["2016-11-17", "April last year"]
+    assert any("model candidates failed" in e for e in doc.errors)
+    assert not any(e.startswith("fatal") for e in doc.errors)

@@ -200,8 +200,9 @@ class DatesStage:
         text = doc.textmap.text
         errors: list[str] = []
         timexes = self.finder.find(text, errors)
-        doc_span = doc_date_candidate(doc.text, timexes, self.doc_cues, self.top_lines, self.max_extra,
-                                      self.weak_cues, to_text=doc.from_normalised)
+        doc_span = _guarded(errors, "document date", lambda: doc_date_candidate(
+            doc.text, timexes, self.doc_cues, self.top_lines, self.max_extra, self.weak_cues,
+            to_text=doc.from_normalised), None)
         doc_day = None
         if doc.meta_doc_date:
             doc.doc_date = {"value": doc.meta_doc_date, "start": None, "end": None, "from": "metadata"}
@@ -214,7 +215,8 @@ class DatesStage:
             o_start, o_end = doc.from_normalised(doc_span.start, end)
             doc.doc_date = {"value": day_value, "start": o_start, "end": o_end, "from": "text"}
             doc_day = parse_value_date(day_value)
-        timexes = sorted(timexes + self._model_candidates(doc, timexes, doc_day), key=lambda t: t.start)
+        extra = _guarded(errors, "model candidates", lambda: self._model_candidates(doc, timexes, doc_day), [])
+        timexes = sorted(timexes + extra, key=lambda t: t.start)
         ctx = Context(
             doc_day=doc_day,
             tense=lambda t: self._tense(doc, t),
@@ -224,12 +226,28 @@ class DatesStage:
             day_heads=self.day_heads,
         )
         resolved = resolve_all(timexes, ctx, skip=doc_span, errors=errors)
-        resolved = self.date_named_days(doc, resolved)
+        resolved = _guarded(errors, "named days", lambda: self.date_named_days(doc, resolved),
+                            [(t, a) for t, a in resolved if t.anchor != Anchor.SENTENCE])
         doc.dates, provenance = [], []
         for t, anchor in resolved:
-            o_start, o_end = doc.from_normalised(t.start, t.end)
-            doc.dates.append({**doc.span(o_start, o_end), "value": t.value, "mod": t.mod})
+            try:
+                o_start, o_end = doc.from_normalised(t.start, t.end)
+                item = {**doc.span(o_start, o_end), "value": t.value, "mod": t.mod}
+            except Exception as exc:  # one expression lost, never the document
+                errors.append(f"dates: could not place {t.rule} at {t.start}: {type(exc).__name__}: {exc}")
+                continue
+            doc.dates.append(item)
             provenance.append({"start": o_start, "end": o_end, "rule": t.rule, "anchor": anchor})
         doc.provenance["dates"] = provenance
         doc.errors.extend(errors)
         return doc
+
+
+def _guarded(errors: list[str], what: str, step: Callable, default):
+    """Run one step of the stage; a failure is an ``errors`` line and the default, so the
+    document keeps every other date."""
+    try:
+        return step()
+    except Exception as exc:
+        errors.append(f"dates: {what} failed: {type(exc).__name__}: {exc}")
+        return default
