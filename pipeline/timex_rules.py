@@ -69,6 +69,7 @@ class RuleSpec(_Strict):
     name: str
     interpret: str
     pattern: str
+    needs: Optional[str] = None  # a pattern every match contains: texts without it are skipped
 
 
 class CombineSpec(_Strict):
@@ -727,6 +728,7 @@ class TimexFinder:
         macros["ANAPHOR_HEAD"] = _alternation(lx.anaphors.get("heads", []))
         macros["ANAPHOR_MODIFIER"] = _alternation(lx.anaphors.get("modifiers", []))
         self.rules: list[tuple[str, str, re.Pattern]] = []
+        self.needs: list[Optional[re.Pattern]] = []
         for rule in self.grammar.rules:
             try:
                 pattern = regex.compile(expand(rule.pattern, macros, rule.name))
@@ -735,7 +737,14 @@ class TimexFinder:
             unknown = set(pattern.groupindex) - GROUPS
             if unknown:
                 raise ValueError(f"rule {rule.name!r}: unknown group name(s) {sorted(unknown)}")
+            needs = None
+            if rule.needs:
+                try:
+                    needs = re.compile(rule.needs)
+                except re.error as exc:
+                    raise ValueError(f"rule {rule.name!r}: needs does not compile: {exc}") from None
             self.rules.append((rule.name, rule.interpret, pattern))
+            self.needs.append(needs)
         self.combos = []
         for spec in self.grammar.combine:
             joiner = regex.compile(expand(spec.joiner, macros, spec.name) + r"\Z")
@@ -761,6 +770,9 @@ class TimexFinder:
         loses that match only (a line in ``errors`` says which)."""
         candidates: list[tuple[int, int, int, Timex]] = []
         for order, (name, interpret, pattern) in enumerate(self.rules):
+            needs = self.needs[order]
+            if needs is not None and needs.search(text) is None:
+                continue
             for m in pattern.finditer(text):
                 s, e = m.span()
                 if e <= s or ("\n" in text[s:e] and re.search(r"[.;:!?]\s*\n|\n\s*\n", text[s:e])):
