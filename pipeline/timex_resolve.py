@@ -191,6 +191,13 @@ def resolve_year(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]
         return f"XXXX-{m:02d}-{d:02d}", "recurring"
     else:
         year, anchor = _year_for(t, m, d, ctx, st)
+        wd = p.get("checked_wd")
+        if year is not None and wd is not None and ymd(year, m, d) and date(year, m, d).weekday() != wd:
+            # "Monday, March 4": the weekday tells the year (the nearest that fits)
+            for y in (year + 1, year - 1, year + 2, year - 2):
+                if ymd(y, m, d) and date(y, m, d).weekday() == wd:
+                    year, anchor = y, anchor + ", year of the weekday"
+                    break
     if year is None:
         return None, anchor
     if "d1" in p:
@@ -389,10 +396,11 @@ def resolve_composite(t: Timex, ctx: Context, st: State) -> tuple[Optional[str],
             if end is not None and (left.parts["m"], left.parts.get("d", 1)) > (end.month, end.day if granularity(rv.split("/")[-1]) == 3 else 31):
                 year -= 1
             left.parts = {**left.parts, "y": year}
-        if left.kind == "clock" and right.kind == "clock":
-            lv, la = resolve(left, ctx, st)
-        else:
-            lv, la = resolve(left, ctx, st)
+        lv, la = resolve(left, ctx, st)
+        if left.kind == right.kind == "weekday" and lv and granularity(lv) == 3:
+            # "from Monday to Wednesday": the right end is the first such day from the left end
+            rv = weekday_date(parse_value_date(lv), right.parts["wd"], 1, strict=False).isoformat()
+            ra = "first such day from the range's start"
         if lv and rv:
             a, b = lv.split("/")[0], rv.split("/")[-1]
             if "T" in a and "T" in b and a[:10] == b[:10] and b[11:16] < a[11:16]:
