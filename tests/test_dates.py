@@ -70,6 +70,7 @@ def _resolve(finder, text, doc_day, tense=0):
     ("for a few days", "a few days", "PXD", None),
     ("in the coming days", "coming days", "PXD", None),
     ("it lasted half an hour", "half an hour", "PT30M", None),
+    ("traffic stopped for a minute of silence", "a minute", "PT1M", None),
     ("it lasted 1.5 hours", "1.5 hours", "PT1H30M", None),
     ("for 2 years and 3 months", "2 years and 3 months", "P2Y3M", None),
     ("for at least 5 years", "at least 5 years", "P5Y", "MORE_THAN"),
