@@ -90,6 +90,11 @@ class NotNumbersSection(_Strict):
     clock_zones: list[str]
 
 
+class RangesSection(_Strict):
+    openers: list[str]
+    not_after: list[str]
+
+
 class NumbersLexicon(_Strict):
     """Schema of configs/lexicons/numbers.toml (unknown keys are errors)."""
 
@@ -100,6 +105,7 @@ class NumbersLexicon(_Strict):
     multipliers: dict[str, float]
     fractions: dict[str, float]
     vague: dict[str, int]
+    ranges: RangesSection
     percent: PercentSection
     currencies: CurrencySection
     units: UnitSection
@@ -261,15 +267,14 @@ class NumbersStage:
             rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)|(?<!\w)(?i:{street})\s+(?:\S+\s+)?\d")
         self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
-        self.between_re = re.compile(r"(?<!\bage\s)(?<!\bages\s)(?<!\baged\s)\bbetween\s+$", re.IGNORECASE)
+        self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
+        self.range_skip = {w.lower() for w in lex.ranges.not_after}
         self.a_unit_after_re = re.compile(
             r"\s*(?:of\b|[.,;:)!?]|$|\s+(?:at|in|on|for|per|to|and|or|each|a|an|the|was|is|were|are)\b)",
             re.IGNORECASE)
-        street = _words_re(lex.not_numbers.street_types)
         self.street_after_re = re.compile(rf"(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?i:{street})(?!\w)")
         self.street_before_re = re.compile(rf"(?<!\w)(?i:{street})\s*$")
         self.clock_after_re = re.compile(r"\s?(?:[ap]\.?m\.?|[AP]\.?M\.?|h\b|hrs\b|GMT\b|UTC\b)(?![\w])")
-        self.list_marker_re = re.compile(r"(?:^|\n)[ \t]*\(?$")
 
     # -- pieces --------------------------------------------------------------
 
@@ -606,8 +611,10 @@ class NumbersStage:
         """"between 7,000 and 10,000": the ends of a range take AT_LEAST and AT_MOST
         (SPEC has no range value; "between" stays outside both extents)."""
         for a, b in zip(items, items[1:]):
-            if a.mod is None and b.mod is None and self.between_re.search(text[max(0, a.start - 20):a.start]) \
-                    and re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+            if a.mod is not None or b.mod is not None or not re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+                continue
+            m = self.between_re.search(text[max(0, a.start - 30):a.start])
+            if m and (m.group("before") or "").strip().lower() not in self.range_skip:
                 a.mod, b.mod = "AT_LEAST", "AT_MOST"
 
     def _vague(self, text: str) -> list[Item]:
