@@ -324,3 +324,15 @@ def test_ranges_halves_vague(numbers, text, expected):
 ])
 def test_powers_of_units(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Fines ranged between 10 dollars and 20 dollars",
+     [("10 dollars", 10, "money", "USD", None), ("20 dollars", 20, "money", "USD", None)]),
+    ("1 point 1", [("1 point 1", 1.1, "cardinal", None, None)]),
+    ("a 10 point plan", [("10", 10, "cardinal", None, None)]),
+    ("1 k.g.", [("1 k.g.", 1, "quantity", "kg", None)]),
+    ("30 lkh", [("30 lkh", 3000000, "cardinal", None, None)]),
+])
+def test_spreads_and_decimal_words(numbers, text, expected):
+    assert found(numbers, text) == expected

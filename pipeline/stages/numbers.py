@@ -236,7 +236,7 @@ class NumbersStage:
         self.vague_re = re.compile(rf"\b(?P<vague>{_trie(self.vague).replace(chr(92) + ' ', chr(92) + 's+')})\b",
                                    re.IGNORECASE)
         digit_scales = [k for k in self.scales] + list(lex.suffixes.spaced)
-        self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]))+")
+        self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]|\.\w))+")
         self.scale_word_re = re.compile(rf"\s*({_alternation(digit_scales)})(?![\w])")
         self.mult_re = re.compile(rf"\s+({_words_re(lex.multipliers)})\b", re.IGNORECASE)
         self.pct_re = re.compile(rf"\s?(?:{_words_re(lex.percent.signs)})(?![\w])", re.IGNORECASE)
@@ -252,6 +252,7 @@ class NumbersStage:
         self.of_scale_re = re.compile(rf"\s+of\s+an?\s+({_alternation(k for k in self.scales if k.isalpha())})\b",
                                       re.IGNORECASE)
         self.of_re = re.compile(r"\s+of\b", re.IGNORECASE)
+        self.point_digits_re = re.compile(rf"\s+{re.escape(lex.words.decimal_point)}\s+(\d+)(?![\w.,])", re.IGNORECASE)
         sub = _words_re(list(self.subunits))
         self.subunit_after_re = re.compile(
             rf"(?:\s*,?\s+and\s+|\s+)(?P<num>\d{{1,3}}|[a-z]+(?:-[a-z]+)?)\s*(?P<sub>{sub}|c\b|¢)(?![\w])",
@@ -368,6 +369,11 @@ class NumbersStage:
             m = self.of_scale_re.match(text, pos)  # "a quarter of a million"
             if m:
                 item.value *= self.scales[m.group(1).lower()]
+                item.end = pos = m.end()
+        if glued_ok and float(item.value).is_integer() and "." not in text[item.start:pos]:
+            m = self.point_digits_re.match(text, pos)  # "1 point 5"
+            if m:
+                item.value = float(f"{int(item.value)}.{m.group(1)}")
                 item.end = pos = m.end()
         m = self.scale_re.match(text, pos)
         if m:
