@@ -287,7 +287,9 @@ def test_vague_magnitudes_stay_vague(numbers, text, expected):
     ("Chargé d’affaires\n22-05617 (E)\n", []),
     ("UPDATE 4-Missile strike", []),
     ("6:52 PM GMT+3\n", []),
-    ("incident 1487 of 15/03", [("1487", 1487, "cardinal", None, None)]),  # "15/03" is no fraction
+    ("incident 1487 of 15/03", []),  # a reference number; "15/03" is no fraction
+    ("the 3/4 majority", [("3/4", 0.75, "cardinal", None, None)]),
+    ("in case 5 people come", [("5", 5, "cardinal", None, None)]),
     ("the 366th motorized rifle regiment", []),
     ("Ukrzaliznytsia, first reported about 30 dead",
      [("about 30", 30, "cardinal", None, "APPROX")]),
@@ -304,7 +306,7 @@ def test_identifiers_and_boilerplate(numbers, text, expected):
 @pytest.mark.parametrize("text,expected", [
     ("between 7,000 and 10,000 were injured",
      [("7,000", 7000, "cardinal", None, "AT_LEAST"), ("10,000", 10000, "cardinal", None, "AT_MOST")]),
-    ("men aged between 15 and 47.", [("15", 15, "cardinal", None, None), ("47", 47, "cardinal", None, None)]),
+    ("men aged between 15 and 47.", [("15", 15, "cardinal", None, "AT_LEAST"), ("47", 47, "cardinal", None, "AT_MOST")]),
     ("the fate of more than half of them", [("more than half", 0.5, "cardinal", None, "MORE_THAN")]),
     ("half of them", []),
     ("drew several hundred residents", [("several hundred", 100, "cardinal", None, "AT_LEAST")]),

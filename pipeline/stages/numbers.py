@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -32,9 +32,10 @@ from ..document import Document
 from ..errors import ConfigError
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml
+from ..records import NumberMod
 from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
 
-Mod = Literal["MORE_THAN", "LESS_THAN", "APPROX", "AT_LEAST", "AT_MOST"]
+Mod = NumberMod  # SPEC numbers mods, one definition (pipeline/records.py)
 MASK = "\x00"  # stands for a character inside a dates span in the masked copy
 
 
