@@ -104,6 +104,10 @@ def unit_names(unit: str | None) -> set[str]:
         out |= {u.name for u in units.surfaces_lower.get(variant.lower(), ())}
         if variant in units.names:
             out.add(variant)
+    power = re.fullmatch(r"(.+?)([23²³])", unit)
+    if power:  # "km2" -> "square kilometre", "m3" -> "cubic metre"
+        word = "square" if power.group(2) in "2²" else "cubic"
+        out |= {f"{word} {name}" for name in unit_names(power.group(1)) if name}
     if "/" in unit:
         num, den = unit.split("/", 1)
         out |= {f"{a} per {b}" for a in unit_names(num) if a for b in unit_names(den) if b}
@@ -140,7 +144,7 @@ def run_pipeline(texts: dict[str, str]) -> dict[str, dict]:
     """doc_id -> {"numbers": [...], "dates": [...]} from the default pipeline."""
     from pipeline.config import load_config
     from pipeline.runner import build, run
-    from pipeline.stages.read import document_from_bytes
+    from pipeline.io import document_from_bytes
 
     stages = build(load_config())
     docs = [document_from_bytes(text.encode("utf-8"), f"{doc_id}.txt", doc_id=doc_id)
