@@ -338,3 +338,16 @@ def test_powers_of_units(numbers, text, expected):
 ])
 def test_spreads_and_decimal_words(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("at 10.30 the police arrived", []),
+    ("from 9.15 until 10.45", [("9.15", 9.15, "cardinal", None, None)]),  # "from" also opens ranges
+    ("rose from 1.25 to 1.50", [("1.25", 1.25, "cardinal", None, None), ("1.50", 1.5, "cardinal", None, None)]),
+    ("rose to 10.30 per cent", [("10.30 per cent", 10.3, "percent", None, None)]),
+    ("at 2.25 metres", [("2.25 metres", 2.25, "quantity", "m", None)]),
+    ("about 10.5 million", [("about 10.5 million", 10500000, "cardinal", None, "APPROX")]),
+    ("at 24.50", [("24.50", 24.5, "cardinal", None, None)]),
+])
+def test_dotted_clock_times(numbers, text, expected):
+    assert found(numbers, text) == expected

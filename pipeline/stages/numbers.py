@@ -88,6 +88,7 @@ class NotNumbersSection(_Strict):
     unit_designations: list[str]
     street_types: list[str]
     address_words: list[str]
+    clock_prepositions: list[str]
     clock_zones: list[str]
 
 
@@ -267,6 +268,8 @@ class NumbersStage:
         self.address_word_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.address_words)})(?!\w)")
         self.street_number_re = re.compile(
             rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)|(?<!\w)(?i:{street})\s+(?:\S+\s+)?\d")
+        self.dotted_clock_re = re.compile(
+            rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions)})\s+(?:[01]?\d|2[0-3])\.[0-5]\d$")
         self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
         self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
@@ -461,6 +464,8 @@ class NumbersStage:
             return True
         if self.zone_re.search(text[max(0, c_start - 8):c_start]):
             return True
+        if item.kind == "cardinal" and item.end == c_end and self.dotted_clock_re.search(text[max(0, c_start - 12):c_end]):
+            return True  # "at 10.30", "from 9.15": a clock time
         if self._address_line(text, c_start):
             return True
         if item.kind == "ordinal" and self.designation_re.match(text, item.end):
