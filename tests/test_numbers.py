@@ -351,3 +351,13 @@ def test_spreads_and_decimal_words(numbers, text, expected):
 ])
 def test_dotted_clock_times(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("It was the 3rd.", [("3rd", 3, "ordinal", None, None)]),
+    ("Its GDP is $2.174T.", [("$2.174T", 2174000000000, "money", "USD", None)]),
+    ("Each family received 2 g.", [("2 g.", 2, "quantity", "g", None)]),
+    ("They seized 500g.", [("500g.", 500, "quantity", "g", None)]),  # "g." is a written form of the gram
+])
+def test_sentence_final_full_stop(numbers, text, expected):
+    assert found(numbers, text) == expected

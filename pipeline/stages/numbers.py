@@ -346,29 +346,26 @@ class NumbersStage:
         pos = item.end
         if glued_ok:
             g = self.glued_re.match(text, pos)
-            if g and g.group(0).endswith(".") and (g.group(0)[:-1] in self.glued_scale or g.group(0) == "."):
-                g = re.compile(re.escape(g.group(0)[:-1])).match(text, pos)  # "$2.1T." ends a sentence
-            if g:
-                tail = g.group(0)
+            tail, tail_end = (g.group(0), g.end()) if g else ("", pos)
+            if tail.endswith(".") and tail not in self.unit_symbols:
+                tail, tail_end = tail[:-1], tail_end - 1  # "$2.1T.", "the 3rd." end a sentence
+            if tail:
                 low = tail.lower()
                 if low in ("st", "nd", "rd", "th", "-th") and float(item.value).is_integer():
                     item.kind = "ordinal"
-                    item.end = g.end()
+                    item.end = tail_end
                     return True
-                if tail in self.glued_scale and tail not in self.money_only_suffix:
+                if tail in self.glued_scale and (tail not in self.money_only_suffix or item.kind == "money"):
                     item.value *= self.glued_scale[tail]
-                    item.end = pos = g.end()
-                elif tail in self.money_only_suffix and item.kind == "money":
-                    item.value *= self.glued_scale[tail]
-                    item.end = pos = g.end()
+                    item.end = pos = tail_end
                 elif tail == "%":
                     item.kind = "percent"
-                    item.end = g.end()
+                    item.end = tail_end
                     return True
                 else:
                     found = self._unit_at(text, pos)
-                    if found is None or found[0] < g.end() - (1 if tail.endswith(".") else 0):
-                        return False
+                    if found is None or found[0] < tail_end - (1 if tail.endswith(".") else 0):
+                        return False  # "06F6", "J1149", "2pm": glued to something that is no unit
         if not glued_ok and 0 < abs(item.value) < 1:
             m = self.of_scale_re.match(text, pos)  # "a quarter of a million"
             if m:
@@ -414,7 +411,7 @@ class NumbersStage:
                 if per:
                     denominator = self.per_units.get(per.group(1).lower()) or self._symbol(per.group(1))
                     if denominator:
-                        item.unit, item.end = f"{unit}/{denominator}", per.end()
+                        item.unit, item.end = f"{item.unit}/{denominator}", per.end()
         if item.kind == "money":
             self._subunit(text, item)
         return True
