@@ -361,3 +361,18 @@ def test_dotted_clock_times(numbers, text, expected):
 ])
 def test_sentence_final_full_stop(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a million and a half", [("a million and a half", 1500000, "cardinal", None, None)]),
+    ("nearly half a million", [("nearly half a million", 500000, "cardinal", None, "APPROX")]),
+    ("one and three quarters", [("one and three quarters", 1.75, "cardinal", None, None)]),
+    ("three fifths", [("three fifths", 0.6, "cardinal", None, None)]),
+    ("1 3/4", [("1 3/4", 1.75, "cardinal", None, None)]),
+    ("ninety-nine cents", [("ninety-nine cents", 0.99, "money", "USD", None)]),
+    ("-5 °C", [("-5 °C", -5, "quantity", "°C", None)]),
+    ("a 3-inch gap", [("3-inch", 3, "quantity", "in", None)]),
+    ("500 EUR", [("500 EUR", 500, "money", "EUR", None)]),
+])
+def test_more_spelled_and_written_forms(numbers, text, expected):
+    assert found(numbers, text) == expected
