@@ -376,3 +376,14 @@ def test_sentence_final_full_stop(numbers, text, expected):
 ])
 def test_more_spelled_and_written_forms(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a range is two numbers (SPEC has no range value), with a hyphen as with a dash
+    ("200-300 people", [("200", 200, "cardinal", None, None), ("300", 300, "cardinal", None, None)]),
+    ("200–300 people", [("200", 200, "cardinal", None, None), ("300", 300, "cardinal", None, None)]),
+    ("COVID-19 cases", []),
+    ("the A-5 road", []),
+])
+def test_hyphen_ranges(numbers, text, expected):
+    assert found(numbers, text) == expected

@@ -507,8 +507,8 @@ class NumbersStage:
                 if re.search(r"(?:^|[\s(\[])[-−]$", before):
                     item.value = -item.value
                     item.start -= 1
-                else:
-                    continue  # "2020-21", "COVID-19"
+                elif not re.search(r"\d\s?-$", before):
+                    continue  # "COVID-19", "A-5": part of a name; "200-300" is a range of two numbers
             self._left(text, item)
             if not self._right(text, item, glued_ok=True):
                 continue
