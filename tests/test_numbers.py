@@ -341,7 +341,9 @@ def test_spreads_and_decimal_words(numbers, text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("at 10.30 the police arrived", []),
+    ("at 10.30 local time the police arrived", []),
+    ("until 10.30 the police stayed", []),
+    ("The index stood at 1.10, the ministry said.", [("1.10", 1.1, "cardinal", None, None)]),
     ("from 9.15 until 10.45", [("9.15", 9.15, "cardinal", None, None)]),  # "from" also opens ranges
     ("rose from 1.25 to 1.50", [("1.25", 1.25, "cardinal", None, None), ("1.50", 1.5, "cardinal", None, None)]),
     ("rose to 10.30 per cent", [("10.30 per cent", 10.3, "percent", None, None)]),

@@ -89,6 +89,8 @@ class NotNumbersSection(_Strict):
     street_types: list[str]
     address_words: list[str]
     clock_prepositions: list[str]
+    clock_prepositions_weak: list[str]
+    clock_followers: list[str]
     clock_zones: list[str]
 
 
@@ -268,8 +270,11 @@ class NumbersStage:
         self.address_word_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.address_words)})(?!\w)")
         self.street_number_re = re.compile(
             rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)|(?<!\w)(?i:{street})\s+(?:\S+\s+)?\d")
-        self.dotted_clock_re = re.compile(
-            rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions)})\s+(?:[01]?\d|2[0-3])\.[0-5]\d$")
+        hh_mm = r"(?:[01]?\d|2[0-3])\.[0-5]\d$"
+        self.dotted_clock_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions)})\s+{hh_mm}")
+        self.dotted_clock_weak_re = re.compile(
+            rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions_weak)})\s+{hh_mm}")
+        self.clock_follower_re = re.compile(rf"\s+(?:{_words_re(lex.not_numbers.clock_followers)})\b", re.IGNORECASE)
         self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
         self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
@@ -461,8 +466,11 @@ class NumbersStage:
             return True
         if self.zone_re.search(text[max(0, c_start - 8):c_start]):
             return True
-        if item.kind == "cardinal" and item.end == c_end and self.dotted_clock_re.search(text[max(0, c_start - 12):c_end]):
-            return True  # "at 10.30", "from 9.15": a clock time
+        if item.kind == "cardinal" and item.end == c_end:
+            window = text[max(0, c_start - 12):c_end]
+            if self.dotted_clock_re.search(window) or (
+                    self.dotted_clock_weak_re.search(window) and self.clock_follower_re.match(text, c_end)):
+                return True  # "until 10.30", "at 10.30 local time": a clock time
         if self._address_line(text, c_start):
             return True
         if item.kind == "ordinal" and self.designation_re.match(text, item.end):
