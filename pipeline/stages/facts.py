@@ -94,7 +94,8 @@ class FactLexicon:
         words = sorted(set(self.partial_markers) | set(self.complete_markers), key=len, reverse=True)
         if not words:
             return None
-        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if w[0].isalnum() else re.escape(w)
+        # words as whole words; signs not between digits (the colon of "10:30" is no list)
+        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if w[0].isalnum() else rf"(?<!\d){re.escape(w)}(?!\d)"
                                    for w in words))
 
 
@@ -733,30 +734,76 @@ def breakdown_marker(between: str, lex: FactLexicon) -> Optional[str]:
 def assign_part_of(facts: list[dict], sentences: list[int], text: str, lex: FactLexicon) -> None:
     """Set ``part_of`` on the figures that break down a total (in place).
 
-    A fact is a part of an earlier fact of the same type with a larger value when a
-    breakdown word stands between the two numbers and the part is in the total's
-    sentence or the next ("613 people, including 63 children and 106 women";
-    "27 injured: 12 in X, 9 in Y"; "... were killed. Among them were 7 children").
-    A partitive ("two of them", "nine of those killed") is a part of the nearest such
-    earlier fact in its sentence or the one before. ``sentences[i]`` is the index of
-    the sentence holding ``facts[i]``. The rule was first written for `recount compare`
-    (pipeline/compare.py), which now reads the record instead.
+    - A list: a fact is a part of an earlier fact of the same type with a larger value
+      when a breakdown word stands between the total and the first figure of the list,
+      every same-type figure between them is a part too, and the part is in the total's
+      sentence or the next ("613 people, including 63 children and 106 women"; "27
+      injured: 12 in X, 9 in Y"; "... were killed. Among them were 7 children").
+    - A partitive ("two of them", "nine of those killed") is a part of the nearest such
+      earlier fact in its sentence or the one before.
+    - A complete breakdown: same-type figures of one sentence that add up exactly to an
+      earlier figure of the same type in that sentence or the one before ("eight further
+      arrests. Five men were arrested ..., and three more handed themselves in").
+
+    part_of always names the top total (a part of a part points at its total).
+    ``sentences[i]`` is the index of the sentence holding ``facts[i]``. The list rule
+    was first written for `recount compare` (pipeline/compare.py).
     """
+    def top(i: int) -> int:
+        return facts[i]["part_of"] if facts[i].get("part_of") is not None else i
+
     for j, part in enumerate(facts):
-        if part.get("part_of") is not None:
+        if part.get("part_of") is not None or part.get("_standalone"):
             continue
         for i in range(j - 1, -1, -1):
             total = facts[i]
             if sentences[j] - sentences[i] > 1:
                 break
-            if total["type"] != part["type"] or part.get("_standalone"):
+            if total["type"] != part["type"]:
                 continue
             if not total["value"] > part["value"] or total["number"]["end"] > part["number"]["start"]:
                 continue
-            between = text[total["number"]["end"]:part["number"]["start"]]
-            if breakdown_marker(between, lex) or part.get("_partitive"):
-                # part_of always names the top total (a part of a part points at its total)
-                part["part_of"] = total["part_of"] if total.get("part_of") is not None else i
+            if part.get("_partitive"):
+                part["part_of"] = top(i)
+                break
+            if total.get("_partitive"):
+                continue  # "seven of whom ..., only four ...": a partitive lists nothing
+            between = [k for k in range(i + 1, j) if facts[k]["type"] == part["type"]
+                       and facts[k]["number"]["start"] > total["number"]["end"]]
+            if any(top(k) != top(i) for k in between):
+                continue
+            first = facts[between[0]] if between else part
+            if breakdown_marker(text[total["number"]["end"]:first["number"]["start"]], lex):
+                part["part_of"] = top(i)
+                break
+    _complete_breakdowns(facts, sentences)
+
+
+def _complete_breakdowns(facts: list[dict], sentences: list[int]) -> None:
+    """The sum rule of ``assign_part_of``: figures of one type and sentence, none of
+    them a part yet, that add up exactly to an earlier figure of that type."""
+    groups: dict[tuple, list[int]] = {}
+    for k, fact in enumerate(facts):
+        if fact.get("part_of") is None and not fact.get("_partitive"):
+            groups.setdefault((sentences[k], fact["type"]), []).append(k)
+    for (sent, kind), members in groups.items():
+        if len(members) < 2:
+            continue
+        for start in range(len(members) - 1):
+            parts = members[start:]
+            total_value = sum(facts[k]["value"] for k in parts)
+            first = parts[0]
+            found = None
+            for i in range(first - 1, -1, -1):
+                if sentences[first] - sentences[i] > 1:
+                    break
+                total = facts[i]
+                if total["type"] == kind and total["value"] == total_value and total.get("mod") is None:
+                    found = total["part_of"] if total.get("part_of") is not None else i
+                    break
+            if found is not None:
+                for k in parts:
+                    facts[k]["part_of"] = found
                 break
 
 
