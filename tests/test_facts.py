@@ -195,3 +195,46 @@ def test_lexicon_covers_every_fact_type():
         assert rules.verbs or rules.subject_verbs or rules.nouns, name
         assert all(w == w.lower() for w in rules.verbs | rules.subject_verbs | rules.nouns | rules.complements)
     assert "people" in lex.people and "be" in lex.copulas and lex.forces
+
+
+# (text, [(value, value of the total it breaks down or None)] in fact order)
+PART_OF = [
+    ("A total of 418 people were killed, including 51 children and 80 women.", [(418, None), (51, 418), (80, 418)]),
+    ("Officials said 27 people were injured: 12 in the capital, 9 in the north and 6 in the east.",
+     [(27, None), (12, 27), (9, 27), (6, 27)]),
+    ("The office recorded 23 injured, nine of them children.", [(23, None), (9, 23)]),
+    ("The Red Crescent said 5,300 people had died. Among them were 800 children.", [(5300, None), (800, 5300)]),
+    # nested parts point at the top total
+    ("Police detained 1,250 people: 640 in the capital and 610 elsewhere. Among them were 84 foreigners, "
+     "including 11 minors.", [(1250, None), (640, 1250), (610, 1250), (84, 1250), (11, 1250)]),
+    # parts that add up exactly to an earlier figure
+    ("Police made eight further arrests. Five men were arrested at home, and three more handed themselves in.",
+     [(8, None), (5, 8), (3, 8)]),
+    # must stay null: an increment, figures of another clause, a clock time's colon
+    ("The toll has risen to 41 after two more of the wounded died in hospital.", [(41, None), (2, None)]),
+    ("At least 17 supporters were injured, seven of whom needed treatment, while police counted only four "
+     "hospitalised supporters.", [(17, None), (7, 17), (4, None)]),
+    ("More than 100 were wounded in the strike at 10:30. Later 39 people had died and 87 were hurt.",
+     [(100, None), (39, None), (87, None)]),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,expected", PART_OF, ids=[c[0][:50] for c in PART_OF])
+def test_part_of_table(process, text, expected):
+    doc = process(text)
+    got = [(f["value"], None if f["part_of"] is None else doc.facts[f["part_of"]]["value"]) for f in doc.facts]
+    assert got == expected
+    for fact in doc.facts:  # part_of never points at a part (SPEC validate)
+        if fact["part_of"] is not None:
+            assert doc.facts[fact["part_of"]]["part_of"] is None
+
+
+def test_trigger_file_schema_names_the_bad_key(tmp_path):
+    from pipeline.errors import ConfigError
+
+    text = open(LEXICON, encoding="utf-8").read().replace("[deployed]", "[deployd]")
+    bad = tmp_path / "fact_triggers.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="deployd"):
+        load_lexicon(bad)
