@@ -895,8 +895,12 @@ def _category_clause(num, lex: FactLexicon) -> bool:
     its own ("nine of them children", "38 of them at the station") or a copula with a
     noun ("six of them were minors"), not a state or later action ("remains on a ward",
     "were released")."""
-    head = num.head
-    if num.dep_ not in SUBJECT_DEPS or head.pos_ not in VERBAL:
+    node = num
+    if num.dep_ == "pobj" and num.head.i == num.i - 1 and num.head.pos_ == "ADP" and num.head.dep_ == "prep":
+        node = num.head  # "Around 6,900 of them have been identified": the qualifier carries the figure
+    head = node.head
+    subjectless = head.pos_ in VERBAL and node.i < head.i and not any(c.dep_ in SUBJECT_DEPS for c in head.children)
+    if (node.dep_ not in SUBJECT_DEPS and not subjectless) or head.pos_ not in VERBAL:
         return True
     return _lemma(head) in lex.copulas and any(c.dep_ in ("attr", "oprd") for c in head.children)
 
@@ -962,8 +966,8 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
         return []
     if counted is not None and counted.i != tok.i and noun_links(counted, lex, "noun"):
         return []
-    if pronoun and not _category_clause(tok, lex):
-        return []  # "one of whom remains on a ward", "6,900 of them have been identified"
+    if not _category_clause(tok, lex):
+        return []  # "one of whom remains on a ward", "6,900 of them have been identified", "two doctors told"
     if pronoun and previous is not None and previous.get("_fact_index") is None:
         return []  # "Nineteen of the injured are in hospital, four of them in intensive care"
     sent_start = doc.from_normalised(tok.sent.start_char, tok.sent.start_char)[0]
@@ -985,5 +989,6 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
             if trig is None:
                 return []
             return [Link(total["type"], tuple(trig), "inherited")]
-        break
+        if sents[i] != figure.sentence:
+            break  # in its own sentence a list item may stand between the total and the figure
     return []
