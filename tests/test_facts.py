@@ -238,3 +238,18 @@ def test_trigger_file_schema_names_the_bad_key(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="deployd"):
         load_lexicon(bad)
+
+
+@pytest.mark.model
+def test_flattened_table(process):
+    """A table's columns take the type of their header (or of the heading above a column
+    of people); households are no people; rows are parts of the Total row."""
+    text = ("DISPLACEMENT BY VILLAGE\nVillage | Families | People\nNorth | 520 | 2,900\nSouth | 410 | 2,250\n"
+            "Total | 930 | 5,150\n\nArrivals by district:\nDistrict | People displaced | Households\n"
+            "East | 940 | 171\nWest | 780 | 139\n")
+    doc = process(text)
+    got = [(f["type"], f["value"], text[f["trigger"]["start"]:f["trigger"]["end"]],
+            None if f["part_of"] is None else doc.facts[f["part_of"]]["value"]) for f in doc.facts]
+    assert got == [("displaced", 2900, "DISPLACEMENT", 5150), ("displaced", 2250, "DISPLACEMENT", 5150),
+                   ("displaced", 5150, "DISPLACEMENT", None), ("displaced", 940, "displaced", None),
+                   ("displaced", 780, "displaced", None)]

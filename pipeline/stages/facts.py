@@ -76,6 +76,7 @@ class FactLexicon:
     estimate_verbs: frozenset[str] = frozenset()
     fate_nouns: frozenset[str] = frozenset()
     time_words: frozenset[str] = frozenset()
+    table_totals: frozenset[str] = frozenset()
     partial_markers: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
 
@@ -135,6 +136,7 @@ class GrammarTable(_Table):
     estimate_verbs: list[str] = []
     fate_nouns: list[str] = []
     time_words: list[str] = []
+    table_totals: list[str] = []
 
 
 class BreakdownsTable(_Table):
@@ -199,6 +201,7 @@ def load_lexicon(path: str | Path) -> FactLexicon:
         estimate_verbs=_words(g.estimate_verbs),
         fate_nouns=_words(g.fate_nouns),
         time_words=_words(g.time_words),
+        table_totals=_words(g.table_totals),
         partial_markers=tuple(w.lower() for w in table.breakdowns.partial),
         complete_markers=tuple(w.lower() for w in table.breakdowns.complete),
     )
@@ -779,6 +782,15 @@ def assign_part_of(facts: list[dict], sentences: list[int], text: str, lex: Fact
     _complete_breakdowns(facts, sentences)
 
 
+def assign_table_part_of(facts: list[dict]) -> None:
+    """In a flattened table, each row's figure is a part of its column's Total row."""
+    totals = {f["_table"][:2]: i for i, f in enumerate(facts) if f.get("_table") and f["_table"][2]}
+    for fact in facts:
+        cell = fact.get("_table")
+        if cell and not cell[2] and cell[:2] in totals:
+            fact["part_of"] = totals[cell[:2]]
+
+
 def _complete_breakdowns(facts: list[dict], sentences: list[int]) -> None:
     """The sum rule of ``assign_part_of``: figures of one type and sentence, none of
     them a part yet, that add up exactly to an earlier figure of that type."""
@@ -849,6 +861,11 @@ class FactsStage:
         for figure in figures:
             tok = figure.token
             links = link_figure(tok, lex)
+            cell = table_cell(doc.text, figure.number["start"], lex) if not links else None
+            if cell is not None:
+                t0, t1 = doc.textmap.span_to_normalised(*cell.trigger)
+                trig = doc.parsed.char_span(t0, t1, alignment_mode="expand")
+                links = [Link(cell.type, tuple(trig), "table")] if trig is not None else []
             if not links:
                 links = (inherited_links(figure, facts, sents, doc, lex, previous)
                          or total_links(figure, facts, sents, doc, lex)
@@ -862,6 +879,8 @@ class FactsStage:
                     fact["_partitive"] = True
                 if link.rule == "inherited":
                     fact["_inherits"] = True
+                if link.rule == "table":
+                    fact["_table"] = (cell.table, cell.column, cell.total)
                 if link.rule == "total" or tok.lower_ in MORE_WORDS or any(
                         c.lower_ in MORE_WORDS for c in tok.children) or (tok.head.lower_ in MORE_WORDS):
                     fact["_standalone"] = True  # an increment or a new total is never a part
@@ -869,14 +888,87 @@ class FactsStage:
                 sents.append(figure.sentence)
                 provenance.append({"start": figure.number["start"], "end": figure.number["end"],
                                    "type": link.type, "rule": link.rule})
+        assign_table_part_of(facts)
         assign_part_of(facts, sents, doc.text, lex)
         for fact in facts:
             fact.pop("_partitive", None)
             fact.pop("_inherits", None)
             fact.pop("_standalone", None)
+            fact.pop("_table", None)
         doc.facts = facts
         doc.provenance["facts"] = provenance
         return doc
+
+
+class TableCell(NamedTuple):
+    """A figure in a flattened table: its type, the header or heading word that gives
+    it (original offsets), and whether its row is the table's total."""
+
+    type: str
+    trigger: tuple[int, int]
+    total: bool
+    column: int
+    table: int  # offset of the table's header line
+
+
+def _line_at(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def _word_types(text: str, start: int, end: int, lex: FactLexicon) -> list[tuple[str, int, int]]:
+    """(type, start, end) for each word of text[start:end] that is a trigger noun or
+    complement of a type ("People displaced" -> displaced; "DISPLACEMENT")."""
+    out = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z-]*", text[start:end]):
+        word = m.group(0).lower()
+        forms = {word, word.rstrip("s")}
+        for name, rules in lex.types.items():
+            if forms & (rules.nouns | rules.complements):
+                out.append((name, start + m.start(), start + m.end()))
+    return out
+
+
+def table_cell(text: str, offset: int, lex: FactLexicon) -> Optional[TableCell]:
+    """The type of a figure in a flattened table ("District | People displaced |
+    Households" over rows "Kharzan | 780 | 139"): its column's header cell names the
+    type, or names people and the heading line above the table names the type
+    ("DISPLACEMENT BY VILLAGE" over "Village | Families | People"). A column of
+    households or families counts no people. ``offset`` is the figure's start in
+    ``text`` (original offsets). None when the figure is not in such a table."""
+    l0, l1 = _line_at(text, offset)
+    if "|" not in text[l0:l1]:
+        return None
+    column = text[l0:offset].count("|")
+    if column == 0:
+        return None  # the row's label
+    header = l0
+    while header > 0:  # up to the first line of the block of "|" lines
+        p0, p1 = _line_at(text, header - 1)
+        if "|" not in text[p0:p1] or p0 == header:
+            break
+        header = p0
+    h0, h1 = _line_at(text, header)
+    if header == l0:
+        return None
+    cells = text[h0:h1].split("|")
+    if column >= len(cells):
+        return None
+    c0 = h0 + sum(len(c) + 1 for c in cells[:column])
+    c1 = c0 + len(cells[column])
+    cell_words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]+", text[c0:c1])}
+    found = _word_types(text, c0, c1, lex)
+    if not found:
+        if not cell_words & {w.rstrip("s") for w in lex.people}:
+            return None  # "Households", "Families": not people
+        t0, t1 = _line_at(text, h0 - 1) if h0 > 0 else (0, 0)
+        found = _word_types(text, t0, t1, lex)  # the heading above the table
+    if not found:
+        return None
+    row_label = text[l0:l0 + text[l0:l1].find("|")].strip().lower()
+    kind, t_start, t_end = found[0]
+    return TableCell(kind, (t_start, t_end), row_label in lex.table_totals, column, header)
 
 
 def _bisect(starts: list[int], i: int) -> int:
