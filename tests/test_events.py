@@ -32,6 +32,7 @@ def test_point_date(value, expected):
     ("1990-01-20", "2024-01-20", True),   # an anniversary
     ("1990-01-20", "1990", False),        # the year holds the day
     ("1988-03-16", "1988-02/1988-09", False),
+    ("2022-04-08", "2022-04-06", True),   # people who left two days before the strike
 ])
 def test_dates_conflict(a, b, conflict):
     assert dates_conflict(point_date(a), point_date(b), 7) is conflict
@@ -91,6 +92,12 @@ CASES = [
     ("The strike on the station killed 50 people on 8 April 2022. By 10 April the number of people killed "
      "had risen to 57, the prosecutor said.", [{50, 57}]),
     ("Police detained 23 people after the match on Saturday. Nine officers were injured.", [{23, 9}]),
+    # a report time ("as of", "by") does not date the event
+    ("As of 09:00 on 22 October, police had detained 14 people after the attack on a checkpoint near Dolna. "
+     "The attack on 19 October killed 2 officers.", [{14, 2}]),
+    # an aside about an earlier attack, then a new paragraph back on the main incident
+    ("A car bomb killed 41 people in the market of Valmora on 12 May 2025.\n\nIn October 2019 a bomb at the "
+     "bus station of Qalat killed 63 people.\n\nAbout 2,300 residents have fled their homes.", [{41, 2300}, {63}]),
 ]
 
 

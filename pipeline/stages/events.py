@@ -56,6 +56,7 @@ class StatisticsTable(_Table):
 
 class DatesTable(_Table):
     words: list[str] = []
+    state_signals: list[str] = []
     update_window_days: int = Field(default=7, ge=0)
     provisional_window_days: int = Field(default=366, ge=0)
     lede_sentences: int = Field(default=3, ge=0)
@@ -91,6 +92,7 @@ class EventsLexicon:
     update_window_days: int
     episode: frozenset[str] = frozenset()
     date_words: Optional[re.Pattern] = None
+    state_signals: tuple[str, ...] = ()
     provisional_window_days: int = 366
     lede_sentences: int = 3
     locative: frozenset[str] = frozenset()
@@ -110,6 +112,7 @@ def load_events_lexicon(path: str | Path) -> EventsLexicon:
         commemoration_re=_phrase_re([w for w in table.kinds.commemoration if " " in w]),
         episode=frozenset(w.lower() for w in table.kinds.episode),
         date_words=_phrase_re(table.dates.words),
+        state_signals=tuple(w.lower() for w in table.dates.state_signals),
         statistics_re=_phrase_re(table.statistics.phrases),
         update_window_days=table.dates.update_window_days,
         provisional_window_days=table.dates.provisional_window_days,
@@ -131,6 +134,7 @@ class Context:
     places: list[dict]
     incident_noun: bool
     sentence_start: int = 0
+    paragraph: int = 0
 
 
 def point_date(value: Optional[str]) -> Optional[tuple[date, date]]:
@@ -167,12 +171,14 @@ def _bounds(value: str) -> Optional[tuple[date, date]]:
         return None
 
 
-def dates_conflict(a: tuple[date, date], b: tuple[date, date], window: int) -> bool:
-    """Whether a figure dated ``b`` cannot be about an event dated ``a``: the two spans of
-    days lie more than ``window`` days apart (a toll update two days after a strike
-    fits; a year, month or fortnight away does not)."""
-    gap = max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
-    return gap > window
+def dates_conflict(a: tuple[date, date], b: tuple[date, date], window: int, before: int = 1) -> bool:
+    """Whether a figure dated ``b`` cannot be about an event dated ``a``: ``b`` ends more
+    than ``before`` days before ``a`` starts (people who left two days before a strike
+    are another episode), or starts more than ``window`` days after ``a`` ends (a toll
+    update two days after a strike fits; a month or a year later does not)."""
+    if (a[0] - b[1]).days > before:
+        return True
+    return (b[0] - a[1]).days > window
 
 
 def is_dating(item: dict, words: Optional[re.Pattern] = None) -> bool:
@@ -209,16 +215,18 @@ class Event:
 
 def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366) -> bool:
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
-    their dates do not conflict and, with ``places``, an incident's place is shared
-    unless the day is the same."""
+    their dates do not conflict and, with ``places``, a dated figure on other days than
+    the event's shares one of its places."""
     mine = event.date_key()
     theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
     if mine and theirs and dates_conflict(mine, theirs, window):
         return False
-    if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window):
+    if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window,
+                                                                     provisional_window):
         return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
-    same_day = bool(mine and theirs and mine[0] == mine[1] == theirs[0] == theirs[1])
-    if places and event.kind in ("incident", "commemoration") and ctx.places and event.places and not same_day:
+    overlap = bool(mine and theirs and not dates_conflict(mine, theirs, 0, 0))
+    if places and theirs and event.kind in ("incident", "commemoration") and ctx.places and event.places \
+            and not overlap:
         return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
     return True
 
@@ -258,9 +266,15 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
     fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window)  # noqa: E731
     current: dict[str, int] = {}
     out = []
+    paragraph = None
     for ctx, pos in zip(contexts, positions):
         chosen: Optional[int] = None
         cur = current.get(ctx.kind)
+        if (ctx.kind == "incident" and paragraph is not None and ctx.paragraph != paragraph
+                and not (ctx.dates or ctx.places or ctx.names)):
+            # a new paragraph without a frame of its own goes back to the main incident
+            cur = next((k for k, ev in enumerate(events) if ev.kind == "incident"), cur)
+        paragraph = ctx.paragraph
         if ctx.kind == "statistics":
             if cur is not None and events[cur].first == ctx.sentence_start:
                 chosen = cur
@@ -311,7 +325,7 @@ class EventsStage:
         doc_date = doc.doc_date or {}
         dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
                  and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))
-                 and not self._dates_report(doc, d, fact)]
+                 and not self._dates_report(doc, d, fact) and not self._state_time(doc.text, d)]
         places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
         lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
         if self._statistics(doc, fact, s0, text):
@@ -406,6 +420,12 @@ class EventsStage:
                 ctx.incident_noun = True
                 return
 
+    def _state_time(self, text: str, when: dict) -> bool:
+        """"as of 09:00 today", "by Wednesday": the time a count stood at, not when the
+        event happened."""
+        before = " ".join(text[max(0, when["start"] - 20):when["start"]].lower().split())
+        return any(before.endswith(signal) for signal in self.lexicon.state_signals)
+
     def _commemorative(self, doc: Document, parse_sent, text: str) -> bool:
         """A commemoration word in the sentence or the one before ("held a memorial
         evening in The Hague. About 60 guests ...")."""
@@ -485,6 +505,7 @@ class EventsStage:
                 n0, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
                 ps = parse_sents[max(bisect.bisect_right(p_starts, n0) - 1, 0)]
             ctx = self._context(doc, fact, sent, ps)
+            ctx.paragraph = doc.text.count("\n\n", 0, sent[0])
             if ctx.kind == "incident" and not (ctx.dates and ctx.places):
                 self._paragraph_frame(doc, sentences, k, ctx)
             contexts.append(ctx)
