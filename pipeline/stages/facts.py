@@ -537,7 +537,7 @@ def _value_noun_links(noun, lex: FactLexicon) -> list[Link]:
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for pobj in prep.children:
-                if pobj.dep_ != "pobj":
+                if pobj.dep_ not in ("pobj", "pcomp"):  # "number of killed" parses "killed" as pcomp
                     continue
                 links += [Link(lk.type, lk.trigger, "value") for lk in noun_links(pobj, lex, "value")]
                 for verb, role in participles(pobj):
@@ -558,6 +558,8 @@ def value_links(anchor, lex: FactLexicon) -> list[Link]:
         anchor, head = head, head.head  # "from 52 in 2022 to 71 in 2023 and 91 in 2024"
     # "from 52 ... to 71 ... and 91": the last figure hangs on the preposition itself
     if anchor.dep_ in ("pobj", "conj") and head.pos_ == "ADP" and head.lower_ in ("to", "at", "from"):
+        if head.dep_ == "conj" and head.head.pos_ == "NUM" and head.head.i != anchor.i:
+            return value_links(head.head, lex)  # "at 131 or at 150": the second as the first
         while head.dep_ == "conj" and head.head.pos_ == "ADP":
             head = head.head  # "at 131 or at 150"
         verb = head.head
@@ -567,6 +569,10 @@ def value_links(anchor, lex: FactLexicon) -> list[Link]:
         verb = head
     else:
         return []
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "of" and verb.head.head.pos_ == "NOUN":
+        noun = verb.head.head  # "put the number of killed at 57": "at" hung on "killed"
+        if noun.dep_ in ("dobj", "conj") and _lemma(noun) in lex.containers:
+            return _value_noun_links(noun, lex)
     if head.lower_ == "at" and verb.pos_ in VERBAL and _lemma(verb) in lex.estimate_verbs:
         obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < anchor.i), None)
         if obj is not None:  # "put the number of dead at 131 or at 150"
