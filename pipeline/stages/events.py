@@ -135,6 +135,7 @@ class Context:
     incident_noun: bool
     sentence_start: int = 0
     paragraph: int = 0
+    nouns: frozenset = frozenset()  # the incident words of its sentence ("strike", "capsize")
 
 
 def point_date(value: Optional[str]) -> Optional[tuple[date, date]]:
@@ -208,6 +209,7 @@ class Event:
     dates: list[dict] = field(default_factory=list)
     places: list[dict] = field(default_factory=list)
     provisional: Optional[tuple] = None  # the document's date, for an undated event of the lede
+    nouns: set = field(default_factory=set)  # incident words of its facts' sentences
 
     def date_key(self) -> Optional[tuple]:
         return next((k for k in (point_date(d.get("value")) for d in self.dates) if k), None)
@@ -216,7 +218,8 @@ class Event:
 def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366) -> bool:
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
     their dates do not conflict and, with ``places``, a dated figure on other days than
-    the event's shares one of its places."""
+    the event's, about another kind of incident ("capsize" after a "strike"), shares one
+    of its places (a crackdown spreading to the next city the next day stays one event)."""
     mine = event.date_key()
     theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
     if mine and theirs and dates_conflict(mine, theirs, window):
@@ -225,8 +228,9 @@ def fits(event: Event, ctx: Context, window: int, places: bool = True, provision
                                                                      provisional_window):
         return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
     overlap = bool(mine and theirs and not dates_conflict(mine, theirs, 0, 0))
+    other_kind = bool(ctx.nouns) and not (ctx.nouns & event.nouns)
     if places and theirs and event.kind in ("incident", "commemoration") and ctx.places and event.places \
-            and not overlap:
+            and not overlap and other_kind:
         return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
     return True
 
@@ -302,6 +306,7 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
         for attr in ("names", "dates", "places"):
             if not getattr(ev, attr):
                 setattr(ev, attr, list(getattr(ctx, attr)))
+        ev.nouns |= ctx.nouns
         current[ctx.kind] = chosen
         out.append(chosen)
     return events, out
@@ -341,7 +346,7 @@ class EventsStage:
         # An incident's name in a sentence about its commemoration names the incident, not the gathering.
         names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
         return Context(kind, self._nearest(names, fact), self._nearest(dates, fact), self._nearest(places, fact),
-                       bool(lemmas & lex.incident), s0)
+                       bool(lemmas & lex.incident), s0, nouns=frozenset(lemmas & lex.incident))
 
     def _locative(self, text: str, entity: dict) -> bool:
         """A place where something happened: after a locative preposition ("in Baku",
@@ -404,21 +409,36 @@ class EventsStage:
         the document's first figure from any earlier sentence (a letter's opening "the
         attack carried out in Valmora on 12 May")."""
         lex = self.lexicon
+        nouns: set = set()
+        dates: list = []
+        places: list = []
         for j in range(k - 1, -1, -1):
             if not first and "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
-                return  # a blank line ends the paragraph
+                break  # a blank line ends the paragraph
             s0, s1 = sentences[j]["start"], sentences[j]["end"]
-            words = set(re.findall(r"[a-z]+", doc.text[s0:s1].lower()))
-            if not words & lex.incident:
-                continue
+            nouns |= self._lemmas(doc, s0, s1) & lex.incident
             inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
-            dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
-                     and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
-            places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
-            if (dates and not ctx.dates) or (places and not ctx.places):
-                ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
-                ctx.incident_noun = True
-                return
+            dates = dates or [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
+                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
+            places = places or [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                                and self._locative(doc.text, e)]
+            if nouns and (dates or ctx.dates) and (places or ctx.places):
+                break
+        if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
+            ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
+            ctx.incident_noun = True
+            ctx.nouns = ctx.nouns | frozenset(nouns)
+
+    @staticmethod
+    def _lemmas(doc: Document, start: int, end: int) -> set[str]:
+        """Lower-case words and lemmas of a stretch of the original text ("struck" ->
+        "strike", "capsized" -> "capsize")."""
+        words = set(re.findall(r"[a-z]+", doc.text[start:end].lower()))
+        if doc.parsed is not None:
+            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(start, end), alignment_mode="expand")
+            if span is not None:
+                words |= {t.lemma_.lower() for t in span}
+        return words
 
     def _state_time(self, text: str, when: dict) -> bool:
         """"as of 09:00 today", "by Wednesday": the time a count stood at, not when the
@@ -562,7 +582,7 @@ class EventsStage:
                     dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
                 places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
                           and self._locative(doc.text, e)]
-                words = set(re.findall(r"[a-z]+", doc.text[sent["start"]:sent["end"]].lower()))
+                words = self._lemmas(doc, sent["start"], sent["end"])
                 if not words & words_of or not (dates or places):
                     continue
                 if not ev.dates and dates:
