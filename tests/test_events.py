@@ -98,6 +98,14 @@ CASES = [
     # an aside about an earlier attack, then a new paragraph back on the main incident
     ("A car bomb killed 41 people in the market of Valmora on 12 May 2025.\n\nIn October 2019 a bomb at the "
      "bus station of Qalat killed 63 people.\n\nAbout 2,300 residents have fled their homes.", [{41, 2300}, {63}]),
+    # two incidents in one release: the second paragraph's frame (a date and place in its
+    # earlier sentences, an incident word in its heading) makes its figures another event
+    ("24 April 2025\n\nOn Wednesday 16 April two missiles struck the clinic in Kafr Haddan. Nine people were killed.\n\n"
+     "Boat capsizes before rescue\nFour days later, on Sunday 20 April, our ship found a boat south of "
+     "Lampedusa. At least 12 people are missing.", [{9}, {12}]),
+    # a crackdown spreading to another city the next day stays one event
+    ("On 8 October police dispersed a protest in Drevnik, killing 3 people. On 9 October police dispersed "
+     "rallies in Halmar and detained 40 people.", [{3, 40}]),
 ]
 
 
