@@ -366,7 +366,7 @@ def test_doc_date(process, text, doc_date, span):
 @pytest.mark.model
 def test_metadata_doc_date_wins_over_the_date_line(stages):
     from pipeline.runner import run
-    from pipeline.stages.read import document_from_bytes
+    from pipeline.io import document_from_bytes
 
     doc = document_from_bytes("date 2020-01-01\n\nIt happened yesterday, on 5 March.".encode(), "m.txt")
     doc.meta_doc_date = "2024-03-13"

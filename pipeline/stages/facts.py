@@ -30,11 +30,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
 
 from ..document import Document
 from ..errors import ConfigError
 from ..lexicon import read_toml
+from ..resources import Words
 
 NOMINAL = {"NOUN", "PROPN", "PRON", "NUM", "ADJ"}
 VERBAL = {"VERB", "AUX"}
@@ -111,37 +112,37 @@ class _Table(BaseModel):
 
 
 class TypeTable(_Table):
-    verbs: list[str] = []
-    subject_verbs: list[str] = []
-    weak_verbs: list[str] = []  # give the type only when the figure gets no other type
-    nouns: list[str] = []
-    complements: list[str] = []
-    forces_only: bool = False
+    verbs: Words = []
+    subject_verbs: Words = []
+    weak_verbs: Words = []  # give the type only when the figure gets no other type
+    nouns: Words = []
+    complements: Words = []
+    forces_only: StrictBool = False
 
 
 class PeopleTable(_Table):
-    nouns: list[str]
-    suffixes: list[str] = []
+    nouns: Words
+    suffixes: Words = []
 
 
 class GrammarTable(_Table):
-    copulas: list[str]
-    breakdown: list[str]
-    containers: list[str]
-    value_verbs: list[str]
-    negations: list[str] = []
-    not_fact_verbs: list[str] = []
-    idioms: list[str] = []
-    age_words: list[str] = []
-    estimate_verbs: list[str] = []
-    fate_nouns: list[str] = []
-    time_words: list[str] = []
-    table_totals: list[str] = []
+    copulas: Words
+    breakdown: Words
+    containers: Words
+    value_verbs: Words
+    negations: Words = []
+    not_fact_verbs: Words = []
+    idioms: Words = []
+    age_words: Words = []
+    estimate_verbs: Words = []
+    fate_nouns: Words = []
+    time_words: Words = []
+    table_totals: Words = []
 
 
 class BreakdownsTable(_Table):
-    partial: list[str]
-    complete: list[str]
+    partial: Words
+    complete: Words
 
 
 class TriggerFile(_Table):
