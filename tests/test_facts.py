@@ -145,6 +145,13 @@ CASES = [
     ("The clashes began at 21:30 near the stadium.", set()),
     ("Police have acknowledged only four hospitalised supporters; a further 14 men were arrested.",
      {("injured", 4, None), ("detained", 14, None)}),
+    ("The earthquake killed at least 2,100 people and injured over 10,000.",
+     {("killed", 2100, "AT_LEAST"), ("injured", 10000, "MORE_THAN")}),
+    ("Two children were among the dead.", {("killed", 2, None)}),
+    ("About 5,000 people took to the streets of the capital.", {("participants", 5000, "APPROX")}),
+    ("Rebels released 45 hostages on Friday.", set()),
+    ("Some 300 families were displaced by the floods.", set()),
+    ("No one was injured in the fire, firefighters said.", set()),
 ]
 
 

@@ -78,6 +78,7 @@ class FactLexicon:
     fate_nouns: frozenset[str] = frozenset()
     time_words: frozenset[str] = frozenset()
     table_totals: frozenset[str] = frozenset()
+    qualifier_preps: frozenset[str] = frozenset()
     partial_markers: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
 
@@ -138,6 +139,7 @@ class GrammarTable(_Table):
     fate_nouns: Words = []
     time_words: Words = []
     table_totals: Words = []
+    qualifier_preps: Words = []
 
 
 class BreakdownsTable(_Table):
@@ -203,6 +205,7 @@ def load_lexicon(path: str | Path) -> FactLexicon:
         fate_nouns=_words(g.fate_nouns),
         time_words=_words(g.time_words),
         table_totals=_words(g.table_totals),
+        qualifier_preps=_words(g.qualifier_preps),
         partial_markers=tuple(w.lower() for w in table.breakdowns.partial),
         complete_markers=tuple(w.lower() for w in table.breakdowns.complete),
     )
@@ -359,7 +362,7 @@ def of_head(prep):
     return prep.head
 
 
-def relations(anchor) -> list[tuple]:
+def relations(anchor, lex: Optional[FactLexicon] = None) -> list[tuple]:
     """(verb, role) pairs for the figure's anchor; role is subject, passive, object or
     agent, plus participles qualifying it (see ``participles``)."""
     out = []
@@ -376,6 +379,10 @@ def relations(anchor) -> list[tuple]:
         out += [(c, "subject") for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
     elif dep == "pobj" and head.dep_ == "agent":
         out.append((head.head, "agent"))
+    elif (dep == "pobj" and lex is not None and head.lower_ in lex.qualifier_preps and head.i == anchor.i - 1
+          and head.dep_ == "prep" and head.head.pos_ == "VERB"):
+        verb = head.head  # "injured over 10,000": the qualifier took the figure's place in the parse
+        out.append((verb, "object" if verb.i < head.i else ("passive" if is_passive(verb) else "subject")))
     elif dep == "pobj" and head.lower_ == "between" and head.head.pos_ in VERBAL:
         verb = head.head  # "between 7,000 and 10,000 were injured"
         out.append((verb, "passive" if is_passive(verb) else "subject"))
@@ -459,6 +466,8 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
                 links.append(Link(name, toks, "weak"))
         if role in ("subject", "passive", "object", "breakdown", "shared"):
             for child in verb.children:
+                if child is counted or (counted is not None and child.i == counted.i):
+                    continue  # "released 45 hostages": the figure's own noun completes nothing
                 if child.dep_ in COMPLEMENT_DEPS and _forms(child) & rules.complements and not has_subject(child):
                     links.append(Link(name, (child,), "complement"))
             if role != "object" and verb.lower_ in rules.complements:
@@ -599,7 +608,7 @@ def among_links(anchor, lex: FactLexicon) -> list[Link]:
         return []
     links = []
     for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ in lex.breakdown and prep.i < anchor.i:
+        if prep.dep_ == "prep" and prep.lower_ in lex.breakdown:
             for group in prep.children:
                 if group.dep_ != "pobj":
                     continue
@@ -665,7 +674,7 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
     if breakdown_verb:
         rels = [(anchor, "breakdown")]
     else:
-        rels = relations(anchor)
+        rels = relations(anchor, lex)
         if counted is not None and counted != anchor:
             rels += participles(counted)  # "thousands of people swarming"
     copula = num.dep_ in SUBJECT_DEPS and _lemma(num.head) in lex.copulas
