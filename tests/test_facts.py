@@ -150,6 +150,10 @@ CASES = [
     ("Two children were among the dead.", {("killed", 2, None)}),
     ("About 5,000 people took to the streets of the capital.", {("participants", 5000, "APPROX")}),
     ("Rebels released 45 hostages on Friday.", set()),
+    ("The number of casualties has risen to 57 dead and 140 injured.", {("killed", 57, None), ("injured", 140, None)}),
+    ("At least 30 people were reported killed and 60 wounded.", {("killed", 30, "AT_LEAST"), ("injured", 60, None)}),
+    ("The UN said 38 people had been killed, including six children, while two doctors told reporters that "
+     "44 bodies had been brought to the morgue.", {("killed", 38, None), ("killed", 6, None), ("killed", 44, None)}),
     ("Some 300 families were displaced by the floods.", set()),
     ("No one was injured in the fire, firefighters said.", set()),
 ]

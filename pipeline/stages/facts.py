@@ -371,6 +371,8 @@ def relations(anchor, lex: Optional[FactLexicon] = None) -> list[tuple]:
         dep = "dep"  # two subjects for one verb: the parser hung a noun of another clause on it
     if dep in ("nsubjpass", "csubjpass"):
         out.append((head, "passive"))
+        # "were reported killed", "are believed detained": the raised verb is passive too
+        out += [(c, "passive") for c in head.children if c.dep_ in ("xcomp", "oprd") and c.tag_ == "VBN"]
     elif dep == "nsubj" and head.pos_ in VERBAL:
         out.append((head, "subject"))
     elif dep in ("dobj", "npadvmod", "oprd") and head.pos_ in VERBAL:
@@ -693,14 +695,17 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
             links += [Link(lk.type, lk.trigger, "partitive") for lk in verb_links(verb2, role, lex)]
     if not links or all(lk.rule == "weak" for lk in links):
         links = modifier_links(num, counted, lex) or links
+    noun_ok = counted is not None and not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted))
+    cases = noun_ok and not (_forms(counted) & (lex.people | lex.type_nouns))  # "39 abduction cases"
+    if not links and noun_ok and counted.i != num.i and not (_forms(counted) & lex.people):
+        # "risen to 57 dead and 140 injured": the figure's own noun before the value's noun
+        links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
     if not links:
         links = of_noun_links(anchor, lex) or value_links(anchor, lex)
     if not links:
         links = among_links(anchor, lex) or fate_links(anchor, lex)
-    if not links and counted is not None:
-        if not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted)):
-            cases = not (_forms(counted) & (lex.people | lex.type_nouns))  # "39 abduction cases"
-            links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
+    if not links and noun_ok:
+        links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
     if any(lk.rule != "weak" for lk in links):
         links = [lk for lk in links if lk.rule != "weak"]
     seen, out = set(), []
@@ -1004,13 +1009,16 @@ def _category_clause(num, lex: FactLexicon) -> bool:
     noun ("six of them were minors"), not a state or later action ("remains on a ward",
     "were released")."""
     node = num
+    if num.dep_ in ("nummod", "quantmod") and num.head.pos_ in ("NOUN", "PROPN"):
+        node = num.head  # "two doctors ... told": the clause of the counted noun
     if num.dep_ == "pobj" and num.head.i == num.i - 1 and num.head.pos_ == "ADP" and num.head.dep_ == "prep":
         node = num.head  # "Around 6,900 of them have been identified": the qualifier carries the figure
     head = node.head
     subjectless = head.pos_ in VERBAL and node.i < head.i and not any(c.dep_ in SUBJECT_DEPS for c in head.children)
     if (node.dep_ not in SUBJECT_DEPS and not subjectless) or head.pos_ not in VERBAL:
         return True
-    return _lemma(head) in lex.copulas and any(c.dep_ in ("attr", "oprd") for c in head.children)
+    return _lemma(head) in lex.copulas and any(c.dep_ in ("attr", "oprd") or (c.dep_ == "prep" and c.lower_ in lex.breakdown)
+                                               for c in head.children)  # "Among them were 84 citizens"
 
 
 def subject_type_links(figure: Figure, doc: Document, lex: FactLexicon) -> list[Link]:
