@@ -2,25 +2,33 @@
 
 SPEC "events": one entry per distinct real-world incident or episode the document
 gives figures about, ids e1, e2, ... in order of first mention; each fact's ``event``
-names its entry. The rules, in order, for each fact (in text order):
+names its entry. Each fact gets a context from its sentence (kind, EVENT names,
+dates, places where things happen, incident words); a sentence without date or
+place borrows them from the earlier sentences of its paragraph that name an
+incident. Then, for each fact in text order:
 
-1. kind: a figure in a sentence about statistics over a period ("762 murders this
-   year") is a ``statistics`` event of its own; people who attend a commemoration,
-   ceremony or funeral (a ``participants`` fact in a sentence with such a word) are a
-   ``commemoration``; anything else is an ``incident``.
-2. an EVENT entity in the fact's sentence ("Khojaly genocide") picks the event of
-   that name, or names the current event of the kind when it has none yet.
-3. a sentence with an incident noun ("strike", "flood") and its own date or place
-   that the current event cannot share (another year, an earlier day, a day more
-   than ``update_window_days`` later, or another place on another day) is another
-   event: an earlier one that fits, or a new one.
-4. otherwise the fact belongs to the current event of its kind (the narrative goes on).
+1. kind: statistics over a period qualifying the figure's clause ("762 murders this
+   year") are a ``statistics`` event per sentence; people at a later gathering
+   (a ``participants`` fact by a commemoration, funeral or meeting word in its
+   sentence or the one before) a ``commemoration``, unless its date falls within days
+   of an incident (a mass funeral belongs to the killings); a figure whose trigger is
+   a noun of long displacement ("the deportation of 200,000") an ``episode``;
+   anything else an ``incident``.
+2. an EVENT entity in the sentence picks the event of that name, or names the
+   current event of the kind when it has none yet.
+3. a context the current event cannot share is another event (an earlier one that
+   fits, or a new one): its date lies more than a day before the event's or more
+   than ``update_window_days`` after; or, dated on other days, it names another kind
+   of incident in another place. Dates of the report ("as of 09:00 today", a date on
+   the reporting verb) never date an event. An undated incident of the lede is taken
+   to be near the document's date.
+4. otherwise the fact belongs to the current event of its kind; a new paragraph
+   without a frame of its own goes back to the document's first incident.
 
 ``name``/``date``/``place`` are the first mention in the document of the EVENT
 entity, dates entry (same value) and GPE/LOC/FAC entity found for the event.
 Word lists: configs/lexicons/events.toml (schema ``EventsFile``).
 """
-
 from __future__ import annotations
 
 import bisect
@@ -401,19 +409,18 @@ class EventsStage:
                 return True
         return False
 
-    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context,
-                         first: bool = False) -> None:
-        """A fact's sentence without date or place takes them from the nearest earlier
-        sentence of its paragraph that names an incident with a date or place ("Four days
-        later, on 20 April, ... the boat had capsized off Lampedusa. ... 12 are missing");
-        the document's first figure from any earlier sentence (a letter's opening "the
-        attack carried out in Valmora on 12 May")."""
+    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context) -> None:
+        """A fact's sentence without date or place takes them from the earlier sentences
+        of its paragraph when one of them names an incident (the nearest date and place
+        found): "Four days later, on 20 April, our ship found a boat south of Lampedusa.
+        The boat had capsized. ... 12 are missing". ``k`` indexes ``sentences``; ``ctx``
+        is filled in place."""
         lex = self.lexicon
         nouns: set = set()
         dates: list = []
         places: list = []
         for j in range(k - 1, -1, -1):
-            if not first and "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
+            if "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
                 break  # a blank line ends the paragraph
             s0, s1 = sentences[j]["start"], sentences[j]["end"]
             nouns |= self._lemmas(doc, s0, s1) & lex.incident
