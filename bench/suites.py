@@ -4,6 +4,7 @@ Usage (from the repository root, with the project's Python)::
 
     python bench/suites.py quantulum [--errors] [--json]
     python bench/suites.py duckling [--register news|chat|all] [--errors] [--suites DIR]
+    python bench/suites.py stage-time DIR
 
 ``quantulum``: quantulum3's own English test cases (MIT licence), read at run time
 from the installed package (``quantulum3/_lang/en_US/tests/quantities.json`` and
@@ -29,6 +30,10 @@ is low by construction: quantulum3's cases do not list ordinals or spelled numbe
 SPEC counts), and over matched items the accuracy of value (relative tolerance
 1e-6), kind and unit (unit compared only for money and quantities, as symbol or
 code strings).
+
+``stage-time DIR``: the numbers stage alone (``NumbersStage.candidates``, no dates
+given) over every ``*.txt`` in DIR, best of 3 runs, in ms per document: the cost this
+stage adds to a pipeline run.
 
 ``duckling``: builds /work/shared/suites' Duckling numbers cases (or ``--suites DIR``)
 into a temporary folder with its build.py, runs them through the pipeline and prints
@@ -104,6 +109,10 @@ def unit_names(unit: str | None) -> set[str]:
         out |= {u.name for u in units.surfaces_lower.get(variant.lower(), ())}
         if variant in units.names:
             out.add(variant)
+    power = re.fullmatch(r"(.+?)([23²³])", unit)
+    if power:  # "km2" -> "square kilometre", "m3" -> "cubic metre"
+        word = "square" if power.group(2) in "2²" else "cubic"
+        out |= {f"{word} {name}" for name in unit_names(power.group(1)) if name}
     if "/" in unit:
         num, den = unit.split("/", 1)
         out |= {f"{a} per {b}" for a in unit_names(num) if a for b in unit_names(den) if b}
@@ -140,7 +149,7 @@ def run_pipeline(texts: dict[str, str]) -> dict[str, dict]:
     """doc_id -> {"numbers": [...], "dates": [...]} from the default pipeline."""
     from pipeline.config import load_config
     from pipeline.runner import build, run
-    from pipeline.stages.read import document_from_bytes
+    from pipeline.io import document_from_bytes
 
     stages = build(load_config())
     docs = [document_from_bytes(text.encode("utf-8"), f"{doc_id}.txt", doc_id=doc_id)
@@ -257,6 +266,27 @@ def run_duckling(suites: Path, register: str, errors: bool) -> int:
         return subprocess.run(cmd).returncode
 
 
+def stage_time(folder: Path) -> str:
+    """Best-of-3 wall time of the numbers stage alone over ``folder``/*.txt."""
+    import time
+
+    from pipeline.config import load_config
+    from pipeline.stages.numbers import NumbersStage
+
+    stage = NumbersStage(**load_config().stage_options("numbers"))
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    if not texts:
+        raise FileNotFoundError(f"no *.txt in {folder}")
+    stage.candidates(texts[0], [])  # first call reads the unit catalogue
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        count = sum(len(stage.candidates(text, [])) for text in texts)
+        best = min(best, time.perf_counter() - start)
+    return (f"numbers stage: {len(texts)} documents, {sum(map(len, texts))} characters, {count} numbers, "
+            f"{best:.2f} s ({best / len(texts) * 1000:.2f} ms/document, best of 3)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="suite", required=True)
@@ -267,7 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--register", choices=["news", "chat", "all"], default="all")
     d.add_argument("--errors", action="store_true")
     d.add_argument("--suites", type=Path, default=DEFAULT_SUITES)
+    t = sub.add_parser("stage-time", help="the numbers stage alone over a folder of .txt files")
+    t.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
+    if args.suite == "stage-time":
+        print(stage_time(args.folder))
+        return 0
     if args.suite == "quantulum":
         totals = score_quantulum(errors=args.errors)
         if args.json:

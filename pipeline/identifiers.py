@@ -13,6 +13,10 @@ LIST_CONTEXT = re.compile(
 # "UPDATE 4", "version 2": a number right after these names a release, not a quantity.
 VERSION_CONTEXT = re.compile(r"\b(?:update|version)\s+$", re.IGNORECASE)
 
+# "incident 1487", "case 20231", "ref. 557": a reference number (three digits or more).
+REFERENCE_CONTEXT = re.compile(r"\b(?:incident|case|reference|ref\.?|file|crime)\s+(?:number\s+|no\.?\s*)?$",
+                               re.IGNORECASE)
+
 # Telephone numbers: an international prefix ("+994 12 492 92 22"), an area code in
 # brackets ("(012) 492-92-22"), or three or more groups joined by hyphens or dots whose
 # first group has three digits ("492-92-22", "212-963-1234"; ISO dates start with four
@@ -42,6 +46,8 @@ def is_identifier_number(text: str, start: int, end: int) -> bool:
             return True
     before = text[max(0, start - 80):start]
     if LIST_CONTEXT.search(before) or VERSION_CONTEXT.search(before):
+        return True
+    if REFERENCE_CONTEXT.search(before) and re.fullmatch(r"\d{3,}", text[start:end]):
         return True
     if re.match(r"\s*[-–]\s*\d{2,}", text[end:end + 6]) and re.search(r"\+\s*$|\(\d+\)\s*$", before):
         return True

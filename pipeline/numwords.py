@@ -184,7 +184,11 @@ def _parse_one(words: list[str], start: int, g: WordGrammar) -> WordNumber | Non
             after = words[i + 2] if i + 2 < n else None
             # mixed number: "one and a half", "five and a quarter", "two and three quarters"
             if nxt in ("a", "an", "one") and after in g.fractions and not _is_plural_fraction(after):
-                current += g.fractions[after]
+                prev = words[i - 1]
+                if current == 0 and prev in g.scales:  # "a million and a half" -> 1.5 million
+                    total += g.scales[prev] * g.fractions[after]
+                else:
+                    current += g.fractions[after]
                 numerator_only = False
                 i += 3
                 last_good = good(i - 1, total + current)

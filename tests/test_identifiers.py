@@ -19,12 +19,14 @@ def ident(text: str, part: str) -> bool:
     ("call +994 12 492 92 22 today", "492", True),
     ("Tel.: (012) 492-92-22", "492", True),
     ("Fax: 212-963-1234", "963", True),
+    ("quoting incident 1487 of", "1487", True),
     # must NOT be identifiers: dates, counts, years, lists of figures
     ("on 2025-01-17 the", "2025", False),
     ("on 17.01.2025 the", "17", False),
     ("19, 23 and 31 years", "23", False),
     ("816 000 people", "816", False),
     ("150 civilians, 744 others", "744", False),
+    ("in case 5 people come", "5", False),
 ])
 def test_is_identifier_number(text, part, expected):
     assert ident(text, part) is expected

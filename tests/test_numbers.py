@@ -287,7 +287,9 @@ def test_vague_magnitudes_stay_vague(numbers, text, expected):
     ("Chargé d’affaires\n22-05617 (E)\n", []),
     ("UPDATE 4-Missile strike", []),
     ("6:52 PM GMT+3\n", []),
-    ("incident 1487 of 15/03", [("1487", 1487, "cardinal", None, None)]),  # "15/03" is no fraction
+    ("incident 1487 of 15/03", []),  # a reference number; "15/03" is no fraction
+    ("the 3/4 majority", [("3/4", 0.75, "cardinal", None, None)]),
+    ("in case 5 people come", [("5", 5, "cardinal", None, None)]),
     ("the 366th motorized rifle regiment", []),
     ("Ukrzaliznytsia, first reported about 30 dead",
      [("about 30", 30, "cardinal", None, "APPROX")]),
@@ -304,7 +306,7 @@ def test_identifiers_and_boilerplate(numbers, text, expected):
 @pytest.mark.parametrize("text,expected", [
     ("between 7,000 and 10,000 were injured",
      [("7,000", 7000, "cardinal", None, "AT_LEAST"), ("10,000", 10000, "cardinal", None, "AT_MOST")]),
-    ("men aged between 15 and 47.", [("15", 15, "cardinal", None, None), ("47", 47, "cardinal", None, None)]),
+    ("men aged between 15 and 47.", [("15", 15, "cardinal", None, "AT_LEAST"), ("47", 47, "cardinal", None, "AT_MOST")]),
     ("the fate of more than half of them", [("more than half", 0.5, "cardinal", None, "MORE_THAN")]),
     ("half of them", []),
     ("drew several hundred residents", [("several hundred", 100, "cardinal", None, "AT_LEAST")]),
@@ -323,4 +325,67 @@ def test_ranges_halves_vague(numbers, text, expected):
     ("a 50 m pool", [("50 m", 50, "quantity", "m", None)]),
 ])
 def test_powers_of_units(numbers, text, expected):
+    assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Fines ranged between 10 dollars and 20 dollars",
+     [("10 dollars", 10, "money", "USD", None), ("20 dollars", 20, "money", "USD", None)]),
+    ("1 point 1", [("1 point 1", 1.1, "cardinal", None, None)]),
+    ("a 10 point plan", [("10", 10, "cardinal", None, None)]),
+    ("1 k.g.", [("1 k.g.", 1, "quantity", "kg", None)]),
+    ("30 lkh", [("30 lkh", 3000000, "cardinal", None, None)]),
+])
+def test_spreads_and_decimal_words(numbers, text, expected):
+    assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("at 10.30 local time the police arrived", []),
+    ("until 10.30 the police stayed", []),
+    ("The index stood at 1.10, the ministry said.", [("1.10", 1.1, "cardinal", None, None)]),
+    ("from 9.15 until 10.45", [("9.15", 9.15, "cardinal", None, None)]),  # "from" also opens ranges
+    ("rose from 1.25 to 1.50", [("1.25", 1.25, "cardinal", None, None), ("1.50", 1.5, "cardinal", None, None)]),
+    ("rose to 10.30 per cent", [("10.30 per cent", 10.3, "percent", None, None)]),
+    ("at 2.25 metres", [("2.25 metres", 2.25, "quantity", "m", None)]),
+    ("about 10.5 million", [("about 10.5 million", 10500000, "cardinal", None, "APPROX")]),
+    ("at 24.50", [("24.50", 24.5, "cardinal", None, None)]),
+])
+def test_dotted_clock_times(numbers, text, expected):
+    assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("It was the 3rd.", [("3rd", 3, "ordinal", None, None)]),
+    ("Its GDP is $2.174T.", [("$2.174T", 2174000000000, "money", "USD", None)]),
+    ("Each family received 2 g.", [("2 g.", 2, "quantity", "g", None)]),
+    ("They seized 500g.", [("500g.", 500, "quantity", "g", None)]),  # "g." is a written form of the gram
+])
+def test_sentence_final_full_stop(numbers, text, expected):
+    assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a million and a half", [("a million and a half", 1500000, "cardinal", None, None)]),
+    ("nearly half a million", [("nearly half a million", 500000, "cardinal", None, "APPROX")]),
+    ("one and three quarters", [("one and three quarters", 1.75, "cardinal", None, None)]),
+    ("three fifths", [("three fifths", 0.6, "cardinal", None, None)]),
+    ("1 3/4", [("1 3/4", 1.75, "cardinal", None, None)]),
+    ("ninety-nine cents", [("ninety-nine cents", 0.99, "money", "USD", None)]),
+    ("-5 °C", [("-5 °C", -5, "quantity", "°C", None)]),
+    ("a 3-inch gap", [("3-inch", 3, "quantity", "in", None)]),
+    ("500 EUR", [("500 EUR", 500, "money", "EUR", None)]),
+])
+def test_more_spelled_and_written_forms(numbers, text, expected):
+    assert found(numbers, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a range is two numbers (SPEC has no range value), with a hyphen as with a dash
+    ("200-300 people", [("200", 200, "cardinal", None, None), ("300", 300, "cardinal", None, None)]),
+    ("200–300 people", [("200", 200, "cardinal", None, None), ("300", 300, "cardinal", None, None)]),
+    ("COVID-19 cases", []),
+    ("the A-5 road", []),
+])
+def test_hyphen_ranges(numbers, text, expected):
     assert found(numbers, text) == expected

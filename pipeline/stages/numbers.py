@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -32,9 +32,10 @@ from ..document import Document
 from ..errors import ConfigError
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml
+from ..records import NumberMod
 from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
 
-Mod = Literal["MORE_THAN", "LESS_THAN", "APPROX", "AT_LEAST", "AT_MOST"]
+Mod = NumberMod  # SPEC numbers mods, one definition (pipeline/records.py)
 MASK = "\x00"  # stands for a character inside a dates span in the masked copy
 
 
@@ -87,7 +88,15 @@ class NotNumbersSection(_Strict):
     unit_designations: list[str]
     street_types: list[str]
     address_words: list[str]
+    clock_prepositions: list[str]
+    clock_prepositions_weak: list[str]
+    clock_followers: list[str]
     clock_zones: list[str]
+
+
+class RangesSection(_Strict):
+    openers: list[str]
+    not_after: list[str]
 
 
 class NumbersLexicon(_Strict):
@@ -100,6 +109,7 @@ class NumbersLexicon(_Strict):
     multipliers: dict[str, float]
     fractions: dict[str, float]
     vague: dict[str, int]
+    ranges: RangesSection
     percent: PercentSection
     currencies: CurrencySection
     units: UnitSection
@@ -230,7 +240,7 @@ class NumbersStage:
         self.vague_re = re.compile(rf"\b(?P<vague>{_trie(self.vague).replace(chr(92) + ' ', chr(92) + 's+')})\b",
                                    re.IGNORECASE)
         digit_scales = [k for k in self.scales] + list(lex.suffixes.spaced)
-        self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]))+")
+        self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]|\.\w))+")
         self.scale_word_re = re.compile(rf"\s*({_alternation(digit_scales)})(?![\w])")
         self.mult_re = re.compile(rf"\s+({_words_re(lex.multipliers)})\b", re.IGNORECASE)
         self.pct_re = re.compile(rf"\s?(?:{_words_re(lex.percent.signs)})(?![\w])", re.IGNORECASE)
@@ -246,6 +256,7 @@ class NumbersStage:
         self.of_scale_re = re.compile(rf"\s+of\s+an?\s+({_alternation(k for k in self.scales if k.isalpha())})\b",
                                       re.IGNORECASE)
         self.of_re = re.compile(r"\s+of\b", re.IGNORECASE)
+        self.point_digits_re = re.compile(rf"\s+{re.escape(lex.words.decimal_point)}\s+(\d+)(?![\w.,])", re.IGNORECASE)
         sub = _words_re(list(self.subunits))
         self.subunit_after_re = re.compile(
             rf"(?:\s*,?\s+and\s+|\s+)(?P<num>\d{{1,3}}|[a-z]+(?:-[a-z]+)?)\s*(?P<sub>{sub}|c\b|¢)(?![\w])",
@@ -259,17 +270,21 @@ class NumbersStage:
         self.address_word_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.address_words)})(?!\w)")
         self.street_number_re = re.compile(
             rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)|(?<!\w)(?i:{street})\s+(?:\S+\s+)?\d")
+        hh_mm = r"(?:[01]?\d|2[0-3])\.[0-5]\d$"
+        self.dotted_clock_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions)})\s+{hh_mm}")
+        self.dotted_clock_weak_re = re.compile(
+            rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions_weak)})\s+{hh_mm}")
+        self.clock_follower_re = re.compile(rf"\s+(?:{_words_re(lex.not_numbers.clock_followers)})\b", re.IGNORECASE)
         self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
-        self.between_re = re.compile(r"(?<!\bage\s)(?<!\bages\s)(?<!\baged\s)\bbetween\s+$", re.IGNORECASE)
+        self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
+        self.range_skip = {w.lower() for w in lex.ranges.not_after}
         self.a_unit_after_re = re.compile(
             r"\s*(?:of\b|[.,;:)!?]|$|\s+(?:at|in|on|for|per|to|and|or|each|a|an|the|was|is|were|are)\b)",
             re.IGNORECASE)
-        street = _words_re(lex.not_numbers.street_types)
         self.street_after_re = re.compile(rf"(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?i:{street})(?!\w)")
         self.street_before_re = re.compile(rf"(?<!\w)(?i:{street})\s*$")
         self.clock_after_re = re.compile(r"\s?(?:[ap]\.?m\.?|[AP]\.?M\.?|h\b|hrs\b|GMT\b|UTC\b)(?![\w])")
-        self.list_marker_re = re.compile(r"(?:^|\n)[ \t]*\(?$")
 
     # -- pieces --------------------------------------------------------------
 
@@ -336,33 +351,35 @@ class NumbersStage:
         pos = item.end
         if glued_ok:
             g = self.glued_re.match(text, pos)
-            if g and g.group(0).endswith(".") and (g.group(0)[:-1] in self.glued_scale or g.group(0) == "."):
-                g = re.compile(re.escape(g.group(0)[:-1])).match(text, pos)  # "$2.1T." ends a sentence
-            if g:
-                tail = g.group(0)
+            tail, tail_end = (g.group(0), g.end()) if g else ("", pos)
+            if tail.endswith(".") and tail not in self.unit_symbols:
+                tail, tail_end = tail[:-1], tail_end - 1  # "$2.1T.", "the 3rd." end a sentence
+            if tail:
                 low = tail.lower()
                 if low in ("st", "nd", "rd", "th", "-th") and float(item.value).is_integer():
                     item.kind = "ordinal"
-                    item.end = g.end()
+                    item.end = tail_end
                     return True
-                if tail in self.glued_scale and tail not in self.money_only_suffix:
+                if tail in self.glued_scale and (tail not in self.money_only_suffix or item.kind == "money"):
                     item.value *= self.glued_scale[tail]
-                    item.end = pos = g.end()
-                elif tail in self.money_only_suffix and item.kind == "money":
-                    item.value *= self.glued_scale[tail]
-                    item.end = pos = g.end()
+                    item.end = pos = tail_end
                 elif tail == "%":
                     item.kind = "percent"
-                    item.end = g.end()
+                    item.end = tail_end
                     return True
                 else:
                     found = self._unit_at(text, pos)
-                    if found is None or found[0] < g.end() - (1 if tail.endswith(".") else 0):
-                        return False
+                    if found is None or found[0] < tail_end - (1 if tail.endswith(".") else 0):
+                        return False  # "06F6", "J1149", "2pm": glued to something that is no unit
         if not glued_ok and 0 < abs(item.value) < 1:
             m = self.of_scale_re.match(text, pos)  # "a quarter of a million"
             if m:
                 item.value *= self.scales[m.group(1).lower()]
+                item.end = pos = m.end()
+        if glued_ok and float(item.value).is_integer() and "." not in text[item.start:pos]:
+            m = self.point_digits_re.match(text, pos)  # "1 point 5"
+            if m:
+                item.value = float(f"{int(item.value)}.{m.group(1)}")
                 item.end = pos = m.end()
         m = self.scale_re.match(text, pos)
         if m:
@@ -399,7 +416,7 @@ class NumbersStage:
                 if per:
                     denominator = self.per_units.get(per.group(1).lower()) or self._symbol(per.group(1))
                     if denominator:
-                        item.unit, item.end = f"{unit}/{denominator}", per.end()
+                        item.unit, item.end = f"{item.unit}/{denominator}", per.end()
         if item.kind == "money":
             self._subunit(text, item)
         return True
@@ -449,6 +466,11 @@ class NumbersStage:
             return True
         if self.zone_re.search(text[max(0, c_start - 8):c_start]):
             return True
+        if item.kind == "cardinal" and item.end == c_end:
+            window = text[max(0, c_start - 12):c_end]
+            if self.dotted_clock_re.search(window) or (
+                    self.dotted_clock_weak_re.search(window) and self.clock_follower_re.match(text, c_end)):
+                return True  # "until 10.30", "at 10.30 local time": a clock time
         if self._address_line(text, c_start):
             return True
         if item.kind == "ordinal" and self.designation_re.match(text, item.end):
@@ -493,8 +515,8 @@ class NumbersStage:
                 if re.search(r"(?:^|[\s(\[])[-−]$", before):
                     item.value = -item.value
                     item.start -= 1
-                else:
-                    continue  # "2020-21", "COVID-19"
+                elif not re.search(r"\d\s?-$", before):
+                    continue  # "COVID-19", "A-5": part of a name; "200-300" is a range of two numbers
             self._left(text, item)
             if not self._right(text, item, glued_ok=True):
                 continue
@@ -606,8 +628,10 @@ class NumbersStage:
         """"between 7,000 and 10,000": the ends of a range take AT_LEAST and AT_MOST
         (SPEC has no range value; "between" stays outside both extents)."""
         for a, b in zip(items, items[1:]):
-            if a.mod is None and b.mod is None and self.between_re.search(text[max(0, a.start - 20):a.start]) \
-                    and re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+            if a.mod is not None or b.mod is not None or not re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+                continue
+            m = self.between_re.search(text[max(0, a.start - 30):a.start])
+            if m and (m.group("before") or "").strip().lower() not in self.range_skip:
                 a.mod, b.mod = "AT_LEAST", "AT_MOST"
 
     def _vague(self, text: str) -> list[Item]:
