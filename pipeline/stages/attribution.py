@@ -127,17 +127,22 @@ def _lemma(token) -> str:
 
 
 def source_tokens(head, lex: AttributionLexicon) -> Optional[tuple]:
-    """The phrase naming a source, from its head noun: the head's subtree with its
-    appositive ("the governor of Donetsk region, Pavlo Kyrylenko"), cut before a
+    """The phrase naming a source, from its head noun: an appositive name wins over the
+    office ("the governor of the region, Pavlo Petrenko" -> "Pavlo Petrenko", "the UN
+    office, OCHA" -> "OCHA"; docs/annotation.md); else the head's subtree cut before a
     relative clause or a bracket, without a leading "the"/"a" or punctuation.
     None for a pronoun that names nobody ("it was reported") and for the publisher's
-    own voice ("our report", "we").
+    own voice in the first person ("our investigation", "we").
     """
     if head is None or head.lower_ in lex.subject_not:
         return None
     doc = head.doc
     if head.lower_ in lex.own_voice or any(c.dep_ == "poss" and c.lower_ in lex.own_voice for c in head.children):
         return None
+    appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > head.i
+                  and doc[c.left_edge.i - 1].text != "("), None)  # not a bracketed acronym
+    if appos is not None:  # "the governor of the region, Pavlo Petrenko" -> the name
+        head = appos
     start, end = head.left_edge.i, head.right_edge.i
     for child in head.children:
         if child.i > head.i and child.dep_ in ("relcl", "acl") and child.i - 1 > head.i and doc[child.i - 1].text == ",":
@@ -201,7 +206,7 @@ def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
     return None
 
 
-def _verb_cue(verb, via, lex: AttributionLexicon) -> Optional[Found]:
+def _verb_cue(verb, via, lex: AttributionLexicon, figure=None) -> Optional[Found]:
     """``verb`` reports the figure reached through its child ``via``: the cue span and
     the source. A value phrase makes the cue longer ("put the toll at", "put the number
     [of dead at]", "revised its count"); a reporting verb under another ("quoted as
@@ -221,9 +226,12 @@ def _verb_cue(verb, via, lex: AttributionLexicon) -> Optional[Found]:
         preps = lex.phrases.get((lemma, _lemma(obj)))
         prep = next((c for c in verb.children if c.dep_ in ("prep", "dative") and preps and c.lower_ in preps
                      and c.i > obj.i), None)
-        has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in obj.children)
-        if prep is not None:
-            cue, phrase = ((verb, obj) if has_of else (verb, prep)), True  # "put the number" | "put the toll at"
+        of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        holds_figure = of is not None and figure is not None and figure in of.subtree
+        if of is not None and holds_figure and _lemma(obj) in lex.value_objects:
+            cue, phrase = (verb, of), True  # "gave a toll of 11 dead"
+        elif prep is not None:
+            cue, phrase = ((verb, obj) if of is not None else (verb, prep)), True  # "put the number" | "put the toll at"
         elif _lemma(obj) in lex.value_objects:
             cue, phrase = ((verb, verb) if lemma in lex.verb_only else (verb, obj)), True
     if not phrase and lemma in lex.phrase_only and (via.dep_ != "ccomp" or any(
@@ -267,6 +275,8 @@ def bracket_source(token, doc_text_end: int, lex: AttributionLexicon) -> Optiona
         k += 1
     if k >= len(doc) or doc[k].text != ")" or k == j + 1:
         return None
+    if k + 1 < len(doc) and "\n" not in doc[k].text_with_ws + doc[k + 1].text and not doc[k + 1].is_punct:
+        return None  # a key-figures line ends with its bracket; "(Mars mira) arrived" is a gloss
     inner = doc[j + 1:k]
     if not any(t.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for t in inner) and not inner[0].is_title:
         return None
@@ -281,7 +291,7 @@ def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = ()) ->
     node, via = token, None
     while True:
         if via is not None and node not in skip:
-            found = _verb_cue(node, via, lex)
+            found = _verb_cue(node, via, lex, token)
             if found:
                 return found
         found = _preposition_cue(node, lex)
@@ -309,7 +319,7 @@ def final_reporting_clause(token, lex: AttributionLexicon) -> Optional[Found]:
     root = sent.root
     if root.i < token.i or _lemma(root) not in lex.verbs or _lemma(root) in lex.phrase_only:
         return None
-    if any(c.dep_ in ("ccomp", "dobj") for c in root.children):
+    if any(c.dep_ in ("ccomp", "dobj") and c.i > root.i for c in root.children):
         return None
     comma = next((t.i for t in reversed(sent) if t.i < root.i and t.text == ","), None)
     if comma is None or comma < token.i:
@@ -326,7 +336,7 @@ def reporting_root(sent, lex: AttributionLexicon) -> Optional[Found]:
     root = sent.root
     if root.pos_ not in ("VERB", "AUX") or _lemma(root) not in lex.verbs or _lemma(root) in lex.phrase_only:
         return None
-    subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
+    subject = _subject_of(root, lex)
     if subject is None:
         return None
     return Found((root, root), source_tokens(subject, lex))
@@ -385,6 +395,20 @@ def resolve_pronoun(pair, entities: list[tuple[int, int]], lex: AttributionLexic
     return (doc[best[0]], doc[best[1] - 1]) if best else pair
 
 
+def person_name(pair, persons: list[tuple[int, int]]):
+    """A source phrase holding a PERSON entity is named by that person alone ("Governor
+    Pavlo Petrenko" -> "Pavlo Petrenko"; docs/annotation.md: the name, not the title)."""
+    if pair is None:
+        return pair
+    first, last = pair[0].i, pair[1].i
+    inside = [(s, e) for s, e in persons if first <= s and e - 1 <= last and (s == first or e - 1 == last)]
+    if not inside:
+        return pair
+    doc = pair[0].doc
+    s, e = inside[0]
+    return doc[s], doc[e - 1]
+
+
 class AttributionStage:
     name = "attribution"
     requires = ("parsed", "facts")
@@ -394,6 +418,34 @@ class AttributionStage:
         self.cues = cues
         self.lexicon = load_attribution_lexicon(cues)
         self.openers = self.lexicon.openers
+
+    def _table_source(self, doc: Document, fact: dict, sents: list, index: dict) -> Optional[Found]:
+        """A figure of a flattened table takes the reporting clause of the sentence that
+        introduces the table ("Local authorities registered the following arrivals:")."""
+        text = doc.text
+        offset = fact["number"]["start"]
+        line = text.rfind("\n", 0, offset) + 1
+        while line > 0:
+            prev = text.rfind("\n", 0, line - 1) + 1
+            if "|" not in text[prev:line - 1]:
+                break
+            line = prev
+        if line <= 1:
+            return None
+        n0, _ = doc.textmap.span_to_normalised(line - 1, line - 1)
+        intro = next((s for s in reversed(sents) if s.end_char <= n0 + 1 and s.start_char < n0), None)
+        if intro is None:
+            return None
+        return reporting_root(intro, self.lexicon) or self._any_cue(intro)
+
+    def _any_cue(self, sent) -> Optional[Found]:
+        """The first reporting verb of a sentence that has a subject or an agent."""
+        for tok in sent:
+            if tok.pos_ == "VERB" and _lemma(tok) in self.lexicon.verbs and _lemma(tok) not in self.lexicon.phrase_only:
+                source = _subject_of(tok, self.lexicon)
+                if source is not None:
+                    return Found((tok, tok), source_tokens(source, self.lexicon))
+        return None
 
     def _span(self, doc: Document, pair) -> Optional[dict]:
         if pair is None:
@@ -407,6 +459,7 @@ class AttributionStage:
         sents = list(doc.parsed.sents)
         index = {s.start: k for k, s in enumerate(sents)}
         provenance = []
+        rules = {p["start"]: p["rule"] for p in doc.provenance.get("facts", [])}
         persons = []
         for ent in doc.entities:  # the entities layer (model + gazetteer, cleaned), as token ranges
             if ent["label"] == "PERSON":
@@ -435,9 +488,11 @@ class AttributionStage:
                 found, rule = bare_reporting_clause(sents[k + 1], lex), "next sentence"
             if found is None:
                 found, rule = bracket_source(token, len(doc.text), lex), "bracket"
+            if found is None and rules.get(fact["number"]["start"]) == "table":
+                found, rule = self._table_source(doc, fact, sents, index), "table"
             if found is None:
                 continue
-            source = resolve_pronoun(found.source, persons, lex)
+            source = person_name(resolve_pronoun(found.source, persons, lex), persons)
             fact["attribution"] = {"source": self._span(doc, source), "cue": self._span(doc, found.cue)}
             provenance.append({"start": fact["number"]["start"], "end": fact["number"]["end"], "rule": rule})
         # A part given in a later sentence that opens with a breakdown word keeps its total's
@@ -449,7 +504,9 @@ class AttributionStage:
             s, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
             sent = doc.parsed.char_span(s, s + 1, alignment_mode="expand")
             opening = doc.parsed.text[sent.sent.start_char:s].lower() if sent is not None else ""
-            if any(opening.lstrip().startswith(w) for w in self.openers):
+            t0, _ = doc.textmap.span_to_normalised(total["number"]["start"], total["number"]["end"])
+            same_sentence = sent is not None and sent.sent.start_char <= t0
+            if same_sentence or any(opening.lstrip().startswith(w) for w in self.openers):
                 fact["attribution"] = total["attribution"]
                 provenance.append({"start": fact["number"]["start"], "end": fact["number"]["end"], "rule": "total"})
         doc.provenance["attribution"] = provenance

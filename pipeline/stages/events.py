@@ -2,25 +2,33 @@
 
 SPEC "events": one entry per distinct real-world incident or episode the document
 gives figures about, ids e1, e2, ... in order of first mention; each fact's ``event``
-names its entry. The rules, in order, for each fact (in text order):
+names its entry. Each fact gets a context from its sentence (kind, EVENT names,
+dates, places where things happen, incident words); a sentence without date or
+place borrows them from the earlier sentences of its paragraph that name an
+incident. Then, for each fact in text order:
 
-1. kind: a figure in a sentence about statistics over a period ("762 murders this
-   year") is a ``statistics`` event of its own; people who attend a commemoration,
-   ceremony or funeral (a ``participants`` fact in a sentence with such a word) are a
-   ``commemoration``; anything else is an ``incident``.
-2. an EVENT entity in the fact's sentence ("Khojaly genocide") picks the event of
-   that name, or names the current event of the kind when it has none yet.
-3. a sentence with an incident noun ("strike", "flood") and its own date or place
-   that the current event cannot share (another year, an earlier day, a day more
-   than ``update_window_days`` later, or another place on another day) is another
-   event: an earlier one that fits, or a new one.
-4. otherwise the fact belongs to the current event of its kind (the narrative goes on).
+1. kind: statistics over a period qualifying the figure's clause ("762 murders this
+   year") are a ``statistics`` event per sentence; people at a later gathering
+   (a ``participants`` fact by a commemoration, funeral or meeting word in its
+   sentence or the one before) a ``commemoration``, unless its date falls within days
+   of an incident (a mass funeral belongs to the killings); a figure whose trigger is
+   a noun of long displacement ("the deportation of 200,000") an ``episode``;
+   anything else an ``incident``.
+2. an EVENT entity in the sentence picks the event of that name, or names the
+   current event of the kind when it has none yet.
+3. a context the current event cannot share is another event (an earlier one that
+   fits, or a new one): its date lies more than a day before the event's or more
+   than ``update_window_days`` after; or, dated on other days, it names another kind
+   of incident in another place. Dates of the report ("as of 09:00 today", a date on
+   the reporting verb) never date an event. An undated incident of the lede is taken
+   to be near the document's date.
+4. otherwise the fact belongs to the current event of its kind; a new paragraph
+   without a frame of its own goes back to the document's first incident.
 
 ``name``/``date``/``place`` are the first mention in the document of the EVENT
 entity, dates entry (same value) and GPE/LOC/FAC entity found for the event.
 Word lists: configs/lexicons/events.toml (schema ``EventsFile``).
 """
-
 from __future__ import annotations
 
 import bisect
@@ -56,6 +64,7 @@ class StatisticsTable(_Table):
 
 class DatesTable(_Table):
     words: list[str] = []
+    state_signals: list[str] = []
     update_window_days: int = Field(default=7, ge=0)
     provisional_window_days: int = Field(default=366, ge=0)
     lede_sentences: int = Field(default=3, ge=0)
@@ -91,6 +100,7 @@ class EventsLexicon:
     update_window_days: int
     episode: frozenset[str] = frozenset()
     date_words: Optional[re.Pattern] = None
+    state_signals: tuple[str, ...] = ()
     provisional_window_days: int = 366
     lede_sentences: int = 3
     locative: frozenset[str] = frozenset()
@@ -110,6 +120,7 @@ def load_events_lexicon(path: str | Path) -> EventsLexicon:
         commemoration_re=_phrase_re([w for w in table.kinds.commemoration if " " in w]),
         episode=frozenset(w.lower() for w in table.kinds.episode),
         date_words=_phrase_re(table.dates.words),
+        state_signals=tuple(w.lower() for w in table.dates.state_signals),
         statistics_re=_phrase_re(table.statistics.phrases),
         update_window_days=table.dates.update_window_days,
         provisional_window_days=table.dates.provisional_window_days,
@@ -131,6 +142,8 @@ class Context:
     places: list[dict]
     incident_noun: bool
     sentence_start: int = 0
+    paragraph: int = 0
+    nouns: frozenset = frozenset()  # the incident words of its sentence ("strike", "capsize")
 
 
 def point_date(value: Optional[str]) -> Optional[tuple[date, date]]:
@@ -167,12 +180,14 @@ def _bounds(value: str) -> Optional[tuple[date, date]]:
         return None
 
 
-def dates_conflict(a: tuple[date, date], b: tuple[date, date], window: int) -> bool:
-    """Whether a figure dated ``b`` cannot be about an event dated ``a``: the two spans of
-    days lie more than ``window`` days apart (a toll update two days after a strike
-    fits; a year, month or fortnight away does not)."""
-    gap = max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
-    return gap > window
+def dates_conflict(a: tuple[date, date], b: tuple[date, date], window: int, before: int = 1) -> bool:
+    """Whether a figure dated ``b`` cannot be about an event dated ``a``: ``b`` ends more
+    than ``before`` days before ``a`` starts (people who left two days before a strike
+    are another episode), or starts more than ``window`` days after ``a`` ends (a toll
+    update two days after a strike fits; a month or a year later does not)."""
+    if (a[0] - b[1]).days > before:
+        return True
+    return (b[0] - a[1]).days > window
 
 
 def is_dating(item: dict, words: Optional[re.Pattern] = None) -> bool:
@@ -202,6 +217,7 @@ class Event:
     dates: list[dict] = field(default_factory=list)
     places: list[dict] = field(default_factory=list)
     provisional: Optional[tuple] = None  # the document's date, for an undated event of the lede
+    nouns: set = field(default_factory=set)  # incident words of its facts' sentences
 
     def date_key(self) -> Optional[tuple]:
         return next((k for k in (point_date(d.get("value")) for d in self.dates) if k), None)
@@ -209,16 +225,20 @@ class Event:
 
 def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366) -> bool:
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
-    their dates do not conflict and, with ``places``, an incident's place is shared
-    unless the day is the same."""
+    their dates do not conflict and, with ``places``, a dated figure on other days than
+    the event's, about another kind of incident ("capsize" after a "strike"), shares one
+    of its places (a crackdown spreading to the next city the next day stays one event)."""
     mine = event.date_key()
     theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
     if mine and theirs and dates_conflict(mine, theirs, window):
         return False
-    if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window):
+    if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window,
+                                                                     provisional_window):
         return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
-    same_day = bool(mine and theirs and mine[0] == mine[1] == theirs[0] == theirs[1])
-    if places and event.kind in ("incident", "commemoration") and ctx.places and event.places and not same_day:
+    overlap = bool(mine and theirs and not dates_conflict(mine, theirs, 0, 0))
+    other_kind = bool(ctx.nouns) and not (ctx.nouns & event.nouns)
+    if places and theirs and event.kind in ("incident", "commemoration") and ctx.places and event.places \
+            and not overlap and other_kind:
         return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
     return True
 
@@ -258,9 +278,15 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
     fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window)  # noqa: E731
     current: dict[str, int] = {}
     out = []
+    paragraph = None
     for ctx, pos in zip(contexts, positions):
         chosen: Optional[int] = None
         cur = current.get(ctx.kind)
+        if (ctx.kind == "incident" and paragraph is not None and ctx.paragraph != paragraph
+                and not (ctx.dates or ctx.places or ctx.names)):
+            # a new paragraph without a frame of its own goes back to the main incident
+            cur = next((k for k, ev in enumerate(events) if ev.kind == "incident"), cur)
+        paragraph = ctx.paragraph
         if ctx.kind == "statistics":
             if cur is not None and events[cur].first == ctx.sentence_start:
                 chosen = cur
@@ -288,6 +314,7 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
         for attr in ("names", "dates", "places"):
             if not getattr(ev, attr):
                 setattr(ev, attr, list(getattr(ctx, attr)))
+        ev.nouns |= ctx.nouns
         current[ctx.kind] = chosen
         out.append(chosen)
     return events, out
@@ -311,7 +338,7 @@ class EventsStage:
         doc_date = doc.doc_date or {}
         dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
                  and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))
-                 and not self._dates_report(doc, d, fact)]
+                 and not self._dates_report(doc, d, fact) and not self._state_time(doc.text, d)]
         places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
         lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
         if self._statistics(doc, fact, s0, text):
@@ -327,7 +354,7 @@ class EventsStage:
         # An incident's name in a sentence about its commemoration names the incident, not the gathering.
         names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
         return Context(kind, self._nearest(names, fact), self._nearest(dates, fact), self._nearest(places, fact),
-                       bool(lemmas & lex.incident), s0)
+                       bool(lemmas & lex.incident), s0, nouns=frozenset(lemmas & lex.incident))
 
     def _locative(self, text: str, entity: dict) -> bool:
         """A place where something happened: after a locative preposition ("in Baku",
@@ -382,29 +409,49 @@ class EventsStage:
                 return True
         return False
 
-    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context,
-                         first: bool = False) -> None:
-        """A fact's sentence without date or place takes them from the nearest earlier
-        sentence of its paragraph that names an incident with a date or place ("Four days
-        later, on 20 April, ... the boat had capsized off Lampedusa. ... 12 are missing");
-        the document's first figure from any earlier sentence (a letter's opening "the
-        attack carried out in Valmora on 12 May")."""
+    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context) -> None:
+        """A fact's sentence without date or place takes them from the earlier sentences
+        of its paragraph when one of them names an incident (the nearest date and place
+        found): "Four days later, on 20 April, our ship found a boat south of Lampedusa.
+        The boat had capsized. ... 12 are missing". ``k`` indexes ``sentences``; ``ctx``
+        is filled in place."""
         lex = self.lexicon
+        nouns: set = set()
+        dates: list = []
+        places: list = []
         for j in range(k - 1, -1, -1):
-            if not first and "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
-                return  # a blank line ends the paragraph
+            if "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
+                break  # a blank line ends the paragraph
             s0, s1 = sentences[j]["start"], sentences[j]["end"]
-            words = set(re.findall(r"[a-z]+", doc.text[s0:s1].lower()))
-            if not words & lex.incident:
-                continue
+            nouns |= self._lemmas(doc, s0, s1) & lex.incident
             inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
-            dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
-                     and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
-            places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
-            if (dates and not ctx.dates) or (places and not ctx.places):
-                ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
-                ctx.incident_noun = True
-                return
+            dates = dates or [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
+                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
+            places = places or [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                                and self._locative(doc.text, e)]
+            if nouns and (dates or ctx.dates) and (places or ctx.places):
+                break
+        if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
+            ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
+            ctx.incident_noun = True
+            ctx.nouns = ctx.nouns | frozenset(nouns)
+
+    @staticmethod
+    def _lemmas(doc: Document, start: int, end: int) -> set[str]:
+        """Lower-case words and lemmas of a stretch of the original text ("struck" ->
+        "strike", "capsized" -> "capsize")."""
+        words = set(re.findall(r"[a-z]+", doc.text[start:end].lower()))
+        if doc.parsed is not None:
+            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(start, end), alignment_mode="expand")
+            if span is not None:
+                words |= {t.lemma_.lower() for t in span}
+        return words
+
+    def _state_time(self, text: str, when: dict) -> bool:
+        """"as of 09:00 today", "by Wednesday": the time a count stood at, not when the
+        event happened."""
+        before = " ".join(text[max(0, when["start"] - 20):when["start"]].lower().split())
+        return any(before.endswith(signal) for signal in self.lexicon.state_signals)
 
     def _commemorative(self, doc: Document, parse_sent, text: str) -> bool:
         """A commemoration word in the sentence or the one before ("held a memorial
@@ -485,6 +532,7 @@ class EventsStage:
                 n0, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
                 ps = parse_sents[max(bisect.bisect_right(p_starts, n0) - 1, 0)]
             ctx = self._context(doc, fact, sent, ps)
+            ctx.paragraph = doc.text.count("\n\n", 0, sent[0])
             if ctx.kind == "incident" and not (ctx.dates and ctx.places):
                 self._paragraph_frame(doc, sentences, k, ctx)
             contexts.append(ctx)
@@ -541,7 +589,7 @@ class EventsStage:
                     dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
                 places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
                           and self._locative(doc.text, e)]
-                words = set(re.findall(r"[a-z]+", doc.text[sent["start"]:sent["end"]].lower()))
+                words = self._lemmas(doc, sent["start"], sent["end"])
                 if not words & words_of or not (dates or places):
                     continue
                 if not ev.dates and dates:

@@ -77,6 +77,8 @@ class FactLexicon:
     estimate_verbs: frozenset[str] = frozenset()
     fate_nouns: frozenset[str] = frozenset()
     time_words: frozenset[str] = frozenset()
+    table_totals: frozenset[str] = frozenset()
+    qualifier_preps: frozenset[str] = frozenset()
     partial_markers: tuple[str, ...] = ()
     complete_markers: tuple[str, ...] = ()
 
@@ -95,7 +97,8 @@ class FactLexicon:
         words = sorted(set(self.partial_markers) | set(self.complete_markers), key=len, reverse=True)
         if not words:
             return None
-        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if w[0].isalnum() else re.escape(w)
+        # words as whole words; signs not between digits (the colon of "10:30" is no list)
+        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if w[0].isalnum() else rf"(?<!\d){re.escape(w)}(?!\d)"
                                    for w in words))
 
 
@@ -135,6 +138,8 @@ class GrammarTable(_Table):
     estimate_verbs: Words = []
     fate_nouns: Words = []
     time_words: Words = []
+    table_totals: Words = []
+    qualifier_preps: Words = []
 
 
 class BreakdownsTable(_Table):
@@ -199,6 +204,8 @@ def load_lexicon(path: str | Path) -> FactLexicon:
         estimate_verbs=_words(g.estimate_verbs),
         fate_nouns=_words(g.fate_nouns),
         time_words=_words(g.time_words),
+        table_totals=_words(g.table_totals),
+        qualifier_preps=_words(g.qualifier_preps),
         partial_markers=tuple(w.lower() for w in table.breakdowns.partial),
         complete_markers=tuple(w.lower() for w in table.breakdowns.complete),
     )
@@ -355,7 +362,7 @@ def of_head(prep):
     return prep.head
 
 
-def relations(anchor) -> list[tuple]:
+def relations(anchor, lex: Optional[FactLexicon] = None) -> list[tuple]:
     """(verb, role) pairs for the figure's anchor; role is subject, passive, object or
     agent, plus participles qualifying it (see ``participles``)."""
     out = []
@@ -364,6 +371,8 @@ def relations(anchor) -> list[tuple]:
         dep = "dep"  # two subjects for one verb: the parser hung a noun of another clause on it
     if dep in ("nsubjpass", "csubjpass"):
         out.append((head, "passive"))
+        # "were reported killed", "are believed detained": the raised verb is passive too
+        out += [(c, "passive") for c in head.children if c.dep_ in ("xcomp", "oprd") and c.tag_ == "VBN"]
     elif dep == "nsubj" and head.pos_ in VERBAL:
         out.append((head, "subject"))
     elif dep in ("dobj", "npadvmod", "oprd") and head.pos_ in VERBAL:
@@ -372,6 +381,10 @@ def relations(anchor) -> list[tuple]:
         out += [(c, "subject") for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
     elif dep == "pobj" and head.dep_ == "agent":
         out.append((head.head, "agent"))
+    elif (dep == "pobj" and lex is not None and head.lower_ in lex.qualifier_preps and head.i == anchor.i - 1
+          and head.dep_ == "prep" and head.head.pos_ == "VERB"):
+        verb = head.head  # "injured over 10,000": the qualifier took the figure's place in the parse
+        out.append((verb, "object" if verb.i < head.i else ("passive" if is_passive(verb) else "subject")))
     elif dep == "pobj" and head.lower_ == "between" and head.head.pos_ in VERBAL:
         verb = head.head  # "between 7,000 and 10,000 were injured"
         out.append((verb, "passive" if is_passive(verb) else "subject"))
@@ -455,6 +468,8 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
                 links.append(Link(name, toks, "weak"))
         if role in ("subject", "passive", "object", "breakdown", "shared"):
             for child in verb.children:
+                if child is counted or (counted is not None and child.i == counted.i):
+                    continue  # "released 45 hostages": the figure's own noun completes nothing
                 if child.dep_ in COMPLEMENT_DEPS and _forms(child) & rules.complements and not has_subject(child):
                     links.append(Link(name, (child,), "complement"))
             if role != "object" and verb.lower_ in rules.complements:
@@ -534,7 +549,7 @@ def _value_noun_links(noun, lex: FactLexicon) -> list[Link]:
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for pobj in prep.children:
-                if pobj.dep_ != "pobj":
+                if pobj.dep_ not in ("pobj", "pcomp"):  # "number of killed" parses "killed" as pcomp
                     continue
                 links += [Link(lk.type, lk.trigger, "value") for lk in noun_links(pobj, lex, "value")]
                 for verb, role in participles(pobj):
@@ -555,6 +570,8 @@ def value_links(anchor, lex: FactLexicon) -> list[Link]:
         anchor, head = head, head.head  # "from 52 in 2022 to 71 in 2023 and 91 in 2024"
     # "from 52 ... to 71 ... and 91": the last figure hangs on the preposition itself
     if anchor.dep_ in ("pobj", "conj") and head.pos_ == "ADP" and head.lower_ in ("to", "at", "from"):
+        if head.dep_ == "conj" and head.head.pos_ == "NUM" and head.head.i != anchor.i:
+            return value_links(head.head, lex)  # "at 131 or at 150": the second as the first
         while head.dep_ == "conj" and head.head.pos_ == "ADP":
             head = head.head  # "at 131 or at 150"
         verb = head.head
@@ -564,6 +581,10 @@ def value_links(anchor, lex: FactLexicon) -> list[Link]:
         verb = head
     else:
         return []
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "of" and verb.head.head.pos_ == "NOUN":
+        noun = verb.head.head  # "put the number of killed at 57": "at" hung on "killed"
+        if noun.dep_ in ("dobj", "conj") and _lemma(noun) in lex.containers:
+            return _value_noun_links(noun, lex)
     if head.lower_ == "at" and verb.pos_ in VERBAL and _lemma(verb) in lex.estimate_verbs:
         obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < anchor.i), None)
         if obj is not None:  # "put the number of dead at 131 or at 150"
@@ -589,7 +610,7 @@ def among_links(anchor, lex: FactLexicon) -> list[Link]:
         return []
     links = []
     for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ in lex.breakdown and prep.i < anchor.i:
+        if prep.dep_ == "prep" and prep.lower_ in lex.breakdown:
             for group in prep.children:
                 if group.dep_ != "pobj":
                     continue
@@ -655,7 +676,7 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
     if breakdown_verb:
         rels = [(anchor, "breakdown")]
     else:
-        rels = relations(anchor)
+        rels = relations(anchor, lex)
         if counted is not None and counted != anchor:
             rels += participles(counted)  # "thousands of people swarming"
     copula = num.dep_ in SUBJECT_DEPS and _lemma(num.head) in lex.copulas
@@ -674,14 +695,17 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
             links += [Link(lk.type, lk.trigger, "partitive") for lk in verb_links(verb2, role, lex)]
     if not links or all(lk.rule == "weak" for lk in links):
         links = modifier_links(num, counted, lex) or links
+    noun_ok = counted is not None and not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted))
+    cases = noun_ok and not (_forms(counted) & (lex.people | lex.type_nouns))  # "39 abduction cases"
+    if not links and noun_ok and counted.i != num.i and not (_forms(counted) & lex.people):
+        # "risen to 57 dead and 140 injured": the figure's own noun before the value's noun
+        links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
     if not links:
         links = of_noun_links(anchor, lex) or value_links(anchor, lex)
     if not links:
         links = among_links(anchor, lex) or fate_links(anchor, lex)
-    if not links and counted is not None:
-        if not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted)):
-            cases = not (_forms(counted) & (lex.people | lex.type_nouns))  # "39 abduction cases"
-            links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
+    if not links and noun_ok:
+        links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
     if any(lk.rule != "weak" for lk in links):
         links = [lk for lk in links if lk.rule != "weak"]
     seen, out = set(), []
@@ -734,30 +758,85 @@ def breakdown_marker(between: str, lex: FactLexicon) -> Optional[str]:
 def assign_part_of(facts: list[dict], sentences: list[int], text: str, lex: FactLexicon) -> None:
     """Set ``part_of`` on the figures that break down a total (in place).
 
-    A fact is a part of an earlier fact of the same type with a larger value when a
-    breakdown word stands between the two numbers and the part is in the total's
-    sentence or the next ("613 people, including 63 children and 106 women";
-    "27 injured: 12 in X, 9 in Y"; "... were killed. Among them were 7 children").
-    A partitive ("two of them", "nine of those killed") is a part of the nearest such
-    earlier fact in its sentence or the one before. ``sentences[i]`` is the index of
-    the sentence holding ``facts[i]``. The rule was first written for `recount compare`
-    (pipeline/compare.py), which now reads the record instead.
+    - A list: a fact is a part of an earlier fact of the same type with a larger value
+      when a breakdown word stands between the total and the first figure of the list,
+      every same-type figure between them is a part too, and the part is in the total's
+      sentence or the next ("613 people, including 63 children and 106 women"; "27
+      injured: 12 in X, 9 in Y"; "... were killed. Among them were 7 children").
+    - A partitive ("two of them", "nine of those killed") is a part of the nearest such
+      earlier fact in its sentence or the one before.
+    - A complete breakdown: same-type figures of one sentence that add up exactly to an
+      earlier figure of the same type in that sentence or the one before ("eight further
+      arrests. Five men were arrested ..., and three more handed themselves in").
+
+    part_of always names the top total (a part of a part points at its total).
+    ``sentences[i]`` is the index of the sentence holding ``facts[i]``. The list rule
+    was first written for `recount compare` (pipeline/compare.py).
     """
+    def top(i: int) -> int:
+        return facts[i]["part_of"] if facts[i].get("part_of") is not None else i
+
     for j, part in enumerate(facts):
-        if part.get("part_of") is not None:
+        if part.get("part_of") is not None or part.get("_standalone"):
             continue
         for i in range(j - 1, -1, -1):
             total = facts[i]
             if sentences[j] - sentences[i] > 1:
                 break
-            if total["type"] != part["type"] or part.get("_standalone"):
+            if total["type"] != part["type"]:
                 continue
             if not total["value"] > part["value"] or total["number"]["end"] > part["number"]["start"]:
                 continue
-            between = text[total["number"]["end"]:part["number"]["start"]]
-            if breakdown_marker(between, lex) or part.get("_partitive"):
-                # part_of always names the top total (a part of a part points at its total)
-                part["part_of"] = total["part_of"] if total.get("part_of") is not None else i
+            if part.get("_partitive"):
+                part["part_of"] = top(i)
+                break
+            if total.get("_partitive"):
+                continue  # "seven of whom ..., only four ...": a partitive lists nothing
+            between = [k for k in range(i + 1, j) if facts[k]["type"] == part["type"]
+                       and facts[k]["number"]["start"] > total["number"]["end"]]
+            if any(top(k) != top(i) for k in between):
+                continue
+            first = facts[between[0]] if between else part
+            if breakdown_marker(text[total["number"]["end"]:first["number"]["start"]], lex):
+                part["part_of"] = top(i)
+                break
+    _complete_breakdowns(facts, sentences)
+
+
+def assign_table_part_of(facts: list[dict]) -> None:
+    """In a flattened table, each row's figure is a part of its column's Total row."""
+    totals = {f["_table"][:2]: i for i, f in enumerate(facts) if f.get("_table") and f["_table"][2]}
+    for fact in facts:
+        cell = fact.get("_table")
+        if cell and not cell[2] and cell[:2] in totals:
+            fact["part_of"] = totals[cell[:2]]
+
+
+def _complete_breakdowns(facts: list[dict], sentences: list[int]) -> None:
+    """The sum rule of ``assign_part_of``: figures of one type and sentence, none of
+    them a part yet, that add up exactly to an earlier figure of that type."""
+    groups: dict[tuple, list[int]] = {}
+    for k, fact in enumerate(facts):
+        if fact.get("part_of") is None and not fact.get("_partitive"):
+            groups.setdefault((sentences[k], fact["type"]), []).append(k)
+    for (sent, kind), members in groups.items():
+        if len(members) < 2:
+            continue
+        for start in range(len(members) - 1):
+            parts = members[start:]
+            total_value = sum(facts[k]["value"] for k in parts)
+            first = parts[0]
+            found = None
+            for i in range(first - 1, -1, -1):
+                if sentences[first] - sentences[i] > 1:
+                    break
+                total = facts[i]
+                if total["type"] == kind and total["value"] == total_value and total.get("mod") is None:
+                    found = total["part_of"] if total.get("part_of") is not None else i
+                    break
+            if found is not None:
+                for k in parts:
+                    facts[k]["part_of"] = found
                 break
 
 
@@ -803,6 +882,11 @@ class FactsStage:
         for figure in figures:
             tok = figure.token
             links = link_figure(tok, lex)
+            cell = table_cell(doc.text, figure.number["start"], lex) if not links else None
+            if cell is not None:
+                t0, t1 = doc.textmap.span_to_normalised(*cell.trigger)
+                trig = doc.parsed.char_span(t0, t1, alignment_mode="expand")
+                links = [Link(cell.type, tuple(trig), "table")] if trig is not None else []
             if not links:
                 links = (inherited_links(figure, facts, sents, doc, lex, previous)
                          or total_links(figure, facts, sents, doc, lex)
@@ -816,6 +900,8 @@ class FactsStage:
                     fact["_partitive"] = True
                 if link.rule == "inherited":
                     fact["_inherits"] = True
+                if link.rule == "table":
+                    fact["_table"] = (cell.table, cell.column, cell.total)
                 if link.rule == "total" or tok.lower_ in MORE_WORDS or any(
                         c.lower_ in MORE_WORDS for c in tok.children) or (tok.head.lower_ in MORE_WORDS):
                     fact["_standalone"] = True  # an increment or a new total is never a part
@@ -823,14 +909,87 @@ class FactsStage:
                 sents.append(figure.sentence)
                 provenance.append({"start": figure.number["start"], "end": figure.number["end"],
                                    "type": link.type, "rule": link.rule})
+        assign_table_part_of(facts)
         assign_part_of(facts, sents, doc.text, lex)
         for fact in facts:
             fact.pop("_partitive", None)
             fact.pop("_inherits", None)
             fact.pop("_standalone", None)
+            fact.pop("_table", None)
         doc.facts = facts
         doc.provenance["facts"] = provenance
         return doc
+
+
+class TableCell(NamedTuple):
+    """A figure in a flattened table: its type, the header or heading word that gives
+    it (original offsets), and whether its row is the table's total."""
+
+    type: str
+    trigger: tuple[int, int]
+    total: bool
+    column: int
+    table: int  # offset of the table's header line
+
+
+def _line_at(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def _word_types(text: str, start: int, end: int, lex: FactLexicon) -> list[tuple[str, int, int]]:
+    """(type, start, end) for each word of text[start:end] that is a trigger noun or
+    complement of a type ("People displaced" -> displaced; "DISPLACEMENT")."""
+    out = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z-]*", text[start:end]):
+        word = m.group(0).lower()
+        forms = {word, word.rstrip("s")}
+        for name, rules in lex.types.items():
+            if forms & (rules.nouns | rules.complements):
+                out.append((name, start + m.start(), start + m.end()))
+    return out
+
+
+def table_cell(text: str, offset: int, lex: FactLexicon) -> Optional[TableCell]:
+    """The type of a figure in a flattened table ("District | People displaced |
+    Households" over rows "Kharzan | 780 | 139"): its column's header cell names the
+    type, or names people and the heading line above the table names the type
+    ("DISPLACEMENT BY VILLAGE" over "Village | Families | People"). A column of
+    households or families counts no people. ``offset`` is the figure's start in
+    ``text`` (original offsets). None when the figure is not in such a table."""
+    l0, l1 = _line_at(text, offset)
+    if "|" not in text[l0:l1]:
+        return None
+    column = text[l0:offset].count("|")
+    if column == 0:
+        return None  # the row's label
+    header = l0
+    while header > 0:  # up to the first line of the block of "|" lines
+        p0, p1 = _line_at(text, header - 1)
+        if "|" not in text[p0:p1] or p0 == header:
+            break
+        header = p0
+    h0, h1 = _line_at(text, header)
+    if header == l0:
+        return None
+    cells = text[h0:h1].split("|")
+    if column >= len(cells):
+        return None
+    c0 = h0 + sum(len(c) + 1 for c in cells[:column])
+    c1 = c0 + len(cells[column])
+    cell_words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]+", text[c0:c1])}
+    found = _word_types(text, c0, c1, lex)
+    if not found:
+        if not cell_words & {w.rstrip("s") for w in lex.people}:
+            return None  # "Households", "Families": not people
+        t0, t1 = _line_at(text, h0 - 1) if h0 > 0 else (0, 0)
+        found = _word_types(text, t0, t1, lex)  # the heading above the table
+    if not found:
+        return None
+    row_label = text[l0:l0 + text[l0:l1].find("|")].strip().lower()
+    kind, t_start, t_end = found[0]
+    return TableCell(kind, (t_start, t_end), row_label in lex.table_totals, column, header)
 
 
 def _bisect(starts: list[int], i: int) -> int:
@@ -849,10 +1008,17 @@ def _category_clause(num, lex: FactLexicon) -> bool:
     its own ("nine of them children", "38 of them at the station") or a copula with a
     noun ("six of them were minors"), not a state or later action ("remains on a ward",
     "were released")."""
-    head = num.head
-    if num.dep_ not in SUBJECT_DEPS or head.pos_ not in VERBAL:
+    node = num
+    if num.dep_ in ("nummod", "quantmod") and num.head.pos_ in ("NOUN", "PROPN"):
+        node = num.head  # "two doctors ... told": the clause of the counted noun
+    if num.dep_ == "pobj" and num.head.i == num.i - 1 and num.head.pos_ == "ADP" and num.head.dep_ == "prep":
+        node = num.head  # "Around 6,900 of them have been identified": the qualifier carries the figure
+    head = node.head
+    subjectless = head.pos_ in VERBAL and node.i < head.i and not any(c.dep_ in SUBJECT_DEPS for c in head.children)
+    if (node.dep_ not in SUBJECT_DEPS and not subjectless) or head.pos_ not in VERBAL:
         return True
-    return _lemma(head) in lex.copulas and any(c.dep_ in ("attr", "oprd") for c in head.children)
+    return _lemma(head) in lex.copulas and any(c.dep_ in ("attr", "oprd") or (c.dep_ == "prep" and c.lower_ in lex.breakdown)
+                                               for c in head.children)  # "Among them were 84 citizens"
 
 
 def subject_type_links(figure: Figure, doc: Document, lex: FactLexicon) -> list[Link]:
@@ -916,8 +1082,8 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
         return []
     if counted is not None and counted.i != tok.i and noun_links(counted, lex, "noun"):
         return []
-    if pronoun and not _category_clause(tok, lex):
-        return []  # "one of whom remains on a ward", "6,900 of them have been identified"
+    if not _category_clause(tok, lex):
+        return []  # "one of whom remains on a ward", "6,900 of them have been identified", "two doctors told"
     if pronoun and previous is not None and previous.get("_fact_index") is None:
         return []  # "Nineteen of the injured are in hospital, four of them in intensive care"
     sent_start = doc.from_normalised(tok.sent.start_char, tok.sent.start_char)[0]
@@ -939,5 +1105,6 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
             if trig is None:
                 return []
             return [Link(total["type"], tuple(trig), "inherited")]
-        break
+        if sents[i] != figure.sentence:
+            break  # in its own sentence a list item may stand between the total and the figure
     return []
