@@ -503,7 +503,7 @@ class AttributionStage:
                 continue
             s, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
             sent = doc.parsed.char_span(s, s + 1, alignment_mode="expand")
-            opening = doc.parsed.text[sent.sent.start_char:s].lower() if sent is not None else ""
+            opening = doc.textmap.text[sent.sent.start_char:s].lower() if sent is not None else ""
             t0, _ = doc.textmap.span_to_normalised(total["number"]["start"], total["number"]["end"])
             same_sentence = sent is not None and sent.sent.start_char <= t0
             if same_sentence or any(opening.lstrip().startswith(w) for w in self.openers):

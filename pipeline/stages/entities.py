@@ -305,6 +305,7 @@ class EntitiesStage:
         """
         tokens = parsed
         vocab = parsed.vocab
+        ptext = parsed.text  # Doc.text joins every token: read it once
         out: list[tuple[int, int, str, str]] = []
         places: set = set()
 
@@ -328,7 +329,7 @@ class EntitiesStage:
                 run = rules.name_run(tokens, m_start - 1, -1)
                 if run:
                     span = char(*run)
-                    if span in norp or (model.get(span) == "ORG" and parsed.text[span[0]:span[1]].isupper()):
+                    if span in norp or (model.get(span) == "ORG" and ptext[span[0]:span[1]].isupper()):
                         continue  # "Kurdish village", "UNHCR camp": not a place name
                     out.append((*span, "GPE", rule))
                     places.add(span)
@@ -337,7 +338,7 @@ class EntitiesStage:
                     out.append((*char(*run), "GPE", rule))
                     places.add(char(*run))
             elif rule == "person_title":
-                if _headline(parsed.text, tokens[m_start].idx):
+                if _headline(ptext, tokens[m_start].idx):
                     continue  # "Secretary-General Remembers Victims of ...": a title-case headline
                 if m_start > 0 and rules.is_name_word(tokens[m_start - 1].text) and not tokens[m_start - 1].is_sent_start:
                     continue  # "Asian Ombudsman Association": the title word is inside a name
@@ -366,7 +367,7 @@ class EntitiesStage:
                     places.add(char(*run))
             elif rule == "event_prefix":
                 run = rules.name_run(tokens, m_end, +1)
-                if run and not _headline(parsed.text, tokens[m_start].idx) or run and run[1] - run[0] == 1:
+                if run and not _headline(ptext, tokens[m_start].idx) or run and run[1] - run[0] == 1:
                     out.append((tokens[m_start].idx, char(*run)[1], "EVENT", rule))
             elif rule == "person_byline":
                 out += self._byline(tokens, m_start, m_end, char)
@@ -375,14 +376,14 @@ class EntitiesStage:
                     out.append((*char(m_start, m_end), "LANGUAGE", rule))
             elif rule in ("event_any", "event_place"):
                 events.append((rule, m_start, m_end))
-        for m in SAINT_PLACE.finditer(parsed.text):
+        for m in SAINT_PLACE.finditer(ptext):
             out.append((m.start(), m.end(), "FAC", "saint_place"))  # "St Brennan's Hospital"
-        for m in CITY_OF.finditer(parsed.text):
-            prev = parsed.text[max(0, m.start() - 30):m.start()].split()
+        for m in CITY_OF.finditer(ptext):
+            prev = ptext[max(0, m.start() - 30):m.start()].split()
             if prev and prev[-1][:1].isupper() and prev[-1][-1:].isalpha():
                 continue  # "Kansas City of ...": part of a longer name
             out.append((m.start(), m.end(), "GPE", "city_of"))  # "City of Tuzla" (dev-set decision)
-        for m in CAPS_DATELINE.finditer(parsed.text):
+        for m in CAPS_DATELINE.finditer(ptext):
             out.append((m.start(1), m.end(1), "GPE", "caps_dateline"))  # "BELNIK, 30 January 2025"
         for rule, m_start, m_end in events:
             if m_end < len(tokens) and rules.is_name_word(tokens[m_end].text) and not tokens[m_end - 1].whitespace_ == "":
@@ -659,9 +660,10 @@ class EntitiesStage:
         common word ("• Local", "Households", "Fans"): not an entity. Names ending in a
         role word ("Humanitarian Affairs Officer") are titles, not entities."""
         out = []
+        text = parsed.text  # Doc.text joins every token: read it once
         for start, end, label in chosen:
             if label in ROLE_CHECK_LABELS and (start, end) not in keep:
-                words = parsed.text[start:end].split()
+                words = text[start:end].split()
                 if words and words[-1] in self.role_heads:
                     continue
                 span = parsed.char_span(start, end)
