@@ -28,6 +28,9 @@ run: $(STAMP)
 
 evaluate: $(STAMP)
 	$(BIN)/recount evaluate tests/gold outputs/records.jsonl
+dev: $(STAMP)  # the dev set: run it, then score it per genre
+	$(BIN)/recount run tests/dev_inputs -o outputs/dev.jsonl
+	$(BIN)/recount evaluate tests/gold/dev outputs/dev.jsonl --by-genre
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -130,10 +130,11 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
     """Score predictions against gold (SPEC "Scoring")."""
     from .io import load_records
     from .report_table import print_report
-    from .scoring import error_items, evaluate as score
+    from .scoring import align, errors_of, report_of
 
     gold_records, pred_records = load_records(gold), load_records(pred)
-    report = score(gold_records, pred_records)
+    alignment = align(gold_records, pred_records)  # matched once: table, errors and HTML share it
+    report = report_of(alignment)
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -142,23 +143,23 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
         from collections import Counter
 
         from .report_table import print_genres
-        from .scoring import evaluate_by_genre, genre_of
+        from .scoring import by_genre as genre_scores, genre_of
 
         counts = Counter(genre_of(d) for d in gold_records)
         counts["all"] = len(gold_records)
-        genres = evaluate_by_genre(gold_records, pred_records)
+        genres = genre_scores(alignment)
         if as_json:
             typer.echo(json.dumps({"genres": genres}, indent=2, ensure_ascii=False))
         else:
             print_genres(genres, counts)
     if errors:
-        for item in error_items(gold_records, pred_records):
+        for item in errors_of(alignment):
             typer.echo(f"{item['doc_id']}\t{item['layer']}\t{item['error']}\t{item.get('fields', '')}\t"
                        f"gold={_brief(item.get('gold'))}\tpred={_brief(item.get('pred'))}\t{item['context']}")
     if html:
         from .report_html import render_html
 
-        html.write_text(render_html(gold_records, pred_records, report), encoding="utf-8")
+        html.write_text(render_html(gold_records, pred_records, report, alignment), encoding="utf-8")
         typer.echo(f"wrote {html}", err=True)
 
 

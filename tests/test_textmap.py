@@ -53,6 +53,14 @@ def test_spans_round_trip_to_original_half_open_offsets(text, data):
     ("towns in the region.", "As a result", 90, False),
     ("Ambassador", "Permanent Representative", None, False),
     ("", "anything", 90, False),
+    # a numbered paragraph or a bullet opens a block even when the line before is long
+    ("Letter dated 13 March 2024 from the Permanent Representative of X to the", "1. The Government", 80, False),
+    ("The Government calls on the international community to:", "a) investigate the crimes;", 80, False),
+    ("The Government calls on the international community to:", "- support the victims;", 80, False),
+    ("(i) bring the perpetrators to justice;", "(ii) report back", 80, False),
+    # must still join: a dash that continues wrapped prose, a year after a wrapped line
+    ("It has been 35 years since the January 20 tragedy and the events of", "– a bloody night", 80, True),
+    ("killings, persecution and mass expulsion of more than", "1990. The end", 60, True),
 ])
 def test_soft_break_decisions(before, after, width, soft):
     assert is_soft_break(before, after, width, JOIN) is soft

@@ -17,6 +17,7 @@ from ..lexicon import read_jsonl
 
 _MODELS: dict[tuple, object] = {}
 GAZETTEER_KEY = "gazetteer"
+PLACES_KEY = "places"
 
 
 def _hard_breaks_factory():
@@ -33,9 +34,39 @@ def _hard_breaks_factory():
             return doc
 
 
-def load_model(model: str, entity_patterns: Optional[str]) -> object:
-    """Load (once per process) the configured model with Recount's components."""
-    key = (model, entity_patterns)
+def _places_factory():
+    from spacy.language import Language
+
+    if "recount_places" not in Language.factories:
+
+        @Language.factory("recount_places", default_config={"path": ""})
+        def make_places(nlp, name, path):
+            """Gazetteer places -> doc.spans["places"], label GPE, id ``place:<kind>:<guard>``."""
+            from ..gazetteer import PlaceIndex, read_tsv
+
+            index = PlaceIndex(read_tsv(path))
+
+            def places(doc):
+                found = index.find(doc.text, [(t.idx, t.idx + len(t)) for t in doc])
+                doc.spans[PLACES_KEY] = [_span(doc, i, j, kind, guard) for i, j, _, _, kind, guard in found]
+                return doc
+
+            return places
+
+
+def _span(doc, i: int, j: int, kind: str, guard: str):
+    from spacy.tokens import Span
+
+    return Span(doc, i, j, label="GPE", span_id=f"place:{kind}:{guard}")
+
+
+def load_model(model: str, entity_patterns: Optional[str], places: Optional[str] = None) -> object:
+    """Load (once per process) the configured model with Recount's components.
+
+    ``places``: a gazetteer TSV (pipeline/gazetteer.py) whose matches go to
+    ``doc.spans["places"]``. Raises ConfigError when the model is not installed.
+    """
+    key = (model, entity_patterns, places)
     if key in _MODELS:
         return _MODELS[key]
     import spacy
@@ -51,6 +82,9 @@ def load_model(model: str, entity_patterns: Optional[str]) -> object:
         # them with the model's entities (longest name wins, SPEC).
         ruler = nlp.add_pipe("span_ruler", config={"spans_key": GAZETTEER_KEY, "annotate_ents": False})
         ruler.add_patterns(read_jsonl(entity_patterns))
+    if places:
+        _places_factory()
+        nlp.add_pipe("recount_places", config={"path": places})
     _MODELS[key] = nlp
     return nlp
 
@@ -101,17 +135,18 @@ class ParseStage:
     assigns = ("parsed",)
 
     def __init__(self, model: str, batch_size: int = 16, entity_patterns: Optional[Path] = None,
-                 chunk_chars: int = CHUNK_CHARS):
+                 places: Optional[Path] = None, chunk_chars: int = CHUNK_CHARS):
         self.model_name = model
         self.batch_size = batch_size
         self.chunk_chars = chunk_chars
         self.entity_patterns = str(entity_patterns) if entity_patterns else None
+        self.places = str(places) if places else None
         self._nlp = None
 
     @property
     def nlp(self):
         if self._nlp is None:
-            self._nlp = load_model(self.model_name, self.entity_patterns)
+            self._nlp = load_model(self.model_name, self.entity_patterns, self.places)
         return self._nlp
 
     def model_info(self) -> dict:
