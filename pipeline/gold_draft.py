@@ -138,7 +138,7 @@ def compile_draft(draft: str, root: Path) -> dict:
     source_info: dict = {"path": source}
     if "line" in header:
         line = int(header["line"])
-        lines = raw_bytes.decode("utf-8").splitlines()
+        lines = raw_bytes.decode("utf-8").split("\n")  # a JSON line may hold U+2028
         if not 0 < line <= len(lines):
             raise DraftError(f"{source} has no line {line}")
         obj = json.loads(lines[line - 1])

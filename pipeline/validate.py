@@ -118,7 +118,7 @@ def _input_text(path: Path, line: int | None) -> tuple[bytes, str]:
     raw = path.read_bytes()
     if line is None:
         return raw, raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    lines = raw.decode("utf-8", errors="replace").splitlines()
+    lines = raw.decode("utf-8", errors="replace").split("\n")  # not splitlines(): U+2028 may stand inside a JSON string
     obj = json.loads(lines[line - 1]) if 0 < line <= len(lines) else {}
     return raw, obj.get("text") if isinstance(obj, dict) else None
 

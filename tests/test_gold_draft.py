@@ -118,3 +118,16 @@ def test_event_spans_take_the_nth_occurrence(feed):
     assert compile_draft(draft, feed)["events"][1]["place"]["text"] == "Cityb"
     with pytest.raises(DraftError, match="not drafted"):
         compile_draft(DRAFT.replace("| Monday | Cityb", "| Monday | Cityb #2"), feed)
+
+
+def test_a_jsonl_line_may_hold_a_line_separator(tmp_path):
+    from pipeline.validate import validate_file
+
+    text = "Officials said 41 people were killed.\u2028Later: 44."
+    (tmp_path / "f.jsonl").write_text(json.dumps({"id": "a", "text": text}, ensure_ascii=False) + "\n"
+                                      + json.dumps({"id": "b", "text": "x"}) + "\n", encoding="utf-8")
+    draft = "doc_id: b\nsource: f.jsonl\nline: 2\ndoc_date: null\n== sentences\nx\n"
+    record = compile_draft(draft, tmp_path)
+    assert record["text"] == "x"
+    (tmp_path / "g.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert validate_file(tmp_path / "g.jsonl", gold=True, root=tmp_path) == (1, [])
