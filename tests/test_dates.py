@@ -313,6 +313,11 @@ def test_dateparser_never_uses_the_run_day():
      {"Remembrance Day of Victims": "2021-03-03"}),
     ("date 2021-03-01 News\n\n3 March was declared a National Day of Sorrow.",
      {"3 March": "XXXX-03-03", "National Day of Sorrow": "XXXX-03-03"}),
+    ("date 2021-03-01 News\n\n20 January is marked every year in the capital.", {"20 January": "XXXX-01-20"}),
+    # must NOT be recurring: a declaration of something that is not a day
+    ("date 2024-05-20 News\n\nOn 12 May the government declared a state of emergency after 40 people were killed.",
+     {"12 May": "2024-05-12"}),
+    ("date 2024-05-20 News\n\nOn 14 May police designated a new crossing.", {"14 May": "2024-05-14"}),
     # weekdays against the document date and the tense (issue 11)
     ("13 March 2024\n\nThe Ministry said on Wednesday that police had detained 14 people after the attack "
      "on a checkpoint last Sunday.", {"Wednesday": "2024-03-13", "last Sunday": "2024-03-10"}),
@@ -359,8 +364,15 @@ def test_no_crash_on_a_month_with_a_relative_year(process):
     ("NOVEMBER 3, 2025\n\nText.", "2025-11-03", "NOVEMBER 3, 2025"),
     ("Mon 14th November 2022 | 09:45 AM\n\nText.", "2022-11-14", "Mon 14th November 2022"),
     ("Headline without a stop\nSep 20, 2023, 14:05 UTC\n\nText.", "2023-09-20", "Sep 20, 2023"),
+    # wire datelines: a place in capitals, the date, then the story after a dash
+    ("GENEVA, 12 February 2026 - Aid agencies said on Thursday that the floods had cut off villages.",
+     "2026-02-12", "12 February 2026"),
+    ("LONDON, March 3, 2025 (Reuters) - Police said on Monday that 12 people were arrested.",
+     "2025-03-03", "March 3, 2025"),
+    ("By A Reporter\nKHARTOUM, Sudan, 4 May 2023 (Agency) — Fighting went on.", "2023-05-04", "4 May 2023"),
     # must NOT be a document date: a date in running prose
     ("Letter\n\n On 20 January 2020, Azerbaijan will commemorate the victims of the tragedy.", None, None),
+    ("In Geneva, on 12 February 2026 - as planned - talks began.", None, None),
 ])
 def test_doc_date(process, text, doc_date, span):
     doc = process(text)

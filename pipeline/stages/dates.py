@@ -31,15 +31,18 @@ LEADING_WORDS = re.compile(r"^(?:the|a|an|on|in|at|by|since|until|till|from|befo
 
 def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lines: int = 8,
                        max_extra: int = 60, weak_cues: tuple[str, ...] = (),
-                       to_text: Callable[[int, int], tuple[int, int]] = lambda s, e: (s, e)) -> Optional[Timex]:
+                       to_text: Callable[[int, int], tuple[int, int]] = lambda s, e: (s, e),
+                       dateline: tuple[str, str] = ("(?!)", "(?!)")) -> Optional[Timex]:
     """The expression that is the document's date: a date line or dateline at the top
     ("date 2025-01-17", "Issued on 7 November 2016.", "Posted: 14 Nov 2022",
     "Mon 14th November 2022 | 09:45 AM"), else the last day standing alone on a line
     (a signature date). Only expressions naming one day count; None if there is none.
     ``cues``: words that may stand before the date on its line, whatever follows it;
-    ``weak_cues`` ("on"): only when little follows (dates.toml [doc_date]). ``to_text``
-    maps an expression's offsets into ``text`` (the original text: its lines are the
-    document's lines, before any unwrapping)."""
+    ``weak_cues`` ("on"): only when little follows (dates.toml [doc_date]); ``dateline``:
+    patterns of the place before and the dash after a wire dateline's date ("GENEVA,
+    12 February 2026 - ..."). ``to_text`` maps an expression's offsets into ``text`` (the
+    original text: its lines are the document's lines, before any unwrapping)."""
+    place_re, dash_re = re.compile(dateline[0]), re.compile(dateline[1])
     cue_re = re.compile(r"(?:^|\b)(?:" + _alternation(cues) + r")\s*[:.,-]?$", re.I)
     weak_re = re.compile(r"(?:^|\b)(?:" + _alternation(weak_cues) + r")\s*[:.,-]?$", re.I)
     full = [(t, *to_text(t.start, t.end)) for t in timexes if _stated_day(t)]
@@ -53,7 +56,8 @@ def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lin
         after = re.sub(r"^[\s.,;:|)\]]+|[\s.,;:|]+$", "", text[end:line_end])
         strong = bool(before) and len(before) <= max_extra and cue_re.search(before) is not None
         weak = bool(before) and weak_re.search(before) is not None and len(after) <= 25
-        if strong or weak or (not before and len(after) <= max_extra) or (not after and len(before) <= max_extra):
+        wire = place_re.search(before) is not None and dash_re.search(text[end:line_end].lstrip(" ,")) is not None
+        if strong or weak or wire or (not before and len(after) <= max_extra) or (not after and len(before) <= max_extra):
             return t
     for t, start, end in reversed(full):
         line_start = text.rfind("\n", 0, start) + 1
@@ -74,6 +78,13 @@ def _stated_day(t: Timex) -> Optional[str]:
     return None
 
 
+def _words_pattern(words: list[str]) -> re.Pattern:
+    """Lower-case phrases as one whole-word pattern (never matches when empty)."""
+    from ..patterns import trie_alternation
+
+    return re.compile(r"\b(?:" + trie_alternation([w.lower() for w in words], flexible_spaces=True) + r")\b")
+
+
 class DatesStage:
     name = "dates"
     requires = ("textmap", "parsed", "sentences")
@@ -84,12 +95,15 @@ class DatesStage:
         self.finder = TimexFinder(read_toml(grammar), self.lexicon, load_qualifiers(qualifiers))
         lx = self.finder.lex
         self.event_heads = set(lx.event_heads.get("words", []))
-        self.recurring_cues = [c.lower() for c in lx.recurring.get("cues", [])]
+        self.recurring_cues = _words_pattern(lx.recurring.get("cues", []))
+        self.declarations = _words_pattern(lx.recurring.get("declarations", []))
+        self.day_nouns = _words_pattern(lx.recurring.get("day_nouns", []))
         self.not_dates = {w.lower() for w in lx.not_dates.get("phrases", [])}
         self.doc_cues = [str(c) for c in lx.doc_date.get("cues", [])]
         self.top_lines = int(lx.doc_date.get("top_lines", 8))
         self.max_extra = int(lx.doc_date.get("max_line_extra", 60))
         self.weak_cues = tuple(str(c) for c in lx.doc_date.get("weak_cues", []))
+        self.dateline = (str(lx.doc_date.get("dateline_place", "(?!)")), str(lx.doc_date.get("dateline_after", "(?!)")))
         self.phone_cues = lx.phone.get("cues", [])
         self.future_aux = {w.lower() for w in lx.tense.get("future_aux", [])}
         self.future_heads = {w.lower() for w in lx.tense.get("future_heads", [])}
@@ -166,9 +180,14 @@ class DatesStage:
         return 0
 
     def _recurring(self, doc: Document, t: Timex) -> bool:
+        """A cue of [recurring] in the date's sentence, or a declaration whose object
+        names a day (after the declaring word, in the same sentence)."""
         s, e = self._sentence(doc, t.start)
         sentence = doc.textmap.text[s:e].lower()
-        return any(cue in sentence for cue in self.recurring_cues)
+        if self.recurring_cues.search(sentence):
+            return True
+        declared = self.declarations.search(sentence)
+        return bool(declared and self.day_nouns.search(sentence, declared.end()))
 
     def _in_event_name(self, text: str, t: Timex) -> bool:
         """"20 January tragedy", "the tragedy of January 20", "Black January": the date names an event."""
@@ -202,7 +221,7 @@ class DatesStage:
         timexes = self.finder.find(text, errors)
         doc_span = _guarded(errors, "document date", lambda: doc_date_candidate(
             doc.text, timexes, self.doc_cues, self.top_lines, self.max_extra, self.weak_cues,
-            to_text=doc.from_normalised), None)
+            to_text=doc.from_normalised, dateline=self.dateline), None)
         doc_day = None
         if doc.meta_doc_date:
             doc.doc_date = {"value": doc.meta_doc_date, "start": None, "end": None, "from": "metadata"}
