@@ -204,6 +204,8 @@ class EntitiesStage:
         self.fixes = fixes
         self.strip_words = frozenset(read_word_list(strip_words))
         self.not_entities = {s.lower() for s in fixes.not_entities.get("phrases", [])}
+        self.title_of = re.compile("(?:" + "|".join(map(re.escape, sorted(self.not_entities, key=len, reverse=True)))
+                                   + ") of ") if self.not_entities else re.compile(r"(?!)")
         self.title_prefixes = sorted(
             (s.lower() for s in fixes.titles.get("prefixes", [])), key=len, reverse=True
         )
@@ -217,7 +219,7 @@ class EntitiesStage:
         }
         bp = fixes.boilerplate
         self.bp_phrases = frozenset(p.lower() for p in bp.phrases)
-        self.bp_separators = tuple(bp.separators)
+        self.bp_separators = re.compile("|".join(re.escape(x) for x in bp.separators) or r"\|")
         self.bp_patterns = [re.compile(p) for p in bp.patterns]
         self.paragraph_number = re.compile(bp.paragraph_number, re.M)
         words = sorted(fixes.time.words, key=len, reverse=True)
@@ -239,55 +241,83 @@ class EntitiesStage:
         self.table_totals = frozenset(w.lower() for w in fixes.boilerplate.table_totals)
         self.role_heads = frozenset(fixes.not_entities.get("role_heads", []))
         self._matchers: dict[int, object] = {}
+        self.cue_patterns = self._cue_patterns()
+        # One pass over the text for all cues: each rule is a named group (flags scoped).
+        self.cue_regex = re.compile("|".join(f"(?P<{rule}>{pattern.pattern.replace('(?i)', '')})"
+                                             if not pattern.pattern.startswith("(?i)")
+                                             else f"(?P<{rule}>(?i:{pattern.pattern[4:]}))"
+                                             for rule, pattern in self.cue_patterns))
         # Model CARDINAL/ORDINAL/... spans where the numbers layer has nothing (identifiers).
         self.keep_unmatched_numeric = False
 
     # ---- rule spans -------------------------------------------------------------
-    def _matcher(self, vocab):
-        """spaCy Matcher of the rule cues, built once per vocabulary."""
-        matcher = self._matchers.get(id(vocab))
-        if matcher is not None:
-            return matcher
-        from spacy.matcher import Matcher
-
+    def _cue_patterns(self) -> list[tuple[str, re.Pattern]]:
+        """Compiled cue expressions of the rules, from the word lists in configs/."""
         f = self.fixes
-        matcher = Matcher(vocab)
-        heads = sorted(self.place_heads)
-        of_heads = sorted(self.place_heads | {w.lower() for w in f.places.of_heads})
+
+        def words(items, flags=0):
+            alt = "|".join(map(re.escape, sorted(set(items), key=len, reverse=True)))
+            return alt
+
+        out = []
+        of_heads = self.place_heads | {w.lower() for w in f.places.of_heads}
         if of_heads:
-            matcher.add("place_of", [[{"ORTH": {"IN": of_heads}}, {"LOWER": "of"}]])
-        if heads:
-            matcher.add("place_head", [[{"ORTH": {"IN": heads}}]])
-        matcher.add("place_appos", [[{"LOWER": "capital"}, {"ORTH": ","}]])
+            out.append(("place_of", re.compile(r"\b(?:" + words(of_heads) + r")\s+(?:of|OF|Of)\b")))
+        if self.place_heads:
+            out.append(("place_head", re.compile(r"\b(?:" + words(self.place_heads) + r")\b")))
+        out.append(("place_appos", re.compile(r"\b[Cc]apital\s*,")))
         if f.places.capitalised_heads:
-            caps = sorted({h for h in f.places.capitalised_heads} | {h.upper() for h in f.places.capitalised_heads})
-            matcher.add("place_caphead", [[{"ORTH": {"IN": caps}}]])
-        if f.events.prefixes:
-            matcher.add("event_prefix", [[{"ORTH": w} for w in _tokens_of(p)] for p in f.events.prefixes])
-        if f.persons.byline_cues:
-            matcher.add("person_byline", [[{"ORTH": w} for w in _tokens_of(c)] for c in f.persons.byline_cues])
+            caps = set(f.places.capitalised_heads) | {h.upper() for h in f.places.capitalised_heads}
+            out.append(("place_caphead", re.compile(r"\b(?:" + words(caps) + r")\b")))
         if f.languages.names:
-            matcher.add("language", [[{"ORTH": {"IN": list(f.languages.names)}}]])
+            out.append(("language", re.compile(r"\b(?:" + words(f.languages.names) + r")\b")))
         if f.places.list_heads and f.places.list_cues:
-            matcher.add("place_list", [
-                [{"LOWER": {"IN": [w.lower() for w in f.places.list_heads]}}, {"ORTH": ",", "OP": "?"}]
-                + [{"LOWER": w.lower()} for w in _tokens_of(cue)]
-                for cue in f.places.list_cues
-            ])
-        if f.persons.title_cues:
-            matcher.add("person_title", [[{"ORTH": w} for w in _tokens_of(t)] for t in f.persons.title_cues],
-                        greedy="LONGEST")  # "Detective Inspector", not "Detective" + "Inspector X"
+            out.append(("place_list", re.compile(r"(?i)\b(?:" + words(f.places.list_heads) + r")\s*,?\s+(?:"
+                                                 + words(f.places.list_cues) + r")\b")))
         if f.persons.closing_quotes:
-            matcher.add("person_quote", [[{"ORTH": {"IN": [",", ".", "?", "!"]}},
-                                          {"ORTH": {"IN": f.persons.closing_quotes}}]])
+            out.append(("person_quote", re.compile(r"[,.?!](?:" + words(f.persons.closing_quotes) + ")")))
         if self.speech_verbs:
-            matcher.add("person_verb", [[{"LOWER": {"IN": sorted(self.speech_verbs)}}]])
+            out.append(("person_verb", re.compile(r"(?i)\b(?:" + words(self.speech_verbs) + r")\b")))
         if f.events.heads_any:
-            matcher.add("event_any", [[{"LOWER": {"IN": [w.lower() for w in f.events.heads_any]}}]])
+            out.append(("event_any", re.compile(r"(?i)\b(?:" + words(f.events.heads_any) + r")\b")))
         if f.events.heads_place:
-            matcher.add("event_place", [[{"LOWER": {"IN": [w.lower() for w in f.events.heads_place]}}]])
-        self._matchers[id(vocab)] = matcher
-        return matcher
+            out.append(("event_place", re.compile(r"(?i)\b(?:" + words(f.events.heads_place) + r")\b")))
+        return out
+
+    def _matcher(self, vocab):
+        """spaCy PhraseMatcher of the cue phrases (titles, bylines, storm words), built
+        once per vocabulary. Single-word cues are found by CUE_PATTERNS (regular
+        expressions over the text, compiled once): a token Matcher cost four times more."""
+        built = self._matchers.get(id(vocab))
+        if built is not None:
+            return built
+        f = self.fixes
+        # Phrase cues go to a PhraseMatcher (one hash lookup per token, not one pattern each).
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        phrases = PhraseMatcher(vocab, attr="ORTH")
+        for key, cues in (("event_prefix", f.events.prefixes), ("person_byline", f.persons.byline_cues),
+                          ("person_title", f.persons.title_cues)):
+            if cues:
+                phrases.add(key, [Doc(vocab, words=_tokens_of(c)) for c in cues])
+        self._matchers[id(vocab)] = phrases
+        return phrases
+
+    def _cue_matches(self, parsed, text: str) -> list[tuple[str, int, int]]:
+        """(rule, first_token, end_token) of every single-word cue, found by regular
+        expressions over ``text`` and mapped to tokens through their start offsets."""
+        starts = parsed.to_array("IDX").tolist()
+        out = []
+        for m in self.cue_regex.finditer(text):
+            rule = m.lastgroup
+            first = bisect.bisect_right(starts, m.start()) - 1
+            end = bisect.bisect_left(starts, m.end())
+            if first >= 0 and starts[first] == m.start() and end > first:
+                out.append((rule, first, end))
+                if rule == "place_of":  # "village of X" is also "... village" for the rule before it
+                    out.append(("place_head", first, first + 1))
+        return out
 
     def _followed_by_appositive(self, tokens, end: int, verbs: bool) -> bool:
         """After token ``end``: ", a/an/the/who ..." (an appositive) or a speech verb."""
@@ -297,24 +327,34 @@ class EntitiesStage:
         return verbs and end < n and tokens[end].lower_ in self.speech_verbs
 
     def _rule_spans(self, parsed, place_evidence: set, model: dict,
-                    norp: frozenset = frozenset()) -> list[tuple[int, int, str, str]]:
+                    norp: frozenset = frozenset(), text: str | None = None) -> list[tuple[int, int, str, str]]:
         """(start_char, end_char, label, rule) of every rule match on the parsed text.
 
         ``place_evidence``: char spans known to be places (gazetteer, model GPE/LOC/FAC);
-        ``model``: char span -> model label; ``norp``: char spans of demonyms (gazetteer).
+        ``model``: char span -> model label; ``norp``: char spans of demonyms (gazetteer);
+        ``text``: the parsed text (the normalised copy), if the caller has it.
         """
         tokens = parsed
         vocab = parsed.vocab
+        if text is None:
+            text = parsed.text  # Doc.text joins every token: pass the normalised text instead
         out: list[tuple[int, int, str, str]] = []
         places: set = set()
 
         def char(lo: int, hi: int) -> tuple[int, int]:
             return tokens[lo].idx, tokens[hi - 1].idx + len(tokens[hi - 1])
 
-        matches = sorted(self._matcher(vocab)(parsed), key=lambda m: (m[1], m[2]))
+        phrases = self._matcher(vocab)
+        title_key = vocab.strings["person_title"] if "person_title" in vocab.strings else None
+        found = [(vocab.strings[k], s, e) for k, s, e in phrases(parsed)]
+        title_key = "person_title"
+        titles = [(s, e) for k, s, e in found if k == title_key]
+        # "Detective Inspector X": the longest title cue, not "Detective" + "Inspector X"
+        found = [(k, s, e) for k, s, e in found
+                 if k != title_key or not any(a <= s and e <= b and (a, b) != (s, e) for a, b in titles)]
+        matches = sorted(self._cue_matches(parsed, text) + found, key=lambda m: (m[1], m[2]))
         events = []
-        for match_id, m_start, m_end in matches:
-            rule = vocab.strings[match_id]
+        for rule, m_start, m_end in matches:
             if rule == "place_of":
                 k = m_end + 1 if m_end < len(tokens) and tokens[m_end].lower_ == "the" else m_end
                 head = tokens[m_start].lower_
@@ -328,7 +368,7 @@ class EntitiesStage:
                 run = rules.name_run(tokens, m_start - 1, -1)
                 if run:
                     span = char(*run)
-                    if span in norp or (model.get(span) == "ORG" and parsed.text[span[0]:span[1]].isupper()):
+                    if span in norp or (model.get(span) == "ORG" and text[span[0]:span[1]].isupper()):
                         continue  # "Kurdish village", "UNHCR camp": not a place name
                     out.append((*span, "GPE", rule))
                     places.add(span)
@@ -337,7 +377,7 @@ class EntitiesStage:
                     out.append((*char(*run), "GPE", rule))
                     places.add(char(*run))
             elif rule == "person_title":
-                if _headline(parsed.text, tokens[m_start].idx):
+                if _headline(text, tokens[m_start].idx):
                     continue  # "Secretary-General Remembers Victims of ...": a title-case headline
                 if m_start > 0 and rules.is_name_word(tokens[m_start - 1].text) and not tokens[m_start - 1].is_sent_start:
                     continue  # "Asian Ombudsman Association": the title word is inside a name
@@ -366,7 +406,7 @@ class EntitiesStage:
                     places.add(char(*run))
             elif rule == "event_prefix":
                 run = rules.name_run(tokens, m_end, +1)
-                if run and not _headline(parsed.text, tokens[m_start].idx) or run and run[1] - run[0] == 1:
+                if run and not _headline(text, tokens[m_start].idx) or run and run[1] - run[0] == 1:
                     out.append((tokens[m_start].idx, char(*run)[1], "EVENT", rule))
             elif rule == "person_byline":
                 out += self._byline(tokens, m_start, m_end, char)
@@ -375,14 +415,14 @@ class EntitiesStage:
                     out.append((*char(m_start, m_end), "LANGUAGE", rule))
             elif rule in ("event_any", "event_place"):
                 events.append((rule, m_start, m_end))
-        for m in SAINT_PLACE.finditer(parsed.text):
+        for m in SAINT_PLACE.finditer(text):
             out.append((m.start(), m.end(), "FAC", "saint_place"))  # "St Brennan's Hospital"
-        for m in CITY_OF.finditer(parsed.text):
-            prev = parsed.text[max(0, m.start() - 30):m.start()].split()
+        for m in CITY_OF.finditer(text):
+            prev = text[max(0, m.start() - 30):m.start()].split()
             if prev and prev[-1][:1].isupper() and prev[-1][-1:].isalpha():
                 continue  # "Kansas City of ...": part of a longer name
             out.append((m.start(), m.end(), "GPE", "city_of"))  # "City of Tuzla" (dev-set decision)
-        for m in CAPS_DATELINE.finditer(parsed.text):
+        for m in CAPS_DATELINE.finditer(text):
             out.append((m.start(1), m.end(1), "GPE", "caps_dateline"))  # "BELNIK, 30 January 2025"
         for rule, m_start, m_end in events:
             if m_end < len(tokens) and rules.is_name_word(tokens[m_end].text) and not tokens[m_end - 1].whitespace_ == "":
@@ -470,7 +510,7 @@ class EntitiesStage:
                     break
         if end <= start or lowered in self.not_entities:
             return None
-        if any(lowered.startswith(title + " of ") for title in self.not_entities):
+        if self.title_of.match(lowered):
             return None  # "Permanent Representative of X": a title; X is found on its own
         if text[start].islower() and label in NAME_LABELS:
             return None
@@ -531,7 +571,7 @@ class EntitiesStage:
         # wherever they overlap; the rest is decided as before: longest name wins,
         # ties to the gazetteer, then to dates.
         ruled: list[tuple[int, int, str]] = []
-        for start, end, label, _rule in sorted(self._rule_spans(parsed, place_evidence, model, norp),
+        for start, end, label, _rule in sorted(self._rule_spans(parsed, place_evidence, model, norp, text),
                                                key=lambda x: (x[0] - x[1], x[0])):
             if label == "GPE":
                 label = self._label(text[start:end], label)  # "residents of Quayside Road": FAC
@@ -562,7 +602,7 @@ class EntitiesStage:
                 chosen.append((start, end, label))
         chosen = merge_names(text, sorted(split_at_breaks(text, chosen)))
         before = set(chosen)
-        chosen = self._place_apposition(parsed, chosen, place_evidence)
+        chosen = self._place_apposition(text, chosen, place_evidence)
         chosen = self._locative(text, chosen)
         chosen = self._dateline(text, chosen, place_evidence)
         chosen = self._table_places(text, chosen)
@@ -570,7 +610,7 @@ class EntitiesStage:
         relabelled = [c for c in chosen if c not in before]
         chosen = self._one_sense(text, chosen, ruled + relabelled)
         fixed = {(s, e) for s, e, _ in ruled} | {(s, e) for s, e, label in chosen if (s, e, label) not in before}
-        chosen = self._drop_common_words(parsed, chosen, norp | fixed)
+        chosen = self._drop_common_words(parsed, text, chosen, norp | fixed)
         return self._drop_boilerplate(text, chosen), fixed
 
     def _title_of(self, text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -654,14 +694,14 @@ class EntitiesStage:
                     out.append((a, a + len(name), "ORG"))
         return sorted(out)
 
-    def _drop_common_words(self, parsed, chosen, keep):
+    def _drop_common_words(self, parsed, text: str, chosen, keep):
         """A one-word name that the tagger does not read as a proper noun is a capitalised
         common word ("• Local", "Households", "Fans"): not an entity. Names ending in a
         role word ("Humanitarian Affairs Officer") are titles, not entities."""
         out = []
         for start, end, label in chosen:
             if label in ROLE_CHECK_LABELS and (start, end) not in keep:
-                words = parsed.text[start:end].split()
+                words = text[start:end].split()
                 if words and words[-1] in self.role_heads:
                     continue
                 span = parsed.char_span(start, end)
@@ -692,16 +732,20 @@ class EntitiesStage:
                 label = want
             out.append((start, end, label))
         taken = [(s, e) for s, e, _ in out]
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(sense, key=len, reverse=True))) + r")(?![\w-])")
-        for m in pattern.finditer(text):
-            if all(m.end() <= s or e <= m.start() for s, e in taken):
-                out.append((m.start(), m.end(), sense[m.group()]))
-                taken.append((m.start(), m.end()))
+        for name in sorted(sense, key=len, reverse=True):
+            pos = text.find(name)
+            while pos >= 0:
+                end = pos + len(name)
+                edge_ok = (pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "-")) and \
+                    (end == len(text) or not (text[end].isalnum() or text[end] == "-"))
+                if edge_ok and all(end <= s or e <= pos for s, e in taken):
+                    out.append((pos, end, sense[name]))
+                    taken.append((pos, end))
+                pos = text.find(name, end)
         return sorted(out)
 
-    def _place_apposition(self, parsed, chosen, place_evidence):
+    def _place_apposition(self, text: str, chosen, place_evidence):
         """"in X, Y" with Y a place: X is a place (GPE), whatever the model called it."""
-        text = parsed.text
         places = place_evidence | {(s, e) for s, e, label in chosen if label == "GPE"}
         starts = {s: (s, e) for s, e in places}
         out = []
