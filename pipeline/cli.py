@@ -20,6 +20,20 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Recount: sentences, entities, dates, numbers and reported figures from statements.")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"recount {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Recount: sentences, entities, dates, numbers and reported figures from statements."""
+
+
 @app.command()
 def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), directories (their *.txt and *.jsonl) or - for stdin."),
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
@@ -102,12 +116,13 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
              html: Optional[Path] = typer.Option(None, "--html", help="Write a side-by-side HTML report."),
              by_genre: bool = typer.Option(False, "--by-genre", help="Also score each genre (doc_id dev_<genre>_...).")):
     """Score predictions against gold (SPEC "Scoring")."""
-    from .api import load_records
+    from .io import load_records
     from .report_table import print_report
-    from .scoring import error_items, evaluate as score
+    from .scoring import align, errors_of, report_of
 
     gold_records, pred_records = load_records(gold), load_records(pred)
-    report = score(gold_records, pred_records)
+    alignment = align(gold_records, pred_records)  # matched once: table, errors and HTML share it
+    report = report_of(alignment)
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -116,23 +131,23 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold JSONL file or directory
         from collections import Counter
 
         from .report_table import print_genres
-        from .scoring import evaluate_by_genre, genre_of
+        from .scoring import by_genre as genre_scores, genre_of
 
         counts = Counter(genre_of(d) for d in gold_records)
         counts["all"] = len(gold_records)
-        genres = evaluate_by_genre(gold_records, pred_records)
+        genres = genre_scores(alignment)
         if as_json:
             typer.echo(json.dumps({"genres": genres}, indent=2, ensure_ascii=False))
         else:
             print_genres(genres, counts)
     if errors:
-        for item in error_items(gold_records, pred_records):
+        for item in errors_of(alignment):
             typer.echo(f"{item['doc_id']}\t{item['layer']}\t{item['error']}\t{item.get('fields', '')}\t"
                        f"gold={_brief(item.get('gold'))}\tpred={_brief(item.get('pred'))}\t{item['context']}")
     if html:
         from .report_html import render_html
 
-        html.write_text(render_html(gold_records, pred_records, report), encoding="utf-8")
+        html.write_text(render_html(gold_records, pred_records, report, alignment), encoding="utf-8")
         typer.echo(f"wrote {html}", err=True)
 
 
@@ -183,18 +198,14 @@ def compare(records: List[Path] = typer.Argument(..., help="JSONL record files o
 def export(paths: List[Path] = typer.Argument(..., metavar="RECORDS... OUT",
                                               help="JSONL record files or folders, then the output path."),
            to: str = typer.Option("duckdb", "--to", help="duckdb (one file), parquet or csv (a folder), sqlite."),
-           excel: bool = typer.Option(False, "--excel", help="CSV: start each file with a UTF-8 BOM."),
-           config: Optional[Path] = typer.Option(None, "--config", help="Configuration file (breakdown words).")):
+           excel: bool = typer.Option(False, "--excel", help="CSV: start each file with a UTF-8 BOM.")):
     """Export records to normalised tables (documents, one per layer, reports per incident)."""
-    from .config import load_config
     from .export import export as export_records
-    from .report_compare import breakdown_words
 
     if len(paths) < 2:
         raise typer.BadParameter("give one or more records files and then the output path")
     *records, out = paths
-    counts = export_records(records, to, out, excel=excel,
-                            breakdown=breakdown_words(load_config(config).facts.triggers))
+    counts = export_records(records, to, out, excel=excel)
     typer.echo(f"wrote {out} ({to}): " + ", ".join(f"{t} {n}" for t, n in counts.items()), err=True)
 
 

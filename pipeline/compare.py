@@ -206,30 +206,62 @@ def document_events(record: dict) -> list[dict]:
     """The record's events, each with its facts' indexes; facts with no event (or a
     version-1 record with no events at all) are one unnamed event of the document."""
     facts = record.get("facts") or []
-    events = [{**e, "doc_id": record.get("doc_id"), "facts": []} for e in record.get("events") or []]
+    places = document_places(record.get("entities") or [])
+    events = [{**e, "doc_id": record.get("doc_id"), "facts": [], "doc_places": places}
+              for e in record.get("events") or []]
     by_id = {e["id"]: e for e in events}
     loose = {"id": None, "doc_id": record.get("doc_id"), "name": None, "date": None, "place": None,
-             "facts": []}
+             "facts": [], "doc_places": places}
     for i, fact in enumerate(facts):
         by_id.get(fact.get("event"), loose)["facts"].append(i)
     return events + ([loose] if loose["facts"] else [])
 
 
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# Without a place on both sides, dates must be this precise (a day or a month) to join;
+# places joined only through a mention in the other document need days (up to a week).
+MAX_DAYS_WITHOUT_PLACE = 31
+MAX_DAYS_BY_MENTION = 7
+
+
+def document_places(entities: list[dict]) -> frozenset:
+    """The folded names of the places (GPE, LOC, FAC entities) a document mentions."""
+    return frozenset(fold(e.get("text")) for e in entities if e.get("label") in PLACE_LABELS)
+
+
+def dates_and_places_join(span_a, place_a: Optional[str], places_a: frozenset,
+                          span_b, place_b: Optional[str], places_b: frozenset) -> bool:
+    """The ``date+place`` rule: the date spans overlap, and the places are compatible
+    (:func:`places_compatible`), or, when both dates name days, one is a place the
+    other's document mentions ("Dockside" in a report that also names "Port Elwin");
+    when either place is unknown, both dates must name a day or a month (a decade and
+    no place say too little: the late-1980s deportations are not the 1988 Anfal
+    campaign)."""
+    if not (span_a and span_b and span_a[0] <= span_b[1] and span_b[0] <= span_a[1]):
+        return False
+    days = max((s[1] - s[0]).days + 1 for s in (span_a, span_b))
+    fa, fb = fold(place_a), fold(place_b)
+    if not fa or not fb:
+        return days <= MAX_DAYS_WITHOUT_PLACE
+    if places_compatible(fa, fb):
+        return True
+    return days <= MAX_DAYS_BY_MENTION and (fa in places_b or fb in places_a)
+
+
 def same_incident(a: dict, b: dict) -> Optional[str]:
     """The rule that makes two events of different documents one incident, or None:
-    ``name`` (their names normalise alike) or ``date+place`` (their dates overlap at
-    the granularity both give and their places are compatible)."""
+    ``name`` (their names normalise alike) or ``date+place`` (:func:`dates_and_places_join`)."""
     if a["id"] is None or b["id"] is None:
         return None  # facts no event was told for stay with their document
     na = name_key((a.get("name") or {}).get("text"))
     nb = name_key((b.get("name") or {}).get("text"))
     if na is not None and na == nb:
         return "name"
-    da = date_span((a.get("date") or {}).get("value"))
-    db = date_span((b.get("date") or {}).get("value"))
-    if da and db and da[0] <= db[1] and db[0] <= da[1]:
-        if places_compatible((a.get("place") or {}).get("text"), (b.get("place") or {}).get("text")):
-            return "date+place"
+    if dates_and_places_join(date_span((a.get("date") or {}).get("value")), (a.get("place") or {}).get("text"),
+                             a.get("doc_places", frozenset()),
+                             date_span((b.get("date") or {}).get("value")), (b.get("place") or {}).get("text"),
+                             b.get("doc_places", frozenset())):
+        return "date+place"
     return None
 
 
@@ -266,15 +298,18 @@ def group_incidents(events: list[dict]) -> list[list[int]]:
         span = date_span((event.get("date") or {}).get("value"))
         if span is not None:
             by_key.setdefault((span, fold((event.get("place") or {}).get("text"))), []).append(i)
-    for members in list(by_name.values()) + list(by_key.values()):
+    for members in by_name.values():
         join(members)
+    mentioned = {key: frozenset().union(*(events[i].get("doc_places", frozenset()) for i in members))
+                 for key, members in by_key.items()}
     keys = sorted(by_key, key=lambda k: k[0])
     active: list[tuple] = []
     for key in keys:
-        (first, last), place = key
-        active = [k for k in active if k[0][1] >= first]  # spans still open when this one starts
+        if dates_and_places_join(key[0], key[1], mentioned[key], key[0], key[1], mentioned[key]):
+            join(by_key[key])  # same date and place: one incident when the rule holds for itself
+        active = [k for k in active if k[0][1] >= key[0][0]]  # spans still open when this one starts
         for other in active:
-            if places_compatible(other[1] or None, place or None):
+            if dates_and_places_join(other[0], other[1], mentioned[other], key[0], key[1], mentioned[key]):
                 a, b = by_key[other], by_key[key]
                 docs_a = {events[i]["doc_id"] for i in a}
                 if not (len(docs_a) == 1 and docs_a == {events[i]["doc_id"] for i in b}):
@@ -315,6 +350,10 @@ def summarise(reports: list[dict]) -> dict:
     """low / best / high / conservative / sources / dscore / conflicts of one incident
     and type. Each report counts with the number it writes ("up to 90" -> 90); parts of
     breakdowns are left out; vague magnitudes ("hundreds") only when no report is precise."""
+    if len(reports) == 1 and reports[0]["part_of"] is None:  # the common case, without the pairwise work
+        value = reports[0]["value"]
+        return {"low": value, "best": value, "high": value, "conservative": value, "sources": 1, "dscore": 0,
+                "conflicts": []}
     totals = [r for r in reports if r["part_of"] is None]
     precise = [r for r in totals if not r["vague"]]
     counted = precise or totals
@@ -358,7 +397,7 @@ def _report(record: dict, event: dict, index: int, facts_label: dict) -> dict:
             "number": {"start": n["start"], "end": n["end"]},
             "part_of": facts_label.get(part_of) if part_of is not None else None,
             "source": source, "cue": (attribution.get("cue") or {}).get("text"),
-            "source_key": fold(source) or fold(publisher) or f"doc:{record.get('doc_id')}",
+            "source_key": source_key(source, publisher, record.get("doc_id")),
             "doc_date": _doc_date(record), "sentence": sentence_text(record, n["start"])}
 
 
@@ -368,26 +407,33 @@ def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict
 
     ``breakdown_words`` is {"partial": [...], "complete": [...]} (configuration:
     [breakdowns] of fact_triggers.toml). Returns {"documents", "incidents": [{"incident",
-    "name", "date", "place", "events": [{"doc_id", "event", "rule"}], "types": [{"type",
+    "name", "date", "place", "events": [{"doc_id", "event"}], "types": [{"type",
     "reports", "low", "best", "high", "conservative", "sources", "dscore", "conflicts"}]}],
     "breakdowns": [...]}.
     """
     words = breakdown_words or {"partial": [], "complete": []}
     records = sorted(records, key=lambda r: r.get("doc_id") or "")
-    events, owners = [], []
-    breakdowns = []
+    events, reports, breakdowns = [], [], []
     for record in records:
+        labels = {j: label(f["value"], f.get("mod"), _number_text(record, f))
+                  for j, f in enumerate(record.get("facts") or [])}
         for event in document_events(record):
             events.append(event)
-            owners.append(record)
+            reports.append([_report(record, event, index, labels) for index in event["facts"]])
         breakdowns += find_breakdowns(record, words)
+    return {"documents": len(records), "incidents": build_incidents(events, reports), "breakdowns": breakdowns}
+
+
+def build_incidents(events: list[dict], reports: list[list[dict]]) -> list[dict]:
+    """Incidents from events ({"id", "doc_id", "name", "date", "place"}, as in records)
+    and each event's reports (dicts as ``_report`` makes them: doc_id, type, value, mod,
+    vague, part_of, source_key, doc_date, number, ...); see :func:`compare`."""
     order = {t: i for i, t in enumerate(typing.get_args(FactType))}
     incidents, used_ids = [], set()
     for group in group_incidents(events):
         members = [events[i] for i in group]
         name = _most_common([(e.get("name") or {}).get("text") for e in members])
-        dates = [(e.get("date") or {}).get("value") for e in members]
-        when = _most_common(dates)
+        when = _most_common([(e.get("date") or {}).get("value") for e in members])
         place = _most_common([(e.get("place") or {}).get("text") for e in members])
         if all(e["id"] is None for e in members):
             base = f"unassigned-{members[0]['doc_id']}"
@@ -399,20 +445,22 @@ def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict
         used_ids.add(incident_id)
         by_type: dict[str, list[dict]] = {}
         for i in group:
-            record, event = owners[i], events[i]
-            labels = {j: label(f["value"], f.get("mod"), _number_text(record, f))
-                      for j, f in enumerate(record.get("facts") or [])}
-            for index in event["facts"]:
-                report = _report(record, event, index, labels)
+            for report in reports[i]:
                 by_type.setdefault(report["type"], []).append(report)
         types = []
         for fact_type in sorted(by_type, key=lambda t: (order.get(t, len(order)), t)):
-            reports = sorted(by_type[fact_type], key=lambda r: (r["doc_date"] or "", r["doc_id"], r["number"]["start"]))
-            types.append({"type": fact_type, "reports": reports, **summarise(reports)})
+            found = sorted(by_type[fact_type], key=lambda r: (r["doc_date"] or "", r["doc_id"], r["number"]["start"]))
+            types.append({"type": fact_type, "reports": found, **summarise(found)})
         incidents.append({"incident": incident_id, "name": name, "date": when, "place": place,
                           "events": [{"doc_id": e["doc_id"], "event": e["id"]} for e in members],
                           "types": types})
-    return {"documents": len(records), "incidents": incidents, "breakdowns": breakdowns}
+    return incidents
+
+
+def source_key(source: Optional[str], publisher: Optional[str], doc_id: Optional[str]) -> str:
+    """Who gives a figure, for counting distinct sources: the attribution's source,
+    else the document's publisher (metadata), else the document itself."""
+    return fold(source) or fold(publisher) or f"doc:{doc_id}"
 
 
 def incident_of_events(result: dict) -> dict[tuple[str, Optional[str]], str]:

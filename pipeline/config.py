@@ -14,8 +14,17 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .resources import check_resources
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
+def default_config_path() -> Path:
+    """configs/default.toml of the source tree (a checkout or an editable install),
+    else the copy an installed package carries (``pipeline/_configs``, pyproject.toml)."""
+    here = Path(__file__).resolve().parent
+    source = here.parent / "configs" / "default.toml"
+    return source if source.is_file() else here / "_configs" / "default.toml"
+
+
+DEFAULT_CONFIG = default_config_path()
 
 
 class _Section(BaseModel):
@@ -44,6 +53,8 @@ class EntitiesSection(_Section):
 
 class DatesSection(_Section):
     lexicon: Path
+    grammar: Path
+    qualifiers: Path
 
 
 class NumbersSection(_Section):
@@ -52,6 +63,14 @@ class NumbersSection(_Section):
 
 class FactsSection(_Section):
     triggers: Path
+
+
+class AttributionSection(_Section):
+    cues: Path
+
+
+class EventsSection(_Section):
+    lexicon: Path
 
 
 class PluginSection(_Section):
@@ -75,6 +94,8 @@ class Config(_Section):
     dates: DatesSection
     numbers: NumbersSection
     facts: FactsSection
+    attribution: Optional[AttributionSection] = None
+    events: Optional[EventsSection] = None
     plugins: dict[str, PluginSection] = Field(default_factory=dict)
     path: Path
     digest: str
@@ -129,6 +150,7 @@ def load_config(path: Path | None = None) -> Config:
     missing = _resolve_paths(data, path.parent)
     if missing:
         raise ConfigError(f"{path}: missing resource files: " + "; ".join(missing))
+    check_resources(data, path)  # every lexicon/gazetteer against its schema (pipeline/resources.py)
     # The digest covers the resources too: a changed lexicon is a changed configuration.
     digest = hashlib.sha256(raw)
     for resource in sorted(_resource_paths(data)):

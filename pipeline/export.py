@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -33,75 +32,78 @@ FORMATS = ("duckdb", "parquet", "sqlite", "csv")
 TABLES = ("documents", "sentences", "entities", "dates", "numbers", "events", "facts", "reports")
 LIST_LAYERS = ("sentences", "entities", "dates", "numbers", "events", "facts")
 
-# Every record column read as JSON, so absent layers stay NULL and values keep their form.
-_COLUMNS = {"schema_version": "VARCHAR", "doc_id": "VARCHAR", "text": "VARCHAR", "source": "JSON",
-            "doc_date": "JSON", **{layer: "JSON[]" for layer in LIST_LAYERS}, "errors": "JSON",
-            "meta": "JSON"}
-
-
-def _span_columns(item: str, prefix: str) -> str:
-    """start/end/text columns of a span object ``item`` (JSON), named ``prefix_*``."""
-    return (f"CAST({item}->>'start' AS BIGINT) AS {prefix}_start, "
-            f"CAST({item}->>'end' AS BIGINT) AS {prefix}_end, {item}->>'text' AS {prefix}_text")
+# The record columns as DuckDB types: read_json parses each line once into these
+# structs; a missing layer is NULL. JSON where a value keeps its written form.
+_SPAN = 'STRUCT("start" BIGINT, "end" BIGINT, "text" VARCHAR)'
+_OFFSETS = 'STRUCT("start" BIGINT, "end" BIGINT)'
+_COLUMNS = {
+    "schema_version": "VARCHAR", "doc_id": "VARCHAR", "text": "VARCHAR",
+    "source": "STRUCT(path VARCHAR, sha256 VARCHAR, line BIGINT, name VARCHAR, url VARCHAR, title VARCHAR, extra JSON)",
+    "doc_date": 'STRUCT(value VARCHAR, "start" BIGINT, "end" BIGINT, "from" VARCHAR)',
+    "sentences": f"{_OFFSETS}[]",
+    "entities": 'STRUCT("start" BIGINT, "end" BIGINT, "text" VARCHAR, label VARCHAR)[]',
+    "dates": 'STRUCT("start" BIGINT, "end" BIGINT, "text" VARCHAR, value VARCHAR, mod VARCHAR)[]',
+    "numbers": 'STRUCT("start" BIGINT, "end" BIGINT, "text" VARCHAR, value JSON, kind VARCHAR, unit VARCHAR, '
+               'mod VARCHAR)[]',
+    "events": f'STRUCT(id VARCHAR, name {_SPAN}, date STRUCT("start" BIGINT, "end" BIGINT, "text" VARCHAR, '
+              f'value VARCHAR), place {_SPAN}, incident VARCHAR)[]',
+    "facts": f"STRUCT(type VARCHAR, value JSON, mod VARCHAR, number {_OFFSETS}, trigger {_OFFSETS}, event VARCHAR, "
+             f"part_of BIGINT, attribution STRUCT(source {_SPAN}, cue {_SPAN}))[]",
+    "errors": "VARCHAR[]", "meta": "JSON",
+}
 
 
 def _unnest(layer: str, columns: str) -> str:
-    """SELECT one row per item of ``layer`` (``it``: the item as JSON, ``idx`` from 0)."""
+    """SELECT one row per item of ``layer`` (``it``: the item, ``idx`` from 0)."""
     return (f"SELECT doc_id, idx, {columns} FROM (SELECT doc_id, text AS doc_text, "
             f"generate_subscripts({layer}, 1) - 1 AS idx, unnest({layer}) AS it FROM raw)")
 
 
+def _span_columns(item: str, prefix: str) -> str:
+    return f'{item}."start" AS {prefix}_start, {item}."end" AS {prefix}_end, {item}.text AS {prefix}_text'
+
+
+def _substring(start: str, end: str) -> str:
+    return f"substring(r.text, {start} + 1, {end} - {start})"
+
+
 _SQL = {
     "documents": """
-        SELECT doc_id, schema_version, source->>'path' AS path, CAST(source->>'line' AS BIGINT) AS line,
-               source->>'sha256' AS sha256, source->>'name' AS name, source->>'url' AS url,
-               source->>'title' AS title, source->'extra' AS extra,
-               doc_date->>'value' AS doc_date, doc_date->>'from' AS doc_date_from,
-               CAST(doc_date->>'start' AS BIGINT) AS doc_date_start,
-               CAST(doc_date->>'end' AS BIGINT) AS doc_date_end,
+        SELECT doc_id, schema_version, source.path AS path, source.line AS line, source.sha256 AS sha256,
+               source.name AS name, source.url AS url, source.title AS title, source.extra AS extra,
+               doc_date.value AS doc_date, doc_date."from" AS doc_date_from,
+               doc_date."start" AS doc_date_start, doc_date."end" AS doc_date_end,
                text, errors, meta,
-               [l FOR l IN ['sentences', 'entities', 'dates', 'numbers', 'events', 'facts']
-                IF CASE l WHEN 'sentences' THEN sentences IS NOT NULL WHEN 'entities' THEN entities IS NOT NULL
-                          WHEN 'dates' THEN dates IS NOT NULL WHEN 'numbers' THEN numbers IS NOT NULL
-                          WHEN 'events' THEN events IS NOT NULL ELSE facts IS NOT NULL END] AS layers
+               """ + " || ".join(f"(CASE WHEN {layer} IS NULL THEN []::VARCHAR[] ELSE ['{layer}'] END)"
+                              for layer in LIST_LAYERS) + """ AS layers
         FROM raw""",
-    "sentences": _unnest("sentences", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
-                                      "substring(doc_text, CAST(it->>'start' AS BIGINT) + 1, "
-                                      "CAST(it->>'end' AS BIGINT) - CAST(it->>'start' AS BIGINT)) AS text"),
-    "entities": _unnest("entities", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
-                                    "it->>'text' AS text, it->>'label' AS label"),
-    "dates": _unnest("dates", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
-                              "it->>'text' AS text, it->>'value' AS value, it->>'mod' AS mod"),
-    "numbers": _unnest("numbers", "CAST(it->>'start' AS BIGINT) AS start, CAST(it->>'end' AS BIGINT) AS \"end\", "
-                                  "it->>'text' AS text, CAST(it->>'value' AS DOUBLE) AS value, "
-                                  "json_extract(it, '$.value')::VARCHAR AS value_json, it->>'kind' AS kind, "
-                                  "it->>'unit' AS unit, it->>'mod' AS mod"),
-    "events": _unnest("events", "it->>'id' AS id, " + _span_columns("(it->'name')", "name") + ", "
-                                + _span_columns("(it->'date')", "date") + ", it->'date'->>'value' AS date_value, "
-                                + _span_columns("(it->'place')", "place") + ", it->>'incident' AS incident"),
-    "facts": _unnest("facts", "it->>'type' AS type, CAST(it->>'value' AS DOUBLE) AS value, "
-                              "json_extract(it, '$.value')::VARCHAR AS value_json, it->>'mod' AS mod, "
-                              "CAST(it->'number'->>'start' AS BIGINT) AS number_start, "
-                              "CAST(it->'number'->>'end' AS BIGINT) AS number_end, "
-                              "substring(doc_text, CAST(it->'number'->>'start' AS BIGINT) + 1, "
-                              "CAST(it->'number'->>'end' AS BIGINT) - CAST(it->'number'->>'start' AS BIGINT)) "
-                              "AS number_text, "
-                              "CAST(it->'trigger'->>'start' AS BIGINT) AS trigger_start, "
-                              "CAST(it->'trigger'->>'end' AS BIGINT) AS trigger_end, "
-                              "substring(doc_text, CAST(it->'trigger'->>'start' AS BIGINT) + 1, "
-                              "CAST(it->'trigger'->>'end' AS BIGINT) - CAST(it->'trigger'->>'start' AS BIGINT)) "
-                              "AS trigger_text, it->>'event' AS event, CAST(it->>'part_of' AS BIGINT) AS part_of, "
-                              "json_type(it, '$.attribution') = 'OBJECT' AS attributed, "
-                              + _span_columns("(it->'attribution'->'source')", "source") + ", "
-                              + _span_columns("(it->'attribution'->'cue')", "cue")),
+    "sentences": _unnest("sentences", 'it."start" AS "start", it."end" AS "end"'),
+    "entities": _unnest("entities", 'it."start" AS "start", it."end" AS "end", it.text AS text, it.label AS label'),
+    "dates": _unnest("dates", 'it."start" AS "start", it."end" AS "end", it.text AS text, it.value AS value, '
+                              "it.mod AS mod"),
+    "numbers": _unnest("numbers", 'it."start" AS "start", it."end" AS "end", it.text AS text, '
+                                  "CAST(it.value AS DOUBLE) AS value, it.value::VARCHAR AS value_json, "
+                                  "it.kind AS kind, it.unit AS unit, it.mod AS mod"),
+    "events": _unnest("events", "it.id AS id, " + _span_columns("it.name", "name") + ", "
+                                + _span_columns("it.date", "date") + ", it.date.value AS date_value, "
+                                + _span_columns("it.place", "place") + ", it.incident AS incident"),
+    "facts": _unnest("facts", "it.type AS type, CAST(it.value AS DOUBLE) AS value, it.value::VARCHAR AS value_json, "
+                              'it.mod AS mod, it.number."start" AS number_start, it.number."end" AS number_end, '
+                              'it.trigger."start" AS trigger_start, it.trigger."end" AS trigger_end, '
+                              "it.event AS event, it.part_of AS part_of, it.attribution IS NOT NULL AS attributed, "
+                              + _span_columns("it.attribution.source", "source") + ", "
+                              + _span_columns("it.attribution.cue", "cue")),
 }
 
 # The sentence each fact's number stands in, joined after the layers exist.
 _FACT_SENTENCE = """
     CREATE TABLE facts AS
-    SELECT f.*, s.text AS sentence FROM facts_raw f
-    LEFT JOIN sentences s ON s.doc_id = f.doc_id AND f.number_start >= s.start AND f.number_start < s."end"
-    ORDER BY f.doc_id, f.idx"""
+    SELECT f.*, {number} AS number_text, {trigger} AS trigger_text, {sentence} AS sentence
+    FROM facts_raw f JOIN raw r ON r.doc_id = f.doc_id
+    LEFT JOIN sentences s ON s.doc_id = f.doc_id AND f.number_start >= s."start" AND f.number_start < s."end"
+    ORDER BY f.doc_id, f.idx""".format(number=_substring("f.number_start", "f.number_end"),
+                                        trigger=_substring("f.trigger_start", "f.trigger_end"),
+                                        sentence=_substring('s."start"', 's."end"'))
 
 REPORT_COLUMNS = {"incident": "VARCHAR", "name": "VARCHAR", "date": "VARCHAR", "place": "VARCHAR",
                   "type": "VARCHAR", "doc_id": "VARCHAR", "event": "VARCHAR", "value": "DOUBLE", "mod": "VARCHAR",
@@ -121,16 +123,53 @@ def _connect(path: str = ":memory:"):
     return duckdb.connect(path)
 
 
-def _report_rows(record_files: Sequence[Path], breakdown: dict | None) -> Iterator[dict]:
-    """The compare view, one dict per report (pipeline/compare.py)."""
-    from .api import load_records
-    from .compare import compare
+_FACT_ROWS = """
+    SELECT f.doc_id, f.event, f.type, f.value_json, f.mod, f.number_start, f.number_end, f.number_text,
+           f.source_text, f.cue_text, f.sentence, d.doc_date, d.name,
+           p.value_json AS total_json, p.mod AS total_mod, p.number_text AS total_text
+    FROM facts f JOIN documents d USING (doc_id)
+    LEFT JOIN facts p ON p.doc_id = f.doc_id AND p.idx = f.part_of
+    ORDER BY f.doc_id, f.idx"""
 
-    records: dict[str, dict] = {}
-    for path in record_files:
-        records.update(load_records(path))
-    result = compare(list(records.values()), breakdown)
-    for incident in result["incidents"]:
+
+def _report_rows(con) -> Iterator[dict]:
+    """The compare view, one dict per report, from the tables already built: events
+    and facts go through the same incident grouping and summaries as `recount compare`
+    (pipeline/compare.py), without parsing the records again."""
+    from .compare import PLACE_LABELS, build_incidents, document_places, is_vague, label, source_key
+
+    places: dict[str, list[dict]] = {}
+    for doc_id, text, label_ in con.execute(
+            "SELECT e.doc_id, e.text, e.label FROM entities e JOIN (SELECT DISTINCT doc_id FROM events) USING (doc_id) "
+            f"WHERE e.label IN {PLACE_LABELS}").fetchall():
+        places.setdefault(doc_id, []).append({"text": text, "label": label_})
+    events: list[dict] = []
+    where: dict[tuple, int] = {}
+    for doc_id, event_id, name, date, place in con.execute(
+            "SELECT doc_id, id, name_text, date_value, place_text FROM events ORDER BY doc_id, idx").fetchall():
+        where[(doc_id, event_id)] = len(events)
+        events.append({"id": event_id, "doc_id": doc_id, "name": name and {"text": name},
+                       "date": date and {"value": date}, "place": place and {"text": place},
+                       "doc_places": document_places(places.get(doc_id, []))})
+    reports: list[list[dict]] = [[] for _ in events]
+    for (doc_id, event, ftype, value_json, mod, start, end, number_text, source, cue, sentence, doc_date,
+         publisher, total_json, total_mod, total_text) in con.execute(_FACT_ROWS).fetchall():
+        key = (doc_id, event)
+        if key not in where:  # facts with no (known) event: one unnamed event of their document
+            key = (doc_id, None)
+            if key not in where:
+                where[key] = len(events)
+                events.append({"id": None, "doc_id": doc_id, "name": None, "date": None, "place": None})
+                reports.append([])
+        value = json.loads(value_json)
+        text = " ".join((number_text or "").split())
+        reports[where[key]].append({
+            "doc_id": doc_id, "event": key[1], "type": ftype, "value": value, "mod": mod, "vague": is_vague(text),
+            "label": label(value, mod, text), "text": text, "number": {"start": start, "end": end},
+            "part_of": None if total_json is None else label(json.loads(total_json), total_mod, total_text),
+            "source": source, "cue": cue, "source_key": source_key(source, publisher, doc_id),
+            "doc_date": doc_date, "sentence": " ".join((sentence or "").split())})
+    for incident in build_incidents(events, reports):
         for group in incident["types"]:
             for r in group["reports"]:
                 yield {"incident": incident["incident"], "name": incident["name"], "date": incident["date"],
@@ -142,7 +181,7 @@ def _report_rows(record_files: Sequence[Path], breakdown: dict | None) -> Iterat
                        "conflict": bool(group["conflicts"]), "sentence": r["sentence"]}
 
 
-def build(con, record_files: Sequence[Path], breakdown: dict | None = None) -> dict[str, int]:
+def build(con, record_files: Sequence[Path]) -> dict[str, int]:
     """Create every table of the module docstring in the DuckDB connection ``con`` from
     JSONL record files; returns {table: row count}. Raises ExportError when a file
     cannot be read as records."""
@@ -160,17 +199,16 @@ def build(con, record_files: Sequence[Path], breakdown: dict | None = None) -> d
         con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
     con.execute(f"CREATE TEMP TABLE facts_raw AS {_SQL['facts']}")
     con.execute(_FACT_SENTENCE)
-    with tempfile.TemporaryDirectory() as tmp:
-        reports = Path(tmp) / "reports.jsonl"
-        with reports.open("w", encoding="utf-8") as handle:
-            for row in _report_rows([Path(f) for f in files], breakdown):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        cols = "{" + ", ".join(f"{k}: '{v}'" for k, v in REPORT_COLUMNS.items()) + "}"
-        if reports.stat().st_size:
-            con.execute(f"CREATE TABLE reports AS SELECT * FROM read_json(?, format='newline_delimited', "
-                        f"columns={cols})", [str(reports)])
-        else:
-            con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
+    columns_of = {k: [] for k in REPORT_COLUMNS}
+    for row in _report_rows(con):
+        for k, column in columns_of.items():
+            column.append(row[k])
+    # one list parameter per column, unnested side by side: no per-row INSERT
+    select = ", ".join(f'CAST(unnest(${k}) AS {t}) AS "{k}"' for k, t in REPORT_COLUMNS.items())
+    if columns_of["doc_id"]:
+        con.execute(f"CREATE TABLE reports AS SELECT {select}", columns_of)
+    else:
+        con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
@@ -195,8 +233,7 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = False,
-           breakdown: dict | None = None) -> dict[str, int]:
+def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = False) -> dict[str, int]:
     """Export records to ``out``: a DuckDB or SQLite database file, or a folder of
     Parquet or CSV files (one per table). ``excel`` starts each CSV with a UTF-8 BOM.
     Returns {table: rows}. Raises ExportError for an unknown format or a missing
@@ -211,7 +248,7 @@ def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = Fals
     def write(tmp: Path) -> None:
         con = _connect(str(tmp) if fmt == "duckdb" else ":memory:")
         try:
-            counts.update(build(con, record_files, breakdown))
+            counts.update(build(con, record_files))
             if fmt in ("parquet", "csv"):
                 tmp.mkdir()
                 for table in TABLES:
@@ -295,7 +332,7 @@ def records_from_duckdb(path: Path) -> Iterator[dict]:
             for layer in LIST_LAYERS:
                 record[layer] = ([_item(layer, it) for it in layers[layer].get(d, [])]
                                  if layer in doc["layers"] else None)
-            record["errors"] = json.loads(doc["errors"]) if doc["errors"] else []
+            record["errors"] = list(doc["errors"] or [])
             record["meta"] = json.loads(doc["meta"]) if doc["meta"] else {}
             yield record
     finally:

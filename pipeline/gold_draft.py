@@ -278,10 +278,17 @@ def _nearest_span(text: str, raw: str, anchor: int, line_no: int) -> dict | None
 
 
 def _first_item(text: str, raw: str, items: list[dict], line_no: int, what: str) -> dict:
-    """The first drafted item (in document order) whose span is an occurrence of ``raw``."""
-    if _null(_split_occurrence(raw)[0]) is None:
+    """The first drafted item (in document order) whose span is an occurrence of ``raw``;
+    ``raw #N`` takes the N-th occurrence in the document, which must be a drafted item
+    (for a first mention of the event that an earlier same text is not: a letter's date
+    heading is no mention of the event)."""
+    span_text, nth = _split_occurrence(raw)
+    if _null(span_text) is None:
         return {}
-    starts = {m.start(): m.end() for m in _pattern(_split_occurrence(raw)[0]).finditer(text)}
+    matches = list(_pattern(span_text).finditer(text))
+    if nth is not None:
+        matches = matches[nth - 1:nth] if 0 < nth <= len(matches) else []
+    starts = {m.start(): m.end() for m in matches}
     for item in sorted(items, key=lambda i: i["start"]):
         if starts.get(item["start"]) == item["end"]:
             return item

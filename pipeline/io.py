@@ -1,4 +1,17 @@
-"""Input collection, JSONL documents, and crash-safe, resumable JSON Lines output.
+"""Reading documents (files, JSONL lines, stdin) and crash-safe, resumable JSON Lines output.
+
+Reading bytes (``decode``): bad input never stops the batch: the document gets
+an error and (if the text cannot be trusted) an empty text, so its record still
+appears in the output. Decisions, in the order they are checked:
+
+* UTF-16/UTF-32 with a byte-order mark: decoded, with a (non-fatal) note.
+* NUL bytes: UTF-16 without a BOM (NULs in every other byte) or binary; fatal.
+* Not UTF-8 (e.g. Latin-1 or Windows-1252 from older tools): fatal, naming the
+  line and the byte. Guessing a legacy encoding would silently change the text
+  that gold offsets point into (SPEC: offsets are into the UTF-8 decoding).
+* Empty or white space only: not fatal (an empty record is the right answer),
+  but reported.
+* Unreadable file (permission, a directory named *.txt): fatal.
 
 Inputs (SPEC "Input"): a ``.txt`` file is one document; a ``.jsonl`` file holds
 one document per line (``id``, ``text``, optional ``doc_date``, ``source``,
@@ -52,12 +65,25 @@ PARTIAL_SUFFIX = ".partial"
 INPUT_SUFFIXES = (".txt", ".jsonl")
 
 
-def collect_inputs(inputs: Iterable[str]) -> list[str]:
+def looks_like_records(path: Path) -> bool:
+    """Whether a .jsonl file holds Recount records (output) rather than input documents:
+    its first line is an object with ``schema_version`` and ``doc_id`` and no ``id``."""
+    try:
+        with path.open("rb") as handle:
+            first = json.loads(handle.readline() or b"null")
+    except (OSError, ValueError):
+        return False
+    return isinstance(first, dict) and "schema_version" in first and "doc_id" in first and "id" not in first
+
+
+def collect_inputs(inputs: Iterable[str], notes: Optional[list[str]] = None) -> list[str]:
     """Expand files, directories (their *.txt and *.jsonl) and '-' (stdin) into one
     list sorted by path (code point order of the path strings; '-' first).
 
     The sort makes the output order independent of argument and shell-glob order;
-    ``merge_outputs`` relies on it. Raises InputError for a missing path or no input.
+    ``merge_outputs`` relies on it. A directory's .jsonl files that hold Recount
+    records (an earlier output) are left out, with a line in ``notes``. Raises
+    InputError for a missing path or no input.
     """
     out: list[str] = []
     for raw in inputs:
@@ -66,7 +92,14 @@ def collect_inputs(inputs: Iterable[str]) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            out += [str(p) for p in path.iterdir() if p.suffix in INPUT_SUFFIXES]
+            for p in path.iterdir():
+                if p.suffix not in INPUT_SUFFIXES:
+                    continue
+                if p.suffix == ".jsonl" and looks_like_records(p):
+                    if notes is not None:
+                        notes.append(f"skipped {p}: it holds Recount records, not input documents")
+                    continue
+                out.append(str(p))
         elif path.exists():
             out.append(str(path))
         else:
@@ -213,10 +246,77 @@ def read_jsonl_documents(path: Path, shown: str) -> Iterator[Union[Document, Bad
                 yield item
 
 
+# -- text files -------------------------------------------------------------------
+
+# Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """NULs in (nearly) every other byte: UTF-16 text of mostly ASCII characters."""
+    sample = data[:4096]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return len(sample) >= 4 and max(even, odd) >= 0.4 * (len(sample) // 2) and min(even, odd) == 0
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode as SPEC says (UTF-8, leading BOM dropped); errors are returned, not raised."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), [f"input is {codec.upper()} with BOM; decoded as {codec.upper()}"]
+            except UnicodeDecodeError as exc:
+                return "", [f"fatal: starts with a {codec.upper()} byte-order mark but is not "
+                            f"{codec.upper()} ({exc.reason} at byte {exc.start}); not processed"]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        if _looks_utf16(data):
+            return "", ["fatal: input looks like UTF-16 without a byte-order mark; "
+                        "re-save it as UTF-8; not processed"]
+        return "", [f"fatal: input looks binary (NUL byte at byte {nul}); not processed"]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start: exc.start + 1].hex()
+        return "", [f"fatal: line {line}, column {column}: not UTF-8 (byte 0x{bad} at byte {exc.start}: "
+                    f"{exc.reason}; Latin-1/Windows-1252?); re-save the file as UTF-8; not processed"]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+def document_from_bytes(data: bytes, path: str, doc_id: str | None = None) -> Document:
+    text, errors = decode(data)
+    if not errors and not data:
+        errors.append("empty document (0 bytes)")
+    elif not errors and not text.strip():
+        errors.append(f"document has only white space ({len(data)} bytes)")
+    return Document(
+        doc_id=doc_id or Path(path).stem,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        errors=errors,
+    )
+
+
+def read_document(path: Path, display_path: str | None = None) -> Document:
+    """Read one file; an unreadable file yields a document with a fatal error."""
+    shown = display_path or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        doc = document_from_bytes(b"", shown)
+        doc.errors = [f"fatal: cannot read file: {exc.strerror or exc}"]
+        return doc
+    return document_from_bytes(data, shown)
+
+
 def read_inputs(sources: list[str]) -> Iterator[Union[Document, BadLine]]:
     """Documents (and bad JSONL lines) of ``collect_inputs`` sources, in their order."""
-    from .stages.read import document_from_bytes, read_document
-
     for source in sources:
         if source == "-":
             yield document_from_bytes(sys.stdin.buffer.read(), "-", doc_id="stdin")
@@ -225,6 +325,44 @@ def read_inputs(sources: list[str]) -> Iterator[Union[Document, BadLine]]:
         else:
             yield read_document(Path(source), source)
 
+
+# -- reading records back ----------------------------------------------------------
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line number, parsed object or None, error or None) for each line of a JSONL
+    file of records (validate, evaluate, convert, compare, merge)."""
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                yield line_no, None, "blank line (JSON Lines allows none)"
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield line_no, None, f"bad JSON: {exc.msg} at column {exc.colno}"
+                continue
+            if not isinstance(obj, dict):
+                yield line_no, None, "a line must be a JSON object"
+                continue
+            yield line_no, obj, None
+
+
+def load_records(path: Path) -> dict[str, dict]:
+    """Records of a JSONL file or of every *.jsonl under a directory, by doc_id;
+    InputError ``FILE:LINE: message`` on the first bad line."""
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files or not all(f.is_file() for f in files):
+        raise InputError(f"{path}: no JSONL records found")
+    records: dict[str, dict] = {}
+    for file in files:
+        for line_no, obj, error in iter_jsonl(file):
+            if error:
+                raise InputError(f"{file}:{line_no}: {error}")
+            records[obj["doc_id"]] = obj
+    return records
+
+
+# -- output ------------------------------------------------------------------------
 
 def check_output(target: Path | None, resume: bool = False) -> None:
     """Fail before any work when the output cannot be written where asked."""

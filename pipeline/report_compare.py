@@ -37,7 +37,7 @@ def breakdown_words(triggers: Path) -> dict[str, list[str]]:
 def compare_files(paths: list[Path], config_path: Optional[Path] = None) -> dict:
     """Load records from JSONL files (or folders of them) and compare them, with the
     breakdown words of the configuration at ``config_path`` (default configuration)."""
-    from .api import load_records
+    from .io import load_records
     from .config import load_config
 
     records: dict[str, dict] = {}

@@ -8,8 +8,9 @@ Every missed / spurious / wrong item of :func:`pipeline.scoring.error_items` is
 exactly ONE element with class ``diff-missed``, ``diff-spurious`` or
 ``diff-wrong`` and a ``data-layer`` attribute (a missed item sits in the gold
 pane, a spurious or wrong one in the predicted pane, a doc_date error in the
-document header), so a browser test can count them. Both use
-:func:`pipeline.scoring.layer_alignment`, so they cannot drift apart. No other
+document header), so a browser test can count them. Both read the rows of one
+:class:`pipeline.scoring.Alignment` (the one the scores are counted from), so
+they cannot drift apart. No other
 element carries those classes (the legend uses ``legend-*``). All text is
 HTML-escaped; no external resources are loaded.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .scoring import SPAN_LAYERS, layer_items, doc_date_error, layer_alignment
+from .scoring import SPAN_LAYERS, Alignment, DocAlignment, align, layer_items
 
 LAYER_TABS = ("entities", "dates", "numbers", "sentences", "facts")
 
@@ -225,14 +226,21 @@ def _count_note(rows: list[dict], kinds: tuple[str, ...]) -> str:
     return " – " + ", ".join(parts) if parts else ""
 
 
-def _layer_panel(layer: str, doc_id: str, g_rec: dict, p_rec: dict | None) -> tuple[str, int]:
-    """Two panes (gold | predicted) for one layer of one document, and its error count."""
+def _layer_panel(layer: str, doc: DocAlignment) -> tuple[str, int]:
+    """Two panes (gold | predicted) for one layer of one document, and its error count.
+
+    A labelled layer shows the items and error rows of ``doc.layers[layer]``; an
+    unlabelled one shows the predicted items unjudged.
+    """
+    g_rec, p_rec = doc.gold, doc.pred
     text = g_rec.get("text") or (p_rec or {}).get("text") or ""
     p_text = (p_rec or {}).get("text") or text
-    g_items = layer_items(g_rec, layer)
-    p_items = (layer_items(p_rec, layer) or []) if p_rec is not None else []
-    labelled = g_items is not None
-    rows = layer_alignment(layer, g_items, p_items) if labelled else []
+    aligned = doc.layers.get(layer)
+    labelled = aligned is not None
+    if labelled:
+        g_items, p_items, rows = aligned.gold, aligned.pred, aligned.rows
+    else:
+        g_items, p_items, rows = None, layer_items(p_rec, layer) or [], []
     g_diff: dict[int, dict] = {}
     p_diff: dict[int, dict] = {}
     paired: set[int] = set()
@@ -268,14 +276,15 @@ def _layer_panel(layer: str, doc_id: str, g_rec: dict, p_rec: dict | None) -> tu
             f'<div class="col"><h4>{_e(head_p)}</h4>{p_html}</div></div></div>', len(rows))
 
 
-def _doc_date_html(g_rec: dict, p_rec: dict | None) -> str:
+def _doc_date_html(doc: DocAlignment) -> str:
     def val(x: Any) -> str:
         return str(x.get("value")) if isinstance(x, dict) else ("null" if x is None else str(x))
-    if "doc_date" not in g_rec:
+    g_rec, p_rec = doc.gold, doc.pred
+    if not doc.doc_date_labelled:
         return '<span class="dd">doc_date: not labelled</span>'
     g = val(g_rec.get("doc_date"))
     p = val(p_rec.get("doc_date")) if p_rec is not None and "doc_date" in p_rec else "(none)"
-    err = doc_date_error(g_rec, p_rec)
+    err = doc.doc_date
     body = f"gold {_e(g)} | predicted {_e(p)}"
     if err is None:
         return f'<span class="dd ok">doc_date: {body}</span>'
@@ -283,17 +292,18 @@ def _doc_date_html(g_rec: dict, p_rec: dict | None) -> str:
             f'data-error="{err["error"]}">doc_date: {body}</span>')
 
 
-def _doc_section(doc_id: str, g_rec: dict, p_rec: dict | None) -> str:
-    built = [(l, *_layer_panel(l, doc_id, g_rec, p_rec)) for l in LAYER_TABS]
+def _doc_section(doc: DocAlignment) -> str:
+    doc_id = doc.doc_id
+    built = [(l, *_layer_panel(l, doc)) for l in LAYER_TABS]
     tabs = "".join(
         f'<button type="button" class="tab{" active" if l == LAYER_TABS[0] else ""}" '
         f'data-tab="{l}">{l}'
         + (f' <span class="errs">{n}</span>' if n else "") + "</button>"
         for l, _, n in built)
     panels = "".join(panel for _, panel, _ in built)
-    missing = ' <span class="warn">no prediction for this document</span>' if p_rec is None else ""
+    missing = ' <span class="warn">no prediction for this document</span>' if doc.pred is None else ""
     return (f'<section class="doc" id="doc-{_e(doc_id)}"><h3>{_e(doc_id)}{missing}</h3>'
-            f"<p>{_doc_date_html(g_rec, p_rec)}</p>"
+            f"<p>{_doc_date_html(doc)}</p>"
             f'<div class="tabs">{tabs}</div>{panels}</section>')
 
 
@@ -408,10 +418,18 @@ document.getElementById('show-sub').addEventListener('change',function(ev){
 """
 
 
-def render_html(gold: dict[str, dict], pred: dict[str, dict], report: dict) -> str:
-    """The whole report page as one string (inline CSS/JS, nothing external)."""
-    docs = "".join(_doc_section(d, g, pred.get(d)) for d, g in gold.items())
-    toc = " ".join(f'<a href="#doc-{_e(d)}">{_e(d)}</a>' for d in gold)
+def render_html(gold: dict[str, dict], pred: dict[str, dict], report: dict,
+                alignment: Alignment | None = None) -> str:
+    """The whole report page as one string (inline CSS/JS, nothing external).
+
+    ``report`` fills the score tables; the document panes show ``alignment``
+    (default ``align(gold, pred)``): pass the alignment ``report`` was derived
+    from (``pipeline.scoring.report_of``) so nothing is matched twice.
+    """
+    if alignment is None:
+        alignment = align(gold, pred)
+    docs = "".join(_doc_section(doc) for doc in alignment.docs)
+    toc = " ".join(f'<a href="#doc-{_e(doc.doc_id)}">{_e(doc.doc_id)}</a>' for doc in alignment.docs)
     select = ('<label>Show layer in all documents: <select id="layer-all"><option value="">–</option>'
               + "".join(f'<option value="{l}">{l}</option>' for l in LAYER_TABS)
               + "</select></label>")

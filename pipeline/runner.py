@@ -1,4 +1,9 @@
-"""Build a pipeline from configuration and run documents through it.
+"""Build a pipeline from configuration and run documents through it: the one run path.
+
+``run_corpus`` is a whole batch run: read the inputs (io.read_inputs), number
+duplicate ids, skip what ``--resume`` keeps, process batches (here or in worker
+processes), render each record (emit.to_record) and hand its line to the writer
+(io.open_writer), fsync once per batch, and sum up what happened (RunSummary).
 
 A stage is a callable ``Document -> Document`` with ``name``, ``requires`` and
 ``assigns``. ``build`` checks the chain once, before any text is read, and names
@@ -12,16 +17,19 @@ most two batches per worker are in flight, so memory stays flat.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
 import time
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator, Optional, Protocol, TypeVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol, TypeVar, Union
 
-from .config import Config
+from .config import Config, load_config
 from .document import Document
-from .errors import PipelineBuildError, RecountError
+from .errors import InputError, PipelineBuildError, RecountError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -196,3 +204,156 @@ def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int,
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- a whole batch run ---------------------------------------------------------------
+
+@dataclass
+class RunSummary:
+    documents: int = 0
+    resumed: int = 0  # records kept from an interrupted run (--resume)
+    failed: list[str] = field(default_factory=list)  # "doc_id: first fatal error"
+    bad_lines: list[str] = field(default_factory=list)  # "FILE:LINE: message" of JSONL inputs
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the run itself (resume, side file)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One document's finished JSON line, and its errors for the summary."""
+
+    doc_id: str
+    line: str
+    errors: tuple[str, ...]
+
+
+class Interrupted(RecountError):
+    """Ctrl-C: the complete records written so far are kept for --resume."""
+
+
+def dedupe_ids(items: Iterable[Any]) -> Iterator[Any]:
+    """Duplicate doc_ids in one batch get a suffix (``x~2``) and an error, never a
+    silent clash; anything that is not a Document passes through."""
+    seen: dict[str, int] = {}
+    for doc in items:
+        if isinstance(doc, Document):
+            if doc.doc_id in seen:
+                seen[doc.doc_id] += 1
+                new_id = f"{doc.doc_id}~{seen[doc.doc_id]}"
+                doc.errors.append(f"duplicate doc_id {doc.doc_id!r} in batch; renamed {new_id!r}")
+                doc.doc_id = new_id
+            else:
+                seen[doc.doc_id] = 1
+        yield doc
+
+
+def process_batch(stages: list[Stage], meta: dict, batch: list[Document]) -> list[Result]:
+    """Run one batch through the stages and render each record as its JSON line
+    (``meta``: emit.pipeline_meta; SPEC "Files": ensure_ascii off, one line each)."""
+    from .emit import to_record
+
+    out = []
+    for doc in run(stages, batch, batch_size=max(1, len(batch))):
+        record = to_record(doc, meta)
+        line = json.dumps(record.model_dump(mode="json", by_alias=True), ensure_ascii=False) + "\n"
+        out.append(Result(doc.doc_id, line, tuple(record.errors)))
+    return out
+
+
+# What each worker process builds once (``--workers``): its stages and the run's meta.
+_WORKER: dict = {}
+
+
+def _worker_init(config_path: Path, meta: dict) -> None:
+    _WORKER.update(stages=build(load_config(config_path)), meta=meta)
+
+
+def _worker_batch(batch: list[Document]) -> list[Result]:
+    return process_batch(_WORKER["stages"], _WORKER["meta"], batch)
+
+
+def _without_output(sources: list[str], output: Optional[Path]) -> list[str]:
+    """Inputs minus the output file itself (``recount run dir -o dir/out.jsonl``)."""
+    if output is None:
+        return sources
+    own = {output.resolve(), Path(str(output) + ".partial").resolve()}
+    kept = [s for s in sources if s == "-" or Path(s).resolve() not in own]
+    if not kept:
+        raise InputError(f"no input documents besides the output file {output}")
+    return kept
+
+
+def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Optional[Path] = None,
+               progress: Optional[Callable[[int, Optional[int]], None]] = None, workers: int = 1,
+               resume: bool = False) -> RunSummary:
+    """Run the configured pipeline over the inputs and write one record per document.
+
+    Streams: documents are read, processed (in ``workers`` processes) and written
+    one batch at a time, in input order (io.collect_inputs); see pipeline/io.py for
+    how the output survives interruption and how ``resume`` continues it.
+    """
+    from .emit import pipeline_meta
+    from .io import BadLine, check_output, collect_inputs, document_key, is_jsonl, open_writer, read_inputs
+
+    if workers < 1:
+        raise InputError(f"--workers {workers}: need at least 1")
+    config = load_config(config_path)
+    check_output(output, resume)
+    input_notes: list[str] = []
+    sources = _without_output(collect_inputs(inputs, input_notes), output)
+    stages = build(config)
+    meta = pipeline_meta(config, stages)  # loads the model once, before any document
+    writer = open_writer(output, resume, meta)
+    summary = RunSummary()
+    # Documents to expect: known up front only when every input is one file, one document.
+    total = None if any(is_jsonl(s) for s in sources) else len(sources)
+
+    def tick() -> None:
+        if progress:
+            progress(summary.documents, total)
+
+    def todo() -> Iterator[Document]:
+        item: Union[Document, BadLine]
+        for item in dedupe_ids(read_inputs(sources)):
+            if isinstance(item, BadLine):
+                summary.bad_lines.append(str(item))
+                continue
+            kept = writer.resumed(item.doc_id, document_key(item))
+            if kept is None:
+                yield item
+                continue
+            summary.documents += 1
+            summary.resumed += 1
+            if kept.fatal:
+                summary.failed.append(f"{item.doc_id}: {kept.fatal}")
+            tick()
+
+    batches = batched(todo(), config.parse.batch_size, ramp=True)
+    if workers == 1:
+        results: Iterable[list[Result]] = (process_batch(stages, meta, batch) for batch in batches)
+    else:
+        results = map_ordered(_worker_batch, batches, workers, _worker_init, (config.path, meta))
+    try:
+        for batch_results in results:
+            for result in batch_results:
+                writer.write(result.line)
+                summary.documents += 1
+                fatal = next((e for e in result.errors if e.startswith("fatal:")), None)
+                if fatal:
+                    summary.failed.append(f"{result.doc_id}: {fatal}")
+                else:
+                    summary.warnings += [f"{result.doc_id}: {e}" for e in result.errors]
+                tick()
+            writer.sync()  # at least once per batch: on disk, not only in the page cache
+        writer.commit()
+    except KeyboardInterrupt:
+        writer.close()
+        kept = f"; complete records are kept in {writer.partial}: rerun with --resume to continue" \
+            if output is not None else ""
+        of = f" of {total}" if total is not None else ""
+        raise Interrupted(f"interrupted after {summary.documents}{of} documents{kept}") from None
+    except BaseException:
+        writer.close()
+        raise
+    summary.notes = input_notes + list(writer.notes)
+    return summary

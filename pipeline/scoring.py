@@ -1,5 +1,12 @@
 """Score predicted records against gold records (SPEC.md, "Scoring").
 
+Every labelled layer of every document is matched ONCE, by :func:`align`; the
+resulting :class:`Alignment` (per document and layer: the matched pairs and the
+error rows) is the single source of the report (:func:`report_of`, which
+:func:`evaluate` wraps), of the error list (:func:`errors_of`, behind
+:func:`error_items` and ``recount evaluate --errors``), of the per-genre scores
+(:func:`by_genre`) and of the HTML report's panes (``pipeline.report_html``).
+
 Records are plain dicts keyed by doc_id. A gold record holds only the layers that
 were labelled: a missing key (or ``null`` for a list layer) means "not labelled",
 so that layer is skipped for that document; an empty list means "labelled,
@@ -29,13 +36,23 @@ Numbers: strict/relaxed P/R/F1 use ``kind`` as the label, but the pairs for valu
 kind and mod accuracy are matched on overlap ONLY (kind ignored), so a number
 found with the wrong kind shows up in kind accuracy instead of vanishing as a
 missed + spurious pair.
+
+Error rows come from the very pairs the scores count, so per document and layer:
+missed = relaxed fn and spurious = relaxed fp (sentences, entities, dates; facts
+per type), missed + wrong rows naming "span" = strict fn and spurious + those =
+strict fp (entities, dates); for dates and numbers the wrong rows naming a field
+(value, kind, mod) = that accuracy's total - correct. Numbers' missed/spurious
+rows belong to the overlap pairs of the accuracies, not to the kind-labelled P/R/F1.
+Facts are paired by :func:`match_facts`, so a missed fact is the one the event,
+part_of and attribution scores left unpaired.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, deque
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 SPAN_LAYERS = ("entities", "dates", "numbers")
@@ -181,10 +198,6 @@ def match_relaxed(gold_items: list[dict], pred_items: list[dict],
     return pairs
 
 
-def _strict_keys(items: Iterable[dict], label_of: Callable[[dict], Any] | None) -> Counter:
-    return Counter((*_span(it), label_of(it) if label_of else None) for it in items)
-
-
 def _fact_key(f: dict) -> tuple:
     return (f.get("type"), _norm_value(f.get("value")), f.get("mod"))
 
@@ -195,7 +208,8 @@ def match_facts(gold_items: list[dict], pred_items: list[dict]) -> list[tuple[in
     Within one key, pairs whose number spans are identical go first, then the
     nearest number start, then list order, so that the pairs the event, part_of
     and attribution scores judge are the facts a reader would pair. The number of
-    pairs equals the facts tp of :func:`evaluate`.
+    pairs per key is min(gold, pred) of that key, so their count per type is the
+    facts tp of :func:`evaluate`, and the facts error rows are the items left out.
     """
     candidates = []
     for gi, g in enumerate(gold_items):
@@ -214,8 +228,33 @@ def match_facts(gold_items: list[dict], pred_items: list[dict]) -> list[tuple[in
     return sorted(pairs)
 
 
+def _exact_pairs(gold_items: list[dict], pred_items: list[dict],
+                 key: Callable[[dict], Any]) -> list[tuple[int, int]]:
+    """Multiset matching on ``key``: each gold item, in list order, takes the first
+    unused pred item with the same key. Sorted (gold index, pred index) pairs;
+    their number is sum over keys of min(gold count, pred count)."""
+    free: dict[Any, deque[int]] = {}
+    for pi, p in enumerate(pred_items):
+        free.setdefault(key(p), deque()).append(pi)
+    pairs = []
+    for gi, g in enumerate(gold_items):
+        waiting = free.get(key(g))
+        if waiting:
+            pairs.append((gi, waiting.popleft()))
+    return pairs
+
+
 def fact_link_counts(gold_items: list[dict], pred_items: list[dict]) -> dict:
-    """SPEC v2 scores of one document's matched facts, as counts.
+    """SPEC v2 scores of one document's matched facts (:func:`match_facts`), as counts.
+
+    See :func:`link_counts` for what is counted.
+    """
+    return link_counts(gold_items, pred_items, match_facts(gold_items, pred_items))
+
+
+def link_counts(gold_items: list[dict], pred_items: list[dict],
+                pairs: list[tuple[int, int]]) -> dict:
+    """SPEC v2 scores of one document's matched fact ``pairs`` (gold index, pred index).
 
     * ``events``: over unordered pairs of matched facts, tp/fp/fn of "same event"
       (both facts carry one non-null event id) in gold vs prediction.
@@ -225,7 +264,6 @@ def fact_link_counts(gold_items: list[dict], pred_items: list[dict]) -> dict:
       relaxed (overlapping); a null on both sides is not counted; a predicted span
       where gold has another one counts as fp and fn.
     """
-    pairs = match_facts(gold_items, pred_items)
     g2p = dict(pairs)
     out: dict[str, Any] = {"events": [0, 0, 0], "part_of": [0, 0]}
     for role in ("source", "cue"):
@@ -281,20 +319,25 @@ def incident_items(gold: dict[str, dict], pred: dict[str, dict],
                    incident_of: dict[tuple[str, Any], str]) -> list[tuple[Any, Any]]:
     """(gold incident, predicted incident) of every matched fact whose gold event
     names an incident; ``incident_of`` maps (doc_id, event id) to the incident
-    `compare` formed (facts with no event are their document's own incident)."""
+    `compare` formed (facts with no event are their document's own incident).
+    The facts are paired by :func:`align`, as everywhere else."""
+    return _incident_items(align(gold, pred).docs, incident_of)
+
+
+def _incident_items(docs: Iterable["DocAlignment"],
+                    incident_of: dict[tuple[str, Any], str]) -> list[tuple[Any, Any]]:
     items = []
-    for doc_id, g_rec in gold.items():
-        p_rec = pred.get(doc_id)
-        if not _v2_labelled(g_rec) or p_rec is None:
+    for doc in docs:
+        facts = doc.layers.get("facts")
+        if not doc.v2 or doc.pred is None or facts is None:
             continue
-        g_facts, p_facts = g_rec["facts"], p_rec.get("facts") or []
-        incident_by_event = {e["id"]: e.get("incident") for e in g_rec["events"]}
-        for gi, pi in match_facts(g_facts, p_facts):
-            g_inc = incident_by_event.get(g_facts[gi].get("event"))
+        incident_by_event = {e["id"]: e.get("incident") for e in doc.gold["events"]}
+        for gi, pi in facts.pairs:
+            g_inc = incident_by_event.get(facts.gold[gi].get("event"))
             if g_inc is None:
                 continue
-            p_event = p_facts[pi].get("event")
-            items.append((g_inc, incident_of.get((doc_id, p_event), f"unassigned-{doc_id}")))
+            p_event = facts.pred[pi].get("event")
+            items.append((g_inc, incident_of.get((doc.doc_id, p_event), f"unassigned-{doc.doc_id}")))
     return items
 
 
@@ -303,82 +346,147 @@ def _v2_labelled(record: dict | None) -> bool:
     return bool(record) and record.get("events") is not None and record.get("facts") is not None
 
 
-# ---------------------------------------------------------- per-layer errors
-def layer_alignment(layer: str, gold_items: list[dict], pred_items: list[dict]) -> list[dict]:
-    """Every error of one layer in one document, as index-based rows.
+# ----------------------------------------------------------------- alignment
+def _differences(layer: str, g: dict, p: dict) -> list[str]:
+    """Fields in which a matched (gold, pred) pair differs, in a fixed order.
 
-    Rows: ``{"error": "missed"|"spurious"|"wrong", "gold": gi|None,
-    "pred": pi|None, "fields": [...]}``. Shared by :func:`error_items` and the
-    HTML report so both always show the same errors.
-
-    * sentences: exact (start, end); unmatched gold -> missed, pred -> spurious.
-    * entities: relaxed matching with label; a matched pair whose span differs
-      -> wrong (fields ["span"]). missed + wrong = strict fn.
-    * dates / numbers: overlap matching (dates: one label; numbers: kind
-      ignored, as for value accuracy); a matched pair differing in span,
-      value, mod (numbers also kind) -> one wrong row listing those fields.
-    * facts: multiset of (type, value, mod); leftovers are missed / spurious.
+    sentences and facts pairs are equal by construction (same span / same key);
+    entities: span; dates: span, value, mod; numbers: span, value, kind, mod
+    (values compared with :func:`numbers_equal`).
     """
-    rows: list[dict] = []
-    if layer == "sentences":
-        pred_left = Counter(_span(p) for p in pred_items)
-        gold_left = Counter(_span(g) for g in gold_items)
-        for gi, g in enumerate(gold_items):
-            if pred_left[_span(g)] > 0:
-                pred_left[_span(g)] -= 1
-            else:
-                rows.append({"error": "missed", "gold": gi, "pred": None, "fields": []})
-        for pi, p in enumerate(pred_items):
-            if gold_left[_span(p)] > 0:
-                gold_left[_span(p)] -= 1
-            else:
-                rows.append({"error": "spurious", "gold": None, "pred": pi, "fields": []})
-        return rows
-    if layer == "facts":
-        pred_left = Counter(_fact_key(p) for p in pred_items)
-        gold_left = Counter(_fact_key(g) for g in gold_items)
-        for gi, g in enumerate(gold_items):
-            if pred_left[_fact_key(g)] > 0:
-                pred_left[_fact_key(g)] -= 1
-            else:
-                rows.append({"error": "missed", "gold": gi, "pred": None, "fields": []})
-        for pi, p in enumerate(pred_items):
-            if gold_left[_fact_key(p)] > 0:
-                gold_left[_fact_key(p)] -= 1
-            else:
-                rows.append({"error": "spurious", "gold": None, "pred": pi, "fields": []})
-        return rows
+    if layer in ("sentences", "facts"):
+        return []
+    fields = []
+    if _span(g) != _span(p):
+        fields.append("span")
+    if layer == "dates":
+        if g.get("value") != p.get("value"):
+            fields.append("value")
+        if g.get("mod") != p.get("mod"):
+            fields.append("mod")
+    elif layer == "numbers":
+        if not numbers_equal(g.get("value"), p.get("value")):
+            fields.append("value")
+        if g.get("kind") != p.get("kind"):
+            fields.append("kind")
+        if g.get("mod") != p.get("mod"):
+            fields.append("mod")
+    return fields
 
-    label_of = _entity_label if layer == "entities" else None
-    pairs = match_relaxed(gold_items, pred_items, label_of)
-    matched_g = {gi for gi, _ in pairs}
-    matched_p = {pi for _, pi in pairs}
+
+#: the label P/R/F1 are counted under, per layer (sentences: one unnamed label)
+SCORE_LABEL: dict[str, Callable[[dict], Any]] = {
+    "sentences": lambda item: None,
+    **LABEL_OF,
+    "facts": lambda item: item.get("type"),
+}
+#: the accuracies reported beside P/R/F1, judged over the layer's matched pairs
+ACCURACY_FIELDS = {"dates": ("value", "mod"), "numbers": ("value", "kind", "mod")}
+
+
+@dataclass(frozen=True)
+class LayerAlignment:
+    """One labelled layer of one document, matched once.
+
+    ``gold`` / ``pred``: the items (``pred`` is [] when the document or the layer
+    has no prediction). ``pairs``: sorted (gold index, pred index) pairs that the
+    error ``rows`` and the accuracies judge; ``scored_pairs``: the pairs P/R/F1
+    count. They are the same list except for numbers, whose P/R/F1 match with
+    ``kind`` as the label while value/kind/mod accuracy and the rows match on
+    overlap only (module docstring). ``rows``: ``{"error": "missed"|"spurious"|
+    "wrong", "gold": gi|None, "pred": pi|None, "fields": [...]}``: every pair
+    that differs (wrong, fields from :func:`_differences`), then unpaired gold
+    (missed), then unpaired pred (spurious), each in index order.
+    """
+
+    layer: str
+    gold: list[dict]
+    pred: list[dict]
+    pairs: list[tuple[int, int]]
+    scored_pairs: list[tuple[int, int]]
+    rows: list[dict]
+
+    def counts(self) -> tuple[dict[Any, list[int]], dict[Any, list[int]]]:
+        """(strict, relaxed): {label: [tp, fp, fn]} over ``scored_pairs``.
+
+        Every label of either side is a key of both. A pair is strict when its
+        spans are identical (sentences and facts pairs always are): since
+        :func:`match_relaxed` takes exact pairs first, that equals the multiset
+        count of same (start, end, label).
+        """
+        label_of = SCORE_LABEL[self.layer]
+        strict: dict[Any, list[int]] = {}
+        relaxed: dict[Any, list[int]] = {}
+        for side, items in ((2, self.gold), (1, self.pred)):
+            for item in items:
+                lab = label_of(item)
+                strict.setdefault(lab, [0, 0, 0])[side] += 1
+                relaxed.setdefault(lab, [0, 0, 0])[side] += 1
+        exact_always = self.layer in ("sentences", "facts")
+        for gi, pi in self.scored_pairs:
+            g, p = self.gold[gi], self.pred[pi]
+            lab = label_of(g)
+            targets = [relaxed[lab]]
+            if exact_always or _span(g) == _span(p):
+                targets.append(strict[lab])
+            for c in targets:
+                c[0] += 1
+                c[1] -= 1
+                c[2] -= 1
+        return strict, relaxed
+
+    def accuracies(self) -> dict[str, list[int]]:
+        """{field: [correct, total]} for the layer's ACCURACY_FIELDS: total is the
+        number of ``pairs``, correct those whose wrong row does not name the field."""
+        total = len(self.pairs)
+        out = {f: [total, total] for f in ACCURACY_FIELDS.get(self.layer, ())}
+        for row in self.rows:
+            for f in row["fields"]:
+                if f in out:
+                    out[f][0] -= 1
+        return out
+
+
+def align_layer(layer: str, gold_items: list[dict], pred_items: list[dict]) -> LayerAlignment:
+    """Match one layer of one document once (the single source of its scores and errors).
+
+    * sentences: exact (start, end), multiset (:func:`_exact_pairs`).
+    * entities: :func:`match_relaxed` with the label.
+    * dates: :func:`match_relaxed` (all dates share one label).
+    * numbers: :func:`match_relaxed` on overlap only for rows and accuracies, and
+      with ``kind`` as the label for P/R/F1.
+    * facts: :func:`match_facts` (same type, value, mod).
+    """
+    if layer == "sentences":
+        pairs = scored = _exact_pairs(gold_items, pred_items, _span)
+    elif layer == "facts":
+        pairs = scored = match_facts(gold_items, pred_items)
+    elif layer == "entities":
+        pairs = scored = match_relaxed(gold_items, pred_items, _entity_label)
+    elif layer == "dates":
+        pairs = scored = match_relaxed(gold_items, pred_items, None)
+    elif layer == "numbers":
+        pairs = match_relaxed(gold_items, pred_items, None)
+        scored = match_relaxed(gold_items, pred_items, _number_label)
+    else:
+        raise ValueError(f"unknown layer {layer!r}; expected one of {LIST_LAYERS}")
+    rows: list[dict] = []
     for gi, pi in pairs:
-        g, p = gold_items[gi], pred_items[pi]
-        fields = []
-        if _span(g) != _span(p):
-            fields.append("span")
-        if layer == "dates":
-            if g.get("value") != p.get("value"):
-                fields.append("value")
-            if g.get("mod") != p.get("mod"):
-                fields.append("mod")
-        elif layer == "numbers":
-            if not numbers_equal(g.get("value"), p.get("value")):
-                fields.append("value")
-            if g.get("kind") != p.get("kind"):
-                fields.append("kind")
-            if g.get("mod") != p.get("mod"):
-                fields.append("mod")
+        fields = _differences(layer, gold_items[gi], pred_items[pi])
         if fields:
             rows.append({"error": "wrong", "gold": gi, "pred": pi, "fields": fields})
-    for gi in range(len(gold_items)):
-        if gi not in matched_g:
-            rows.append({"error": "missed", "gold": gi, "pred": None, "fields": []})
-    for pi in range(len(pred_items)):
-        if pi not in matched_p:
-            rows.append({"error": "spurious", "gold": None, "pred": pi, "fields": []})
-    return rows
+    matched_g = {gi for gi, _ in pairs}
+    matched_p = {pi for _, pi in pairs}
+    rows += [{"error": "missed", "gold": gi, "pred": None, "fields": []}
+             for gi in range(len(gold_items)) if gi not in matched_g]
+    rows += [{"error": "spurious", "gold": None, "pred": pi, "fields": []}
+             for pi in range(len(pred_items)) if pi not in matched_p]
+    return LayerAlignment(layer, gold_items, pred_items, pairs, scored, rows)
+
+
+def layer_alignment(layer: str, gold_items: list[dict], pred_items: list[dict]) -> list[dict]:
+    """The error rows of one layer in one document (``align_layer(...).rows``)."""
+    return align_layer(layer, gold_items, pred_items).rows
 
 
 def doc_date_error(gold_rec: dict, pred_rec: dict | None) -> dict | None:
@@ -402,37 +510,93 @@ def doc_date_error(gold_rec: dict, pred_rec: dict | None) -> dict | None:
     return {"error": "wrong", "fields": ["value"]}
 
 
+@dataclass(frozen=True)
+class DocAlignment:
+    """One gold document matched once: ``layers`` holds its labelled list layers
+    (LIST_LAYERS order), ``doc_date_labelled`` / ``doc_date`` its doc_date and
+    that one's error (None when right or not labelled), ``v2`` whether the gold
+    labels events (so event, part_of and attribution scores judge it)."""
+
+    doc_id: str
+    gold: dict
+    pred: dict | None
+    layers: dict[str, LayerAlignment]
+    doc_date_labelled: bool
+    doc_date: dict | None
+    v2: bool
+
+
+@dataclass
+class Alignment:
+    """Every gold document matched once, in gold order; with the predictions.
+
+    :func:`report_of` derives every count and score from it, :func:`errors_of`
+    lists its error rows and ``pipeline.report_html`` renders its panes, so the
+    table, ``--errors`` and the HTML cannot disagree. ``missing_docs``: gold
+    doc_ids with no prediction; ``unpaired_pred``: predicted doc_ids with no gold.
+    """
+
+    docs: list[DocAlignment]
+    pred: dict[str, dict]
+    _incidents: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def missing_docs(self) -> list[str]:
+        """Gold doc_ids with no prediction, in gold order (all their items missed)."""
+        return [d.doc_id for d in self.docs if d.doc_id not in self.pred]
+
+    @property
+    def unpaired_pred(self) -> list[str]:
+        """Predicted doc_ids with no gold document here, in prediction order (not scored)."""
+        gold_ids = {d.doc_id for d in self.docs}
+        return [d for d in self.pred if d not in gold_ids]
+
+    def incident_of(self) -> dict[tuple[str, Any], str]:
+        """(doc_id, event id) -> incident `compare` forms over ALL predictions;
+        computed once and shared with :meth:`subset` alignments."""
+        if "map" not in self._incidents:
+            from .compare import compare, incident_of_events
+
+            self._incidents["map"] = incident_of_events(compare(list(self.pred.values())))
+        return self._incidents["map"]
+
+    def subset(self, doc_ids: Iterable[str]) -> "Alignment":
+        """The alignment of some gold documents (same predictions, same incidents)."""
+        keep = set(doc_ids)
+        return Alignment([d for d in self.docs if d.doc_id in keep], self.pred, self._incidents)
+
+
+def align(gold: dict[str, dict], pred: dict[str, dict]) -> Alignment:
+    """Match every labelled layer of every gold document once (see :func:`align_layer`).
+
+    ``gold`` and ``pred`` are records keyed by doc_id. A layer missing (or null)
+    in gold is not labelled and gets no entry; a labelled layer of a document
+    with no prediction is matched against [] (all missed).
+    """
+    docs = []
+    for doc_id, g_rec in gold.items():
+        p_rec = pred.get(doc_id)
+        layers = {}
+        for layer in LIST_LAYERS:
+            g_items = layer_items(g_rec, layer)
+            if g_items is not None:
+                layers[layer] = align_layer(layer, g_items, layer_items(p_rec, layer) or [])
+        docs.append(DocAlignment(doc_id, g_rec, p_rec, layers, "doc_date" in g_rec,
+                                 doc_date_error(g_rec, p_rec), _v2_labelled(g_rec)))
+    return Alignment(docs, pred)
+
+
 # ------------------------------------------------------------------- scoring
-def _span_layer_counts(gold_items, pred_items, label_of):
-    """Strict and relaxed tp/fp/fn per label for one document."""
-    strict: dict[Any, list[int]] = {}
-    relaxed: dict[Any, list[int]] = {}
-    gk, pk = _strict_keys(gold_items, label_of), _strict_keys(pred_items, label_of)
-    for key in gk.keys() | pk.keys():
-        c = strict.setdefault(key[2], [0, 0, 0])
-        tp = min(gk[key], pk[key])
-        c[0] += tp
-        c[1] += pk[key] - tp
-        c[2] += gk[key] - tp
-    pairs = match_relaxed(gold_items, pred_items, label_of)
-    for lab in {label_of(x) for x in gold_items} | {label_of(x) for x in pred_items}:
-        relaxed[lab] = [0,
-                        sum(1 for p in pred_items if label_of(p) == lab),
-                        sum(1 for g in gold_items if label_of(g) == lab)]
-        strict.setdefault(lab, [0, 0, 0])
-    for gi, _ in pairs:
-        c = relaxed[label_of(gold_items[gi])]
-        c[0] += 1
-        c[1] -= 1
-        c[2] -= 1
-    return strict, relaxed
-
-
 def _add(acc: dict, part: dict) -> None:
     for k, v in part.items():
         a = acc.setdefault(k, [0, 0, 0])
         for i in range(3):
             a[i] += v[i]
+
+
+def _add_list(acc: list[int], part: list[int]) -> None:
+    for i, v in enumerate(part):
+        acc[i] += v
 
 
 def _scores(counts: dict) -> dict:
@@ -442,124 +606,85 @@ def _scores(counts: dict) -> dict:
     return {"micro": prf(*tot), "per_label": per}
 
 
-def evaluate(gold: dict[str, dict], pred: dict[str, dict],
-             incident_of: dict[tuple[str, Any], str] | None = None) -> dict:
-    """Score ``pred`` against ``gold`` (both keyed by doc_id); JSON-serialisable.
+def report_of(alignment: Alignment, incident_of: dict[tuple[str, Any], str] | None = None) -> dict:
+    """The report of :func:`evaluate`, derived from ``alignment`` without matching again.
 
     ``incident_of`` maps (doc_id, event id) of the predictions to incidents; by
-    default `compare` forms them from ``pred`` (pipeline/compare.py).
-
-    See the module docstring for the conventions on missing docs, empty layers,
-    0/0 and the one-to-one relaxed matching rule.
+    default `compare` forms them once from all predictions
+    (:meth:`Alignment.incident_of`).
     """
-    missing = [d for d in gold if d not in pred]
-    unpaired = [d for d in pred if d not in gold]
+    missing = alignment.missing_docs
     report: dict[str, Any] = {
-        "n_gold_docs": len(gold),
-        "n_pred_docs": len(pred),
-        "n_paired_docs": len(gold) - len(missing),
+        "n_gold_docs": len(alignment.docs),
+        "n_pred_docs": len(alignment.pred),
+        "n_paired_docs": len(alignment.docs) - len(missing),
         "missing_docs": missing,
-        "unpaired_pred": unpaired,
+        "unpaired_pred": alignment.unpaired_pred,
     }
-
-    sent = [0, 0, 0]
-    sent_docs = 0
-    span_strict = {l: {} for l in SPAN_LAYERS}
-    span_relaxed = {l: {} for l in SPAN_LAYERS}
-    span_docs = {l: 0 for l in SPAN_LAYERS}
-    val = {"dates": {"value": [0, 0], "mod": [0, 0]},
-           "numbers": {"value": [0, 0], "kind": [0, 0], "mod": [0, 0]}}
-    facts: dict[Any, list[int]] = {}
-    facts_docs = 0
+    docs = {layer: 0 for layer in LIST_LAYERS}
+    strict: dict[str, dict] = {layer: {} for layer in LIST_LAYERS}
+    relaxed: dict[str, dict] = {layer: {} for layer in LIST_LAYERS}
+    acc = {layer: {f: [0, 0] for f in fs} for layer, fs in ACCURACY_FIELDS.items()}
     dd = [0, 0]
     links = {"docs": 0, "events": [0, 0, 0], "part_of": [0, 0],
              "source": {"strict": [0, 0, 0], "relaxed": [0, 0, 0]},
              "cue": {"strict": [0, 0, 0], "relaxed": [0, 0, 0]}}
 
-    for doc_id, g_rec in gold.items():
-        p_rec = pred.get(doc_id)
-
-        g_items = layer_items(g_rec, "sentences")
-        if g_items is not None:
-            sent_docs += 1
-            p_items = layer_items(p_rec, "sentences") or []
-            gk, pk = Counter(map(_span, g_items)), Counter(map(_span, p_items))
-            tp = sum((gk & pk).values())
-            sent[0] += tp
-            sent[1] += len(p_items) - tp
-            sent[2] += len(g_items) - tp
-
-        for layer in SPAN_LAYERS:
-            g_items = layer_items(g_rec, layer)
-            if g_items is None:
-                continue
-            span_docs[layer] += 1
-            p_items = layer_items(p_rec, layer) or []
-            s, r = _span_layer_counts(g_items, p_items, LABEL_OF[layer])
-            _add(span_strict[layer], s)
-            _add(span_relaxed[layer], r)
-            if layer not in val:
-                continue
-            acc = val[layer]
-            # overlap only, label ignored: a wrong kind must show in kind accuracy
-            for gi, pi in match_relaxed(g_items, p_items, None):
-                g, p = g_items[gi], p_items[pi]
-                if layer == "dates":
-                    acc["value"][0] += g.get("value") == p.get("value")
-                else:
-                    acc["value"][0] += numbers_equal(g.get("value"), p.get("value"))
-                    acc["kind"][0] += g.get("kind") == p.get("kind")
-                acc["mod"][0] += g.get("mod") == p.get("mod")
-                for k in acc:
-                    acc[k][1] += 1
-
-        g_items = layer_items(g_rec, "facts")
-        if g_items is not None:
-            facts_docs += 1
-            p_items = layer_items(p_rec, "facts") or []
-            gk = Counter(map(_fact_key, g_items))
-            pk = Counter(map(_fact_key, p_items))
-            for key in gk.keys() | pk.keys():
-                c = facts.setdefault(key[0], [0, 0, 0])
-                tp = min(gk[key], pk[key])
-                c[0] += tp
-                c[1] += pk[key] - tp
-                c[2] += gk[key] - tp
-            if _v2_labelled(g_rec):
-                links["docs"] += 1
-                counts = fact_link_counts(g_items, p_items)
-                for k in ("events", "part_of"):
-                    links[k] = [x + y for x, y in zip(links[k], counts[k])]
-                for role in ("source", "cue"):
-                    for mode in ("strict", "relaxed"):
-                        links[role][mode] = [x + y for x, y in zip(links[role][mode], counts[role][mode])]
-
-        if "doc_date" in g_rec:
+    for doc in alignment.docs:
+        for layer, la in doc.layers.items():
+            docs[layer] += 1
+            s, r = la.counts()
+            _add(strict[layer], s)
+            _add(relaxed[layer], r)
+            for f, c in la.accuracies().items():
+                _add_list(acc[layer][f], c)
+        facts = doc.layers.get("facts")
+        if facts is not None and doc.v2:
+            links["docs"] += 1
+            counts = link_counts(facts.gold, facts.pred, facts.pairs)
+            for k in ("events", "part_of"):
+                _add_list(links[k], counts[k])
+            for role in ("source", "cue"):
+                for mode in ("strict", "relaxed"):
+                    _add_list(links[role][mode], counts[role][mode])
+        if doc.doc_date_labelled:
             dd[1] += 1
-            dd[0] += doc_date_error(g_rec, p_rec) is None
+            dd[0] += doc.doc_date is None
 
-    report["sentences"] = {**prf(*sent), "docs": sent_docs}
+    sentences = [sum(c[i] for c in strict["sentences"].values()) for i in range(3)]
+    report["sentences"] = {**prf(*sentences), "docs": docs["sentences"]}
     for layer in SPAN_LAYERS:
-        entry = {"docs": span_docs[layer],
-                 "strict": _scores(span_strict[layer]),
-                 "relaxed": _scores(span_relaxed[layer])}
-        if layer in val:
-            for k, (c, t) in val[layer].items():
-                entry[f"{k}_accuracy"] = accuracy(c, t)
+        entry = {"docs": docs[layer],
+                 "strict": _scores(strict[layer]),
+                 "relaxed": _scores(relaxed[layer])}
+        for f, (c, t) in acc.get(layer, {}).items():
+            entry[f"{f}_accuracy"] = accuracy(c, t)
         report[layer] = entry
-    fs = _scores(facts)
-    report["facts"] = {"docs": facts_docs, "micro": fs["micro"], "per_type": fs["per_label"]}
+    fs = _scores(relaxed["facts"])
+    report["facts"] = {"docs": docs["facts"], "micro": fs["micro"], "per_type": fs["per_label"]}
     report["doc_date"] = accuracy(*dd)
     report["events"] = {"docs": links["docs"], "pairs": prf(*links["events"])}
     report["part_of"] = accuracy(*links["part_of"])
     if incident_of is None:
-        from .compare import compare, incident_of_events
-
-        incident_of = incident_of_events(compare(list(pred.values())))
-    report["incidents"] = bcubed(incident_items(gold, pred, incident_of))
+        incident_of = alignment.incident_of()
+    report["incidents"] = bcubed(_incident_items(alignment.docs, incident_of))
     report["attribution"] = {role: {mode: prf(*links[role][mode]) for mode in ("strict", "relaxed")}
                              for role in ("source", "cue")}
     return report
+
+
+def evaluate(gold: dict[str, dict], pred: dict[str, dict],
+             incident_of: dict[tuple[str, Any], str] | None = None) -> dict:
+    """Score ``pred`` against ``gold`` (both keyed by doc_id); JSON-serialisable.
+
+    ``report_of(align(gold, pred), incident_of)``. ``incident_of`` maps (doc_id,
+    event id) of the predictions to incidents; by default `compare` forms them
+    from ``pred`` (pipeline/compare.py).
+
+    See the module docstring for the conventions on missing docs, empty layers,
+    0/0 and the one-to-one relaxed matching rule.
+    """
+    return report_of(align(gold, pred), incident_of)
 
 
 # -------------------------------------------------------------- error items
@@ -574,15 +699,47 @@ def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
     return s.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
 
 
+def _extent(x: Any) -> tuple[int, int] | None:
+    """(start, end) of a span dict, or None when it has no offsets (or null ones,
+    as a doc_date taken from metadata has)."""
+    if isinstance(x, dict) and x.get("start") is not None and x.get("end") is not None:
+        return _span(x)
+    return None
+
+
 def _item_extent(layer: str, item: dict | None) -> tuple[int, int] | None:
     if item is None:
         return None
     if layer == "facts":
-        num = item.get("number") or item.get("trigger")
-        return _span(num) if num else None
-    if "start" in item and "end" in item:
-        return _span(item)
-    return None
+        return _extent(item.get("number") or item.get("trigger"))
+    return _extent(item)
+
+
+def errors_of(alignment: Alignment) -> list[dict]:
+    """Every missed / spurious / wrong item of ``alignment``, in gold doc order
+    then layer order (LIST_LAYERS, then doc_date); see :func:`error_items`."""
+    out: list[dict] = []
+    for doc in alignment.docs:
+        g_rec, p_rec = doc.gold, doc.pred
+        g_text = g_rec.get("text") or (p_rec or {}).get("text") or ""
+        p_text = (p_rec or {}).get("text") or g_text
+        for layer, la in doc.layers.items():
+            for row in la.rows:
+                gi = la.gold[row["gold"]] if row["gold"] is not None else None
+                pi = la.pred[row["pred"]] if row["pred"] is not None else None
+                exts = [e for e in (_item_extent(layer, gi), _item_extent(layer, pi)) if e]
+                text = g_text if gi is not None else p_text
+                ctx = context(text, min(e[0] for e in exts), max(e[1] for e in exts)) if exts else ""
+                out.append({"layer": layer, "doc_id": doc.doc_id, "error": row["error"],
+                            "fields": row["fields"], "gold": gi, "pred": pi, "context": ctx})
+        if doc.doc_date is not None:
+            g_dd = g_rec.get("doc_date")
+            p_dd = (p_rec or {}).get("doc_date")
+            exts = [e for e in (_extent(g_dd), _extent(p_dd)) if e]
+            ctx = context(g_text, min(e[0] for e in exts), max(e[1] for e in exts)) if exts else ""
+            out.append({"layer": "doc_date", "doc_id": doc.doc_id, "error": doc.doc_date["error"],
+                        "fields": doc.doc_date["fields"], "gold": g_dd, "pred": p_dd, "context": ctx})
+    return out
 
 
 def error_items(gold: dict[str, dict], pred: dict[str, dict]) -> list[dict]:
@@ -591,37 +748,12 @@ def error_items(gold: dict[str, dict], pred: dict[str, dict]) -> list[dict]:
     Each: ``{"layer", "doc_id", "error", "fields", "gold", "pred", "context"}``;
     ``gold``/``pred`` are the items themselves (None on the side that has
     none); ``context`` shows the union of both spans in the gold text (pred
-    text for spurious items). The count per layer and error equals the
-    evaluate() counts: e.g. entities missed + wrong(span) = strict fn.
+    text for spurious items). ``errors_of(align(gold, pred))``: the rows of the
+    alignment the scores are counted from, so per layer e.g. entities missed =
+    relaxed fn, missed + wrong(span) = strict fn; dates/numbers wrong rows
+    naming "value" = value accuracy total - correct; facts missed = fn.
     """
-    out: list[dict] = []
-    for doc_id, g_rec in gold.items():
-        p_rec = pred.get(doc_id)
-        g_text = g_rec.get("text") or (p_rec or {}).get("text") or ""
-        p_text = (p_rec or {}).get("text") or g_text
-        for layer in LIST_LAYERS:
-            g_items = layer_items(g_rec, layer)
-            if g_items is None:
-                continue
-            p_items = layer_items(p_rec, layer) or []
-            for row in layer_alignment(layer, g_items, p_items):
-                gi = g_items[row["gold"]] if row["gold"] is not None else None
-                pi = p_items[row["pred"]] if row["pred"] is not None else None
-                exts = [e for e in (_item_extent(layer, gi), _item_extent(layer, pi)) if e]
-                text = g_text if gi is not None else p_text
-                ctx = context(text, min(e[0] for e in exts), max(e[1] for e in exts)) if exts else ""
-                out.append({"layer": layer, "doc_id": doc_id, "error": row["error"],
-                            "fields": row["fields"], "gold": gi, "pred": pi, "context": ctx})
-        err = doc_date_error(g_rec, p_rec)
-        if err is not None:
-            g_dd = g_rec.get("doc_date")
-            p_dd = (p_rec or {}).get("doc_date")
-            exts = [_span(x) for x in (g_dd, p_dd)
-                    if isinstance(x, dict) and "start" in x and "end" in x]
-            ctx = context(g_text, min(e[0] for e in exts), max(e[1] for e in exts)) if exts else ""
-            out.append({"layer": "doc_date", "doc_id": doc_id, "error": err["error"],
-                        "fields": err["fields"], "gold": g_dd, "pred": p_dd, "context": ctx})
-    return out
+    return errors_of(align(gold, pred))
 
 
 # ------------------------------------------------------------- by genre
@@ -661,18 +793,22 @@ def genre_of(doc_id: str) -> str:
     return parts[1] if len(parts) > 2 and parts[0] == "dev" else "other"
 
 
-def evaluate_by_genre(gold: dict[str, dict], pred: dict[str, dict]) -> dict[str, dict]:
-    """{genre: headline scores} over the gold documents of each genre, plus "all".
+def by_genre(alignment: Alignment) -> dict[str, dict]:
+    """{genre: headline scores} over the gold documents of each genre, plus "all",
+    all derived from ``alignment`` (no document is matched again).
 
     Incidents are formed once over all predictions, so a genre's B-cubed judges the
     same grouping the whole set gets.
     """
-    from .compare import compare, incident_of_events
-
-    incident_of = incident_of_events(compare(list(pred.values())))
-    genres: dict[str, dict[str, dict]] = {}
-    for doc_id, record in gold.items():
-        genres.setdefault(genre_of(doc_id), {})[doc_id] = record
-    out = {g: headline(evaluate(docs, pred, incident_of)) for g, docs in sorted(genres.items())}
-    out["all"] = headline(evaluate(gold, pred, incident_of))
+    genres: dict[str, list[str]] = {}
+    for doc in alignment.docs:
+        genres.setdefault(genre_of(doc.doc_id), []).append(doc.doc_id)
+    out = {g: headline(report_of(alignment.subset(ids))) for g, ids in sorted(genres.items())}
+    out["all"] = headline(report_of(alignment))
     return out
+
+
+def evaluate_by_genre(gold: dict[str, dict], pred: dict[str, dict]) -> dict[str, dict]:
+    """{genre: headline scores} over the gold documents of each genre, plus "all"
+    (``by_genre(align(gold, pred))``)."""
+    return by_genre(align(gold, pred))

@@ -1,9 +1,14 @@
-"""Temporal expressions: find them in text and give them TIMEX3 values.
+"""Temporal expressions: the Timex item, its anchors, and TIMEX3 value arithmetic.
 
-Pure helpers of the dates stage. Detection is a small grammar of regular
-expressions (each rule has a name that is kept as the item's provenance);
-values that need an anchor (year-less dates, "34 years ago", "that day") are
-resolved later by ``resolve`` against the document date and the narrative.
+Pure helpers of the dates stage. Finding expressions is the job of the grammar
+(``pipeline/timex_rules.py``, rules in ``configs/lexicons/timex_grammar.toml``);
+an expression whose value needs an anchor carries an ``Anchor`` and the parts it
+was read with (``parts``), and the dates stage resolves it (one function per
+anchor kind). Values follow SPEC version 2 ("dates") and TimeML TIMEX3: points
+``YYYY[-MM[-DD]][Thh:mm[:ss][±hh:mm]]``, weeks ``YYYY-Www``, weekends
+``YYYY-Www-WE``, seasons ``YYYY-SU``, quarters ``YYYY-Qn``, parts of a day
+``YYYY-MM-DDTMO`` (TMO TAF TEV TNI TMI, TimeML's part-of-day codes), ranges
+``a/b`` and durations ``PnU``.
 """
 
 from __future__ import annotations
@@ -11,306 +16,211 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import Enum
 from typing import Optional
 
-from .numwords import NUMBER_WORD, words_to_number
 
-MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-MONTH = r"(?P<{n}>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th|-th)?"
-YEAR = r"(?P<{n}>1[0-9]\d\d|20\d\d)"
-DASH = r"\s*(?:-|–|—|to|and|through)\s*"
-WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday|rsday)?\.?,?\s+)?"
-CLOCK = r"(?:,?\s+(?:at\s+)?(?P<hh>[0-2]?\d)[:.](?P<mm>[0-5]\d)(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s*\(?(?:UTC|GMT)\s*(?P<off>[+-−]\s*\d{1,2}(?::?\d{2})?)\)?|\s+(?P<tz>EDT|EST|CET|CEST|BST|GMT|UTC|MSK))?)?"
-NUM = rf"(?P<num>\d+(?:\.\d+)?|{NUMBER_WORD}(?:[\s-]+{NUMBER_WORD})*)"
-UNIT = r"(?P<unit>year|month|week|day|hour|minute|decade|century|centuries)s?"
-QUAL = r"(?:(?P<qual>nearly|almost|about|around|approximately|some|over|more than|less than|under|at least|at most|up to|roughly)\s+)?"
-TZ_OFFSETS = {"EDT": "-04:00", "EST": "-05:00", "CET": "+01:00", "CEST": "+02:00", "BST": "+01:00",
-              "GMT": "+00:00", "UTC": "+00:00", "MSK": "+03:00"}
-QUAL_MOD = {"nearly": "APPROX", "almost": "APPROX", "about": "APPROX", "around": "APPROX",
-            "approximately": "APPROX", "some": "APPROX", "roughly": "APPROX", "over": "MORE_THAN",
-            "more than": "MORE_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
-            "at least": "MORE_THAN", "at most": "LESS_THAN", "up to": "LESS_THAN"}
-UNIT_CODE = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", "minute": "M",
-             "decade": "DE", "century": "CE", "centurie": "CE"}
+class Anchor(str, Enum):
+    """What an expression's value still needs (resolved by the dates stage)."""
 
-
-def _p(template: str, name: str) -> str:
-    return template.replace("{n}", name)
+    EXPLICIT = "explicit"        # the text gives the whole value
+    YEAR = "year"                # a day or month without a year ("21 January", "in May")
+    DOC = "doc"                  # deictic: relative to the document date ("yesterday", "34 years ago")
+    WEEKDAY = "weekday"          # a weekday: the nearest such day before/after the document date
+    CLOCK = "clock"              # a clock time or part of day without its day ("at 3pm")
+    ANAPHOR = "anaphor"          # "that day": the date referred to
+    SENTENCE = "sentence"        # a named day the lexicon does not know: the day its sentence gives
+    COMPOSITE = "composite"      # built from ``children`` (ranges, date + time, nth day of a month)
 
 
 @dataclass
 class Timex:
-    """A temporal expression found in text; ``value`` may still need an anchor."""
+    """A temporal expression found in (normalised) text.
+
+    ``start``/``end`` are offsets into the text the finder read; ``rule`` names the
+    grammar rule (and combinations, joined by ``+``) that produced it; ``parts``
+    holds what the rule read (y, m, d, wd, hh, mi, unit, shift, ...); ``children``
+    and ``op`` describe a composite; ``date_end`` is where the day part of a
+    date-with-time ends (the document date points at the day part only).
+    """
 
     start: int
     end: int
     rule: str
     value: Optional[str] = None
     mod: Optional[str] = None
-    # For deferred resolution: what the value is relative to.
-    needs: Optional[str] = None  # "year" (month-day), "doc" (relative), "anaphor", "narrative-month"
+    anchor: Anchor = Anchor.EXPLICIT
+    kind: str = "other"   # day, month, year, week, weekday, clock, pod, duration, set, other
     parts: dict = field(default_factory=dict)
+    children: list["Timex"] = field(default_factory=list)
+    op: Optional[str] = None
+    date_end: Optional[int] = None
 
 
-def _month(text: str) -> int:
-    return MONTHS[text.lower().rstrip(".")]
+# -- value arithmetic -------------------------------------------------------------
 
-
-def _ymd(y: int, m: int, d: int) -> Optional[str]:
+def ymd(y: int, m: int, d: int) -> Optional[str]:
+    """``YYYY-MM-DD`` or None when the day does not exist."""
     try:
         return date(y, m, d).isoformat()
     except ValueError:
         return None
 
 
-def _offset(raw: str) -> str:
-    raw = raw.replace("−", "-").replace(" ", "")
-    sign, digits = raw[0], raw[1:].replace(":", "")
-    hours = digits[:-2] if len(digits) > 2 else digits
-    minutes = digits[-2:] if len(digits) > 2 else "00"
-    return f"{sign}{int(hours):02d}:{minutes}"
+def week_value(d: date) -> str:
+    """ISO 8601 week of a day: ``2016-W46``."""
+    iso = d.isocalendar()
+    return f"{iso[0]}-W{iso[1]:02d}"
 
 
-def _clock(m: re.Match) -> str:
-    if not m.groupdict().get("hh"):
-        return ""
-    hh, mm = int(m.group("hh")), m.group("mm")
-    ampm = (m.group("ampm") or "").replace(".", "").lower()
-    if ampm == "pm" and hh < 12:
-        hh += 12
-    if ampm == "am" and hh == 12:
-        hh = 0
-    out = f"T{hh:02d}:{mm}"
-    if m.group("off"):
-        out += _offset(m.group("off"))
-    elif m.group("tz"):
-        out += TZ_OFFSETS[m.group("tz")]
-    return out
+def add_months(d: date, n: int) -> date:
+    """The same day ``n`` months later (clamped to the month's last day)."""
+    months = d.year * 12 + d.month - 1 + n
+    y, m = divmod(months, 12)
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(y, m + 1, day)
+        except ValueError:
+            continue
+    raise ValueError("no day")  # pragma: no cover - 28 always exists
 
 
-def _rules(lexicon: dict) -> list[tuple[str, re.Pattern]]:
-    rel_words = "|".join(sorted(map(re.escape, lexicon.get("relative", {})), key=len, reverse=True))
-    holidays = "|".join(sorted(map(re.escape, lexicon.get("holidays", {})), key=len, reverse=True)) or "(?!x)x"
-    # Python look-behinds are fixed-width: one per cue word.
-    month_cues = "|".join(rf"(?<=\b{w} )" for w in ("in", "In", "since", "Since", "until", "by", "of", "early", "late", "Black"))
-    events = "|".join(map(re.escape, lexicon.get("event_heads", {}).get("words", ["events"])))
-    anaphors = "|".join(map(re.escape, lexicon.get("anaphors", {}).get("heads", ["day"])))
-    anaphor_mods = "|".join(map(re.escape, lexicon.get("anaphors", {}).get("modifiers", [])))
-    raw = [
-        ("iso", rf"\b(?P<y>\d{{4}})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b(?:T(?P<hh>[0-2]\d):(?P<mm>[0-5]\d))?"),
-        ("day-range-month-year", rf"\b{_p(DAY, 'd1')}{DASH}{_p(DAY, 'd2')}\s+{_p(MONTH, 'm')}(?:,?\s+{_p(YEAR, 'y')})?\b"),
-        ("month-day-range-year", rf"\b{_p(MONTH, 'm')}\s+{_p(DAY, 'd1')}{DASH}{_p(DAY, 'd2')}(?:,?\s+{_p(YEAR, 'y')})?\b"),
-        ("day-month-range-year", rf"\b{_p(DAY, 'd1')}\s+{_p(MONTH, 'm1')}{DASH}{_p(DAY, 'd2')}\s+{_p(MONTH, 'm2')},?\s+{_p(YEAR, 'y')}\b"),
-        ("day-month-year", rf"\b{WEEKDAY}{_p(DAY, 'd')}\s+{_p(MONTH, 'm')},?\s+{_p(YEAR, 'y')}\b{CLOCK}"),
-        ("month-day-year", rf"\b{WEEKDAY}{_p(MONTH, 'm')}\s+{_p(DAY, 'd')},\s*{_p(YEAR, 'y')}\b{CLOCK}"),
-        ("month-day-year", rf"\b{_p(MONTH, 'm')}\s+{_p(DAY, 'd')}\s+{_p(YEAR, 'y')}\b{CLOCK}"),
-        ("month-range-year", rf"\b{_p(MONTH, 'm1')}{DASH}{_p(MONTH, 'm2')}\s+{_p(YEAR, 'y')}\b"),
-        ("month-year", rf"\b{_p(MONTH, 'm')},?\s+(?:of\s+)?{_p(YEAR, 'y')}\b"),
-        ("day-month", rf"\b{_p(DAY, 'd')}\s+(?:of\s+)?{_p(MONTH, 'm')}(?!\s*,?\s*\d)"),
-        ("month-day", rf"\b{_p(MONTH, 'm')}\s+{_p(DAY, 'd')}\b(?!\s*,?\s*\d)(?![\d:])"),
-        ("holiday", rf"\b(?P<h>{holidays})\b"),
-        # A named day the lexicon does not know ("National Mourning Day", "National Day of
-        # Mourning"): its date can only come from the sentence that names it.
-        ("named-day", r"(?<![\w-])(?!(?:On|In|At|The|This|That|Today|Every|Each)\b)(?P<nd>(?:[A-Z][a-z]+\s+){1,5}Day(?:\s+of\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,4})?)\b"),
-        ("month", rf"(?:{month_cues}){_p(MONTH, 'm')}(?!\s*,?\s*\d)"
-                  rf"|\b{_p(MONTH, 'm2')}(?=\s+(?:{events}))"),
-        ("decade", r"\b(?:(?P<part>early|mid|late|end of the|beginning of the|start of the|middle of the)[\s-]+)?(?P<dec>1[0-9]\d0|20\d0)['’]?s\b"),
-        ("year-range", r"\b(?P<y1>1[5-9]\d\d|20\d\d)\s*(?:-|–|—)\s*(?P<y2>\d{2}|1[5-9]\d\d|20\d\d)\b(?!\s*(?:people|persons))"),
-        ("year-range", r"\b(?:between\s+)?(?P<y1>1[5-9]\d\d|20\d\d)\s+(?:to|and|until)\s+(?P<y2>1[5-9]\d\d|20\d\d)\b"),
-        ("ago", rf"\b{QUAL}{NUM}[\s-]+{UNIT}\s+(?P<dir>ago|earlier|later|before|after)\b"),
-        ("age", rf"\b{NUM}-{UNIT}-old\b"),
-        ("age", rf"\b{NUM}\s+{UNIT}\s+old\b"),
-        ("duration", rf"\b{QUAL}{NUM}[\s-]+{UNIT}\b"),
-        ("relative", rf"\b(?P<rel>{rel_words})\b"),
-        ("anaphor", rf"\b(?P<ana>that|this)\s+(?:(?:{anaphor_mods})\s+)*(?P<head>{anaphors})\b"),
-        ("vague-duration", r"(?<=\bfor )(?P<vague>years|decades|months|weeks|centuries)\b|(?<=\bin the )(?P<vague2>years)\b(?= of)"),
-        ("year", r"(?<![\d/.,-])\b(?P<y>1[5-9]\d\d|20\d\d)\b(?![\d/,-]|\.\d|\s*(?:people|persons|troops|soldiers|civilians|victims|km|kilomet|metres|meters|dollars|USD|manat|euros?))"),
-    ]
-    return [(name, re.compile(pattern, re.IGNORECASE if name in ("relative", "anaphor", "ago", "duration", "age", "vague-duration", "decade") else 0)) for name, pattern in raw]
+SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 
-class TimexFinder:
-    """Finds temporal expressions with the grammar above; lexicon comes from configs/."""
-
-    def __init__(self, lexicon: dict):
-        self.lexicon = lexicon
-        self.rules = _rules(lexicon)
-        self.relative = {k.lower(): v for k, v in lexicon.get("relative", {}).items()}
-        self.holidays = {k.lower(): v for k, v in lexicon.get("holidays", {}).items()}
-
-    def find(self, text: str) -> list[Timex]:
-        """Non-overlapping expressions, earlier rule and longer match first."""
-        found: list[Timex] = []
-        taken = [False] * (len(text) + 1)
-        for name, pattern in self.rules:
-            for m in pattern.finditer(text):
-                s, e = m.span()
-                if e <= s or any(taken[s:e]):
-                    continue
-                timex = self._interpret(name, m, text)
-                if timex is None:
-                    continue
-                for i in range(timex.start, timex.end):
-                    taken[i] = True
-                found.append(timex)
-        return sorted(found, key=lambda t: t.start)
-
-    def _interpret(self, name: str, m: re.Match, text: str) -> Optional[Timex]:
-        g = {k: v for k, v in m.groupdict().items() if v is not None}
-        t = Timex(m.start(), m.end(), name)
-        if name == "iso":
-            t.value = _ymd(int(g["y"]), int(g["m"]), int(g["d"]))
-            if t.value and g.get("hh"):
-                t.value += f"T{g['hh']}:{g['mm']}"
-        elif name in ("day-range-month-year", "month-day-range-year"):
-            month, d1, d2 = _month(g["m"]), int(g["d1"]), int(g["d2"])
-            if not (1 <= d1 <= 31 and 1 <= d2 <= 31 and d1 < d2):
-                return None
-            t.parts = {"m": month, "d1": d1, "d2": d2}
-            if "y" in g:
-                y = int(g["y"])
-                t.value = f"{_ymd(y, month, d1)}/{_ymd(y, month, d2)}"
-            else:
-                t.needs = "year"
-        elif name == "day-month-range-year":
-            y = int(g["y"])
-            t.value = f"{_ymd(y, _month(g['m1']), int(g['d1']))}/{_ymd(y, _month(g['m2']), int(g['d2']))}"
-        elif name in ("day-month-year", "month-day-year"):
-            t.value = _ymd(int(g["y"]), _month(g["m"]), int(g["d"]))
-            if t.value is None:
-                return None
-            t.value += _clock(m)
-            t.parts = {"clock": bool(g.get("hh"))}
-        elif name == "month-range-year":
-            y = int(g["y"])
-            t.value = f"{y}-{_month(g['m1']):02d}/{y}-{_month(g['m2']):02d}"
-        elif name == "month-year":
-            t.value = f"{int(g['y'])}-{_month(g['m']):02d}"
-        elif name in ("day-month", "month-day"):
-            d = int(g["d"])
-            if not 1 <= d <= 31 or (g["m"].lower() == "may" and name == "month-day" and not text[m.start()].isupper()):
-                return None
-            t.parts = {"m": _month(g["m"]), "d": d}
-            t.needs = "year"
-        elif name == "month":
-            month = g.get("m") or g.get("m2")
-            if month == "May" and text[m.end():m.end() + 1] != " " and "m2" not in g:
-                return None
-            t.parts = {"m": _month(month)}
-            t.needs = "year"
-        elif name == "named-day":
-            t.needs = "sentence-date"
-        elif name == "holiday":
-            month_day = self.holidays[g["h"].lower()]
-            mm, dd = (int(x) for x in month_day.split("-"))
-            t.parts = {"m": mm, "d": dd}
-            t.needs = "year"
-        elif name == "decade":
-            dec = g["dec"]
-            t.value = dec[:3] + "X"
-            part = (g.get("part") or "").lower()
-            t.mod = {"early": "START", "beginning of the": "START", "start of the": "START",
-                     "mid": "MID", "middle of the": "MID", "late": "END", "end of the": "END"}.get(part)
-        elif name == "year-range":
-            y1, y2 = g["y1"], g["y2"]
-            if len(y2) == 2:
-                y2 = y1[:2] + y2
-            if int(y2) <= int(y1):
-                return None
-            t.value = f"{y1}/{y2}"
-        elif name in ("ago", "duration", "age"):
-            amount = _amount(g["num"])
-            if amount is None:
-                return None
-            unit = g["unit"].lower().rstrip("s")
-            if unit == "centurie":
-                unit = "century"
-            t.mod = QUAL_MOD.get((g.get("qual") or "").lower())
-            if name == "ago":
-                t.parts = {"n": amount, "unit": unit, "dir": g["dir"].lower()}
-                t.needs = "doc"
-            else:
-                code = UNIT_CODE[unit]
-                amount_s = str(int(amount)) if float(amount).is_integer() else str(amount)
-                t.value = f"PT{amount_s}{code}" if unit in ("hour", "minute") else f"P{amount_s}{code}"
-        elif name == "relative":
-            spec = self.relative[g["rel"].lower()]
-            if g["rel"].lower().startswith("the "):  # SPEC: no leading determiner
-                t.start += 4
-            if spec in ("PRESENT_REF", "PAST_REF", "FUTURE_REF"):
-                t.value = spec
-            else:
-                t.parts = {"rel": spec}
-                t.needs = "doc"
-        elif name == "anaphor":
-            t.parts = {"head": g["head"].lower()}
-            t.needs = "anaphor"
-        elif name == "vague-duration":
-            word = (g.get("vague") or g.get("vague2")).lower()
-            t.value = {"years": "PXY", "decades": "PXDE", "months": "PXM", "weeks": "PXW",
-                       "centuries": "PXCE"}[word]
-        elif name == "year":
-            t.value = g["y"]
-        return t
+def season_of(d: date) -> tuple[int, str]:
+    """Meteorological season (northern hemisphere) of a day: (year, code); December
+    belongs to the winter of its own year (``2012-WI`` is Dec 2012 - Feb 2013)."""
+    if d.month in (12,):
+        return d.year, "WI"
+    if d.month in (1, 2):
+        return d.year - 1, "WI"
+    return d.year, {3: "SP", 4: "SP", 5: "SP", 6: "SU", 7: "SU", 8: "SU"}.get(d.month, "FA")
 
 
-def _amount(raw: str) -> Optional[float]:
-    raw = raw.lower()
-    if raw in ("a", "an", "one"):
-        return 1
-    try:
-        return float(raw)
-    except ValueError:
-        parsed = words_to_number(raw)
-        return parsed[0] if parsed and not parsed[1] else None
+def shift_value(anchor: date, n: float, unit: str, sign: int = 1) -> Optional[str]:
+    """The anchor moved by ``sign * n`` units, at the granularity of the unit (SPEC:
+    "34 years ago" -> a year, "3 days ago" -> a day, "in two weeks" -> a week).
 
-
-def _shift(anchor: date, n: float, unit: str, sign: int) -> str:
-    """Anchor moved by n units, at the granularity of the unit."""
+    Units: day, week, fortnight, weekend, month, quarter, season, year, decade, century.
+    """
     n = int(n)
-    if unit in ("year", "decade", "century"):
-        years = n * {"year": 1, "decade": 10, "century": 100}[unit]
-        return str(anchor.year + sign * years)
+    k = sign * n
+    if unit == "year":
+        return f"{anchor.year + k:04d}"
+    if unit == "decade":
+        return f"{(anchor.year // 10 + k):03d}X"
+    if unit == "century":
+        return f"{(anchor.year // 100 + k):02d}XX"
     if unit == "month":
-        months = anchor.year * 12 + anchor.month - 1 + sign * n
-        return f"{months // 12}-{months % 12 + 1:02d}"
+        d = add_months(anchor.replace(day=1), k)
+        return f"{d.year:04d}-{d.month:02d}"
+    if unit == "quarter":
+        q = anchor.year * 4 + (anchor.month - 1) // 3 + k
+        return f"{q // 4:04d}-Q{q % 4 + 1}"
+    if unit == "season":
+        y, code = season_of(anchor)
+        order = ["SP", "SU", "FA", "WI"]
+        i = y * 4 + order.index(code) + k
+        return f"{i // 4:04d}-{order[i % 4]}"
     if unit == "week":
-        d = anchor + timedelta(weeks=sign * n)
-        iso = d.isocalendar()
-        return f"{iso[0]}-W{iso[1]:02d}"
-    return (anchor + timedelta(days=sign * n)).isoformat()
+        return week_value(anchor + timedelta(weeks=k))
+    if unit == "fortnight":
+        return (anchor + timedelta(weeks=2 * k)).isoformat()
+    if unit == "weekend":
+        return week_value(anchor + timedelta(weeks=k)) + "-WE"
+    if unit == "day":
+        return (anchor + timedelta(days=k)).isoformat()
+    return None
+
+
+# Kept under its old name: tests and callers use it.
+def _shift(anchor: date, n: float, unit: str, sign: int) -> Optional[str]:
+    return shift_value(anchor, n, unit, sign)
 
 
 def relative_value(spec: str, anchor: date) -> Optional[str]:
-    """Lexicon specs: 'day+0' (today), 'year-1' (last year), 'month+0', 'week-1'..."""
-    m = re.fullmatch(r"(day|week|month|year)([+-]\d+)", spec)
+    """Lexicon specs ``<unit><+|-n>`` relative to the anchor: 'day+0' (today),
+    'year-1' (last year), 'month+1', 'week-1'; an optional part of day after a
+    colon ('day-1:TNI' = last night). Returns None for an unknown spec."""
+    m = re.fullmatch(r"(day|week|weekend|month|quarter|season|year|decade|century)([+-]\d+)(?::(T[A-Z]{2}))?", spec)
     if not m:
         return None
-    unit, n = m.group(1), int(m.group(2))
-    return _shift(anchor, abs(n), unit, 1 if n >= 0 else -1) if n else _shift(anchor, 0, unit, 1)
+    value = shift_value(anchor, abs(int(m.group(2))), m.group(1), 1 if int(m.group(2)) >= 0 else -1)
+    return value + m.group(3) if value and m.group(3) else value
+
+
+def weekday_date(anchor: date, weekday: int, direction: int, strict: bool = True) -> date:
+    """The nearest ``weekday`` (0 = Monday) after (direction 1) or before (-1) the
+    anchor; with ``strict`` False the anchor's own day counts."""
+    delta = (weekday - anchor.weekday()) % 7
+    if direction > 0:
+        if delta == 0 and strict:
+            delta = 7
+        return anchor + timedelta(days=delta)
+    back = (anchor.weekday() - weekday) % 7
+    if back == 0 and strict:
+        back = 7
+    return anchor - timedelta(days=back)
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> Optional[date]:
+    """The n-th (1-based; -1 = last) given weekday of a month, or None."""
+    if n > 0:
+        first = date(year, month, 1)
+        d = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+        return d if d.month == month else None
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    last = nxt - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def last_day(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def duration_value(amounts: list[tuple[float, str]]) -> Optional[str]:
+    """ISO 8601 duration of (amount, code) pairs, code in Y M W D (date part) or
+    H MIN S (time part), DE/CE/Q as TIMEX3 writes them: [(2, 'Y'), (3, 'M')] -> 'P2Y3M'."""
+    date_part, time_part = "", ""
+    for amount, code in amounts:
+        text = str(int(amount)) if float(amount).is_integer() else f"{amount:g}"
+        if code in ("H", "MIN", "S"):
+            time_part += text + ("M" if code == "MIN" else code)
+        else:
+            date_part += text + code
+    if not date_part and not time_part:
+        return None
+    return "P" + date_part + ("T" + time_part if time_part else "")
 
 
 def parse_value_date(value: Optional[str]) -> Optional[date]:
-    """The first day a value names, for use as an anchor (None if not a point date)."""
+    """The first day a value names, for use as an anchor (None if not a calendar point)."""
     if not value:
         return None
-    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?![\dX])", value)
     if not m or value.startswith("P"):
         return None
-    return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    try:
+        return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return None
 
 
 def granularity(value: Optional[str]) -> int:
     """3 = day, 2 = month, 1 = year, 0 = other."""
     if not value:
         return 0
-    m = re.match(r"\d{4}(-\d{2})?(-\d{2})?", value)
+    m = re.match(r"\d{4}(-\d{2})?(-\d{2})?(?![\dX])", value)
     if not m:
         return 0
     return 1 + bool(m.group(1)) + bool(m.group(2))
+
+
+def day_of(value: Optional[str], last: bool = True) -> Optional[str]:
+    """The day a value names (the last day of a range when ``last``), or None."""
+    if not value:
+        return None
+    part = value.split("/")[-1 if last else 0]
+    return part[:10] if granularity(part) == 3 else None

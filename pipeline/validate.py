@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import ValidationError
 
+from .io import iter_jsonl
 from .records import Record
 
 SPAN_LAYERS = ("entities", "dates", "numbers")
@@ -139,24 +139,6 @@ def _gold_source_problems(data: dict, root: Path) -> list[str]:
     if hashlib.sha256(hashed).hexdigest() != (data.get("source") or {}).get("sha256"):
         problems.append(f"source.sha256 differs from the input file {path}")
     return problems
-
-
-def iter_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
-    """(line number, parsed object or None, error or None) for each line."""
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                yield line_no, None, "blank line (JSON Lines allows none)"
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield line_no, None, f"bad JSON: {exc.msg} at column {exc.colno}"
-                continue
-            if not isinstance(obj, dict):
-                yield line_no, None, "a line must be a JSON object"
-                continue
-            yield line_no, obj, None
 
 
 def validate_file(path: Path, gold: bool = False, root: Path | None = None) -> tuple[int, list[str]]:

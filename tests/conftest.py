@@ -32,7 +32,7 @@ def stages(config):
 def process(stages):
     """Run the default pipeline over one text; returns the Document."""
     from pipeline.runner import run
-    from pipeline.stages.read import document_from_bytes
+    from pipeline.io import document_from_bytes
 
     def _process(text: str, doc_id: str = "t"):
         doc = document_from_bytes(text.encode("utf-8"), f"{doc_id}.txt")

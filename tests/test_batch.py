@@ -67,7 +67,7 @@ def test_chunk_bounds(text, limit, cuts):
 @pytest.mark.model
 def test_parse_in_pieces_keeps_offsets_and_sentences(stages, monkeypatch):
     from pipeline.runner import run
-    from pipeline.stages.read import document_from_bytes
+    from pipeline.io import document_from_bytes
 
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "inputs").glob("*.txt")))
     parse = next(s for s in stages if s.name == "parse")

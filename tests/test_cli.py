@@ -83,3 +83,11 @@ def test_run_help_says_what_jsonl_input_means():
     for phrase in ('.jsonl file holds one document per line', '"id"', '"text"', '"doc_date"', "TIMEX3",
                    '"source"', '"url"', '"title"', "source.extra", "sha256 of the text", "FILE:LINE: message"):
         assert phrase in text, phrase
+
+
+def test_version():
+    from pipeline import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output == f"recount {__version__}\n"
+    assert __version__.count(".") == 2

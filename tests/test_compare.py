@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.compare import (compare, compatibility, date_span, incident_of_events, is_vague, label,
+from pipeline.compare import (compare, compatibility, date_span, fold, incident_of_events, is_vague, label,
                               name_key, places_compatible, same_incident, value_range)
 from pipeline.report_compare import to_csv, to_jsonl, write_plot
 
@@ -179,12 +179,23 @@ def test_facts_without_an_event_stay_with_their_document():
     ({"date": "1990-01-20"}, {"date": "2024-01-20"}, None),
     ({"name": "Khojaly genocide", "date": "1992-02"}, {"name": "Black January", "date": "1990-01"}, None),
     ({"place": "Baku"}, {"place": "Baku"}, None),  # a place alone is not an incident
+    # without a place on one side, a decade or a year is too vague; a month is enough
+    ({"date": "198X", "place": "Armenia"}, {"date": "1988-02/1988-09"}, None),
+    ({"date": "1990", "place": "Baku"}, {"date": "1990-01-20"}, None),
+    ({"date": "1990-01", "place": "Baku"}, {"date": "1990-01-20"}, "date+place"),
+    # a place the other document mentions joins on days, not on a month
+    ({"date": "2025-03-15", "place": "Dockside", "mentions": ["Port Elwin"]},
+     {"date": "2025-03-15", "place": "Port Elwin"}, "date+place"),
+    ({"date": "2023-09", "place": "Greece"},
+     {"date": "2023-09-10/2023-09-11", "place": "Derna", "mentions": ["Greece"]}, None),
+    ({"date": "2025-03-15", "place": "Dockside"}, {"date": "2025-03-15", "place": "Port Elwin"}, None),
 ])
 def test_same_incident_rules(a, b, rule):
     def event(spec, doc):
         return {"id": "e1", "doc_id": doc, "name": spec.get("name") and {"text": spec["name"]},
                 "place": spec.get("place") and {"text": spec["place"]},
-                "date": spec.get("date") and {"value": spec["date"]}}
+                "date": spec.get("date") and {"value": spec["date"]},
+                "doc_places": frozenset(fold(p) for p in spec.get("mentions", []) + [spec.get("place")] if p)}
     assert same_incident(event(a, "d1"), event(b, "d2")) == rule
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,36 @@ def test_plugin_factory_must_name_module_and_callable(tmp_path):
     path = _copy_with(tmp_path, "[dates]", '[plugins.extra]\nfactory = "not a path"\n\n[dates]')
     with pytest.raises(ConfigError, match="plugins.extra.factory"):
         load_config(path)
+
+
+def test_installed_package_carries_and_finds_the_default_config(tmp_path):
+    """`pip install .` (not editable): configs/ ships as pipeline/_configs and is found from anywhere."""
+    import importlib.util
+    import subprocess
+    import sys
+    import zipfile
+
+    setuptools = pytest.importorskip("setuptools")
+    if tuple(int(x) for x in setuptools.__version__.split(".")[:2]) < (70, 1) and not importlib.util.find_spec("wheel"):
+        pytest.skip("this venv's setuptools cannot build wheels offline (the make venv's, from requirements.lock, can)")
+    root = DEFAULT_CONFIG.parent.parent
+    src = tmp_path / "src"
+    for name in ("pipeline", "configs"):
+        shutil.copytree(root / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, src / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    str(src), "-w", str(tmp_path / "dist")], check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("recount-*.whl"))
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("pipeline/_configs/")}
+    expected = {f"pipeline/_configs/{p.relative_to(root / 'configs').as_posix()}"
+                for p in (root / "configs").rglob("*") if p.is_file()}
+    assert shipped == expected
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    code = ("import pipeline.config as c; cfg = c.load_config(); "
+            "print(c.DEFAULT_CONFIG.relative_to(c.Path(c.__file__).parent), cfg.digest)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(target)},
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["_configs/default.toml", load_config().digest]

@@ -98,3 +98,18 @@ def test_cli_export(records_file, tmp_path):
     result = CliRunner().invoke(app, ["export", str(records_file), str(tmp_path / "c"), "--to", "csv"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "c" / "reports.csv").exists()
+
+
+def test_reports_table_is_the_compare_view(records_file, tmp_path):
+    """The export's reports come from the same grouping and summaries as `recount compare`."""
+    from pipeline.compare import compare
+    from pipeline.io import load_records
+
+    export([records_file], "duckdb", tmp_path / "r.duckdb")
+    rows = duckdb.connect(str(tmp_path / "r.duckdb")).execute(
+        "SELECT incident, type, doc_id, number_start, low, best, high, dscore FROM reports").fetchall()
+    expected = [(inc["incident"], g["type"], r["doc_id"], r["number"]["start"], g["low"], g["best"], g["high"],
+                 g["dscore"])
+                for inc in compare(list(load_records(records_file).values()))["incidents"]
+                for g in inc["types"] for r in g["reports"]]
+    assert sorted(rows) == sorted(expected)

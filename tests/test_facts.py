@@ -53,7 +53,8 @@ CASES = [
     ("The expulsion of 80,000 Greeks from the city began in spring.", {("displaced", 80000, None)}),
     ("Hundreds of thousands of refugees crossed into Turkey.", {("displaced", 100000, "AT_LEAST")}),
     ("The earthquake left 2,000 people homeless.", {("displaced", 2000, None)}),
-    ("The flooding forced 12,000 residents to flee, and 3,000 refugees crossed the border.", {("displaced", 3000, None)}),
+    ("The flooding forced 12,000 residents to flee, and 3,000 refugees crossed the border.",
+     {("displaced", 12000, None), ("displaced", 3000, None)}),
     # deployed: forces sent, or forces that attack
     ("Moscow sent 4,000 troops to the capital.", {("deployed", 4000, None)}),
     ("Some 9,000 soldiers attacked the town at dawn.", {("deployed", 9000, "APPROX")}),
@@ -89,6 +90,72 @@ CASES = [
     ("He was born in a family of 6 children.", set()),
     ("The city has a population of 2 million.", set()),
     ("Resolution 822 demanded the withdrawal of all occupying forces.", set()),
+    # issue 12: triggers that are nouns or phrases
+    ("Divers recovered 6 bodies from the lake on Friday.", {("killed", 6, None)}),
+    ("The monitors recorded 17 abductions and disappearances.", {("detained", 17, None), ("missing", 17, None)}),
+    ("About 60,000 more were forced from their homes last month.", {("displaced", 60000, "APPROX")}),
+    ("Around 2,300 newly displaced people arrived in the camp.", {("displaced", 2300, "APPROX")}),
+    ("The shelling forced thousands of villagers to flee their homes.", {("displaced", 1000, "AT_LEAST")}),
+    ("The fate of 150 persons remains unknown.", {("missing", 150, None)}),
+    ("The number of abductions rose from 52 in 2022 to 71 in 2023.", {("detained", 52, None), ("detained", 71, None)}),
+    ("Other sources put the number of dead at 131.", {("killed", 131, None)}),
+    ("The number of officers injured on Saturday remains at nine.", {("injured", 9, None)}),
+    ("Only 312 persons remained in custody.", {("detained", 312, None)}),
+    ("The prosecutor acknowledged only 39 abduction cases.", {("detained", 39, None)}),
+    ("A candlelight vigil drew 300 residents.", {("participants", 300, None)}),
+    # shootings and attacks: verbless headlines, hospital phrases, joined figures, a count of one
+    ("4 dead in shooting at motel", {("killed", 4, None)}),
+    ("2 dead, 2 injured in riverside shooting", {("killed", 2, None), ("injured", 2, None)}),
+    ("Four people were shot, one fatally, police said.", {("injured", 4, None), ("killed", 1, None)}),
+    ("Three were hospitalized and two were in critical condition.", {("injured", 3, None), ("injured", 2, None)}),
+    ("Two men were treated for gunshot wounds.", {("injured", 2, None)}),
+    ("Four supporters were taken to hospital.", {("injured", 4, None)}),
+    ("The gunman kills three and wounds two.", {("killed", 3, None), ("injured", 2, None)}),
+    ("1 killed in crash on the highway", {("killed", 1, None)}),
+    ("Three men were shot and killed near the bridge.", {("killed", 3, None)}),
+    ("By the end of January 147 civilians had been killed.", {("killed", 147, None)}),
+    ("Fifty-two died at the scene and seven later in hospital.", {("killed", 52, None), ("killed", 7, None)}),
+    ("Around 5,000 civilians were killed, and between 7,000 and 10,000 were injured.",
+     {("killed", 5000, "APPROX"), ("injured", 7000, "AT_LEAST"), ("injured", 10000, "AT_MOST")}),
+    ("Up to 900 people were killed or disappeared that year.", {("killed", 900, "AT_MOST"), ("missing", 900, "AT_MOST")}),
+    ("Rescue teams recovered 57 more bodies from the sea.", {("killed", 57, None)}),
+    ("The toll has risen to 41, the ministry said, after two more of the wounded died in hospital.", {("killed", 41, None), ("killed", 2, None)}),
+    # breakdowns: each part is a fact of the total's type
+    ("Officials said 27 people were injured: 12 in the capital, 9 in the north and 6 in the east.",
+     {("injured", 27, None), ("injured", 12, None), ("injured", 9, None), ("injured", 6, None)}),
+    ("The office recorded 23 injured, nine of them children.", {("injured", 23, None), ("injured", 9, None)}),
+    ("Forty-one people were killed and 112 injured; among the dead were nine children.",
+     {("killed", 41, None), ("injured", 112, None), ("killed", 9, None)}),
+    ("Police detained 14 people. Eleven of them are foreign citizens.", {("detained", 14, None), ("detained", 11, None)}),
+    ("The wounded were treated in three hospitals: 61 at the central hospital and 30 at the clinic.",
+     {("injured", 61, None), ("injured", 30, None)}),
+    # not figures: ages, negation, a member of a group counted elsewhere, idioms, clock times,
+    # families, people merely present, victims identified or buried, states of the injured
+    ("The three victims, aged 19, 23 and 31, were shot dead.", {("killed", 3, None)}),
+    ("The two guards were not hurt.", set()),
+    ("Thirty people were injured. One of those patients died on Sunday.", {("injured", 30, None)}),
+    ("The suspect wound up dead after 3 officers fired.", set()),
+    ("Dozens of families fled the village.", set()),
+    ("Police said 14 victims were identified.", set()),
+    ("Nineteen of the injured are still in hospital, four of them in intensive care.", set()),
+    ("Four supporters were taken to hospital, one of whom remains on a ward.", {("injured", 4, None)}),
+    ("Nine people were killed, including two of our nurses, Rana Haddad (34) and Yusuf Darwish (29).",
+     {("killed", 9, None), ("killed", 2, None)}),
+    ("Our researchers interviewed 163 relatives and 12 former detainees.", set()),
+    ("The clashes began at 21:30 near the stadium.", set()),
+    ("Police have acknowledged only four hospitalised supporters; a further 14 men were arrested.",
+     {("injured", 4, None), ("detained", 14, None)}),
+    ("The earthquake killed at least 2,100 people and injured over 10,000.",
+     {("killed", 2100, "AT_LEAST"), ("injured", 10000, "MORE_THAN")}),
+    ("Two children were among the dead.", {("killed", 2, None)}),
+    ("About 5,000 people took to the streets of the capital.", {("participants", 5000, "APPROX")}),
+    ("Rebels released 45 hostages on Friday.", set()),
+    ("The number of casualties has risen to 57 dead and 140 injured.", {("killed", 57, None), ("injured", 140, None)}),
+    ("At least 30 people were reported killed and 60 wounded.", {("killed", 30, "AT_LEAST"), ("injured", 60, None)}),
+    ("The UN said 38 people had been killed, including six children, while two doctors told reporters that "
+     "44 bodies had been brought to the morgue.", {("killed", 38, None), ("killed", 6, None), ("killed", 44, None)}),
+    ("Some 300 families were displaced by the floods.", set()),
+    ("No one was injured in the fire, firefighters said.", set()),
 ]
 
 
@@ -139,3 +206,61 @@ def test_lexicon_covers_every_fact_type():
         assert rules.verbs or rules.subject_verbs or rules.nouns, name
         assert all(w == w.lower() for w in rules.verbs | rules.subject_verbs | rules.nouns | rules.complements)
     assert "people" in lex.people and "be" in lex.copulas and lex.forces
+
+
+# (text, [(value, value of the total it breaks down or None)] in fact order)
+PART_OF = [
+    ("A total of 418 people were killed, including 51 children and 80 women.", [(418, None), (51, 418), (80, 418)]),
+    ("Officials said 27 people were injured: 12 in the capital, 9 in the north and 6 in the east.",
+     [(27, None), (12, 27), (9, 27), (6, 27)]),
+    ("The office recorded 23 injured, nine of them children.", [(23, None), (9, 23)]),
+    ("The Red Crescent said 5,300 people had died. Among them were 800 children.", [(5300, None), (800, 5300)]),
+    # nested parts point at the top total
+    ("Police detained 1,250 people: 640 in the capital and 610 elsewhere. Among them were 84 foreigners, "
+     "including 11 minors.", [(1250, None), (640, 1250), (610, 1250), (84, 1250), (11, 1250)]),
+    # parts that add up exactly to an earlier figure
+    ("Police made eight further arrests. Five men were arrested at home, and three more handed themselves in.",
+     [(8, None), (5, 8), (3, 8)]),
+    # must stay null: an increment, figures of another clause, a clock time's colon
+    ("The toll has risen to 41, the ministry said, after two more of the wounded died in hospital.", [(41, None), (2, None)]),
+    ("At least 17 supporters were injured, seven of whom needed treatment, while police counted only four "
+     "hospitalised supporters.", [(17, None), (7, 17), (4, None)]),
+    ("More than 100 were wounded in the strike at 10:30. Later 39 people had died and 87 were hurt.",
+     [(100, None), (39, None), (87, None)]),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,expected", PART_OF, ids=[c[0][:50] for c in PART_OF])
+def test_part_of_table(process, text, expected):
+    doc = process(text)
+    got = [(f["value"], None if f["part_of"] is None else doc.facts[f["part_of"]]["value"]) for f in doc.facts]
+    assert got == expected
+    for fact in doc.facts:  # part_of never points at a part (SPEC validate)
+        if fact["part_of"] is not None:
+            assert doc.facts[fact["part_of"]]["part_of"] is None
+
+
+def test_trigger_file_schema_names_the_bad_key(tmp_path):
+    from pipeline.errors import ConfigError
+
+    text = open(LEXICON, encoding="utf-8").read().replace("[deployed]", "[deployd]")
+    bad = tmp_path / "fact_triggers.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="deployd"):
+        load_lexicon(bad)
+
+
+@pytest.mark.model
+def test_flattened_table(process):
+    """A table's columns take the type of their header (or of the heading above a column
+    of people); households are no people; rows are parts of the Total row."""
+    text = ("DISPLACEMENT BY VILLAGE\nVillage | Families | People\nNorth | 520 | 2,900\nSouth | 410 | 2,250\n"
+            "Total | 930 | 5,150\n\nArrivals by district:\nDistrict | People displaced | Households\n"
+            "East | 940 | 171\nWest | 780 | 139\n")
+    doc = process(text)
+    got = [(f["type"], f["value"], text[f["trigger"]["start"]:f["trigger"]["end"]],
+            None if f["part_of"] is None else doc.facts[f["part_of"]]["value"]) for f in doc.facts]
+    assert got == [("displaced", 2900, "DISPLACEMENT", 5150), ("displaced", 2250, "DISPLACEMENT", 5150),
+                   ("displaced", 5150, "DISPLACEMENT", None), ("displaced", 940, "displaced", None),
+                   ("displaced", 780, "displaced", None)]

@@ -111,3 +111,10 @@ def test_a_fact_number_is_never_the_prefix_of_a_longer_number(tmp_path):
              "== facts\nkilled | 50 | - | 50 | dead\nkilled | 5 | - | 5 | dead | - | 0\n")
     total, part = compile_draft(draft, tmp_path)["facts"]
     assert (total["number"]["start"], part["number"]["start"]) == (text.index("50"), text.index("5 children"))
+
+
+def test_event_spans_take_the_nth_occurrence(feed):
+    draft = DRAFT.replace("e2 | cityb-funeral-2025-05 | - | Tuesday | -", "e2 | cityb-funeral-2025-05 | - | Tuesday | Cityb #1")
+    assert compile_draft(draft, feed)["events"][1]["place"]["text"] == "Cityb"
+    with pytest.raises(DraftError, match="not drafted"):
+        compile_draft(DRAFT.replace("| Monday | Cityb", "| Monday | Cityb #2"), feed)

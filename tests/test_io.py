@@ -235,3 +235,14 @@ def test_resume_key_covers_the_whole_source_and_the_metadata_date():
     for change in ({"line": 5}, {"extra": {"k": 2}}, {"title": "t"}):
         assert record_key({**record, "source": {**record["source"], **change}}) != document_key(doc)
     assert record_key({**record, "doc_date": {**record["doc_date"], "value": "2024-03-14"}}) != document_key(doc)
+
+
+def test_directory_jsonl_that_holds_records_is_skipped_with_a_note(tmp_path):
+    (tmp_path / "feed.jsonl").write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    (tmp_path / "out.jsonl").write_text(line("a").replace('{"doc_id"', '{"schema_version": "2", "doc_id"'),
+                                        encoding="utf-8")
+    notes: list[str] = []
+    assert collect_inputs([str(tmp_path)], notes) == [str(tmp_path / "feed.jsonl")]
+    assert notes == [f"skipped {tmp_path / 'out.jsonl'}: it holds Recount records, not input documents"]
+    # named explicitly, it is read (and its lines reported as bad input)
+    assert collect_inputs([str(tmp_path / "out.jsonl")]) == [str(tmp_path / "out.jsonl")]

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from pipeline.stages.read import decode, document_from_bytes, read_document
+from pipeline.io import decode, document_from_bytes, read_document
 
 GOOD = "On 5 May 2001, 12 people were hurt.\n"
 

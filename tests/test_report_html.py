@@ -133,3 +133,50 @@ def test_facts_show_their_event_part_of_and_attribution():
     page = render_html(gold, {"d": {"doc_id": "d", "text": TEXT, "facts": []}}, evaluate(gold, {}))
     assert "event e1 · 20 January 1990 · Baku" in page
     assert "by: Soviet" in page
+
+
+class PerDoc(HTMLParser):
+    """Per document section: the error badge of each tab and the diff elements per layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.doc = None
+        self.tab = None
+        self.in_badge = False
+        self.badges: dict = {}
+        self.diffs: Counter = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "section" and "doc" in classes:
+            self.doc = a["id"][len("doc-"):]
+        if tag == "button" and "tab" in classes:
+            self.tab = a["data-tab"]
+            self.badges[(self.doc, self.tab)] = 0
+        self.in_badge = tag == "span" and "errs" in classes
+        for cls in classes:
+            if cls.startswith("diff-"):
+                self.diffs[(self.doc, a.get("data-layer"))] += 1
+
+    def handle_data(self, data):
+        if self.in_badge:
+            self.badges[(self.doc, self.tab)] = int(data)
+            self.in_badge = False
+
+
+def test_tabs_and_diff_elements_show_the_rows_of_the_alignment_scored():
+    from pipeline.scoring import align, errors_of, report_of
+
+    alignment = align(GOLD, PRED)
+    rows = Counter((e["doc_id"], e["layer"]) for e in errors_of(alignment))
+    parser = PerDoc()
+    parser.feed(render_html(GOLD, PRED, report_of(alignment), alignment))
+    assert parser.diffs == rows
+    # a tab's red number counts that layer's rows (doc_date sits in the header, not a tab)
+    assert parser.badges == {(d, layer): rows[d, layer] for d in GOLD for layer in
+                             ("entities", "dates", "numbers", "sentences", "facts")}
+    assert sum(parser.badges.values()) > 0
+    # the summary table carries the counts the same rows add up to
+    report = report_of(alignment)
+    assert rows["doc<1>", "sentences"] == report["sentences"]["fp"] + report["sentences"]["fn"]

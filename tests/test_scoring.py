@@ -336,3 +336,173 @@ def test_bcubed(items, p, r):
 def test_bcubed_of_nothing_is_none():
     from pipeline.scoring import bcubed
     assert bcubed([])["f1"] is None
+
+
+# ------------------------------------- one alignment: report, --errors and HTML agree
+from pipeline import scoring  # noqa: E402
+from pipeline.scoring import align, by_genre, errors_of, headline, report_of  # noqa: E402
+
+
+def _rows_agree_with_counts(report: dict, rows: list[dict], gold: dict, pred: dict) -> None:
+    """The relations of the module docstring between error rows and report counts."""
+    by = Counter((r["layer"], r["error"]) for r in rows)
+    named = Counter((r["layer"], f) for r in rows if r["error"] == "wrong" for f in r["fields"])
+    s = report["sentences"]
+    assert (by["sentences", "missed"], by["sentences", "spurious"]) == (s["fn"], s["fp"])
+    assert by["sentences", "wrong"] == 0
+    for layer in ("entities", "dates"):
+        strict, relaxed = report[layer]["strict"]["micro"], report[layer]["relaxed"]["micro"]
+        assert by[layer, "missed"] == relaxed["fn"] and by[layer, "spurious"] == relaxed["fp"]
+        assert by[layer, "missed"] + named[layer, "span"] == strict["fn"]
+        assert by[layer, "spurious"] + named[layer, "span"] == strict["fp"]
+    for layer, fields in (("dates", ("value", "mod")), ("numbers", ("value", "kind", "mod"))):
+        for f in fields:
+            a = report[layer][f"{f}_accuracy"]
+            assert a["total"] - a["correct"] == named[layer, f]
+    n_gold = sum(len(r.get("numbers") or []) for r in gold.values())
+    n_pred = sum(len((pred.get(d) or {}).get("numbers") or []) for d, r in gold.items()
+                 if r.get("numbers") is not None)
+    judged = report["numbers"]["value_accuracy"]["total"]
+    assert (by["numbers", "missed"], by["numbers", "spurious"]) == (n_gold - judged, n_pred - judged)
+    per_type = report["facts"]["per_type"]
+    missed = Counter(r["gold"]["type"] for r in rows if r["layer"] == "facts" and r["error"] == "missed")
+    spurious = Counter(r["pred"]["type"] for r in rows if r["layer"] == "facts" and r["error"] == "spurious")
+    assert {t: (c["fn"], c["fp"]) for t, c in per_type.items()} == {
+        t: (missed[t], spurious[t]) for t in per_type}
+    dd = report["doc_date"]
+    assert by["doc_date", "missed"] + by["doc_date", "spurious"] + by["doc_date", "wrong"] == dd["total"] - dd["correct"]
+
+
+_span_st = st.tuples(st.integers(0, 30), st.integers(1, 6))
+_doc_st = st.fixed_dictionaries({
+    "sentences": st.lists(_span_st, max_size=4),
+    "entities": st.lists(st.tuples(_span_st, st.sampled_from("AB")), max_size=5),
+    "dates": st.lists(st.tuples(_span_st, st.sampled_from(["1990", "1991"]),
+                                st.sampled_from([None, "APPROX"])), max_size=4),
+    "numbers": st.lists(st.tuples(_span_st, st.sampled_from([1, 2, 2.0]),
+                                  st.sampled_from(["cardinal", "ordinal"]),
+                                  st.sampled_from([None, "MORE_THAN"])), max_size=4),
+    "facts": st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["killed", "injured"]),
+                                st.sampled_from([1, 2])), max_size=4),
+    "doc_date": st.sampled_from([None, "2020-01-01", "2020-01-02"]),
+})
+
+
+def _record(d: dict) -> dict:
+    text = "z" * 40
+    sp = lambda s, n: {"start": s, "end": s + n, "text": text[s:s + n]}  # noqa: E731
+    return {"text": text,
+            "sentences": [sp(*x) for x in d["sentences"]],
+            "entities": [{**sp(*x), "label": lab} for x, lab in d["entities"]],
+            "dates": [{**sp(*x), "value": v, "mod": m} for x, v, m in d["dates"]],
+            "numbers": [{**sp(*x), "value": v, "kind": k, "unit": None, "mod": m}
+                        for x, v, k, m in d["numbers"]],
+            "facts": [{"type": t, "value": v, "mod": None, "number": sp(s, 2), "trigger": None}
+                      for s, t, v in d["facts"]],
+            "doc_date": d["doc_date"] and {"value": d["doc_date"], "start": 0, "end": 4}}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_doc_st, _doc_st, st.booleans()), min_size=1, max_size=3))
+def test_report_and_error_rows_come_from_one_alignment(docs):
+    gold = {f"d{i}": _record(g) for i, (g, _, _) in enumerate(docs)}
+    pred = {f"d{i}": _record(p) for i, (_, p, has_pred) in enumerate(docs) if has_pred}
+    alignment = align(gold, pred)
+    report, rows = report_of(alignment, {}), errors_of(alignment)
+    _rows_agree_with_counts(report, rows, gold, pred)
+    # the old entry points are the same functions of the same alignment
+    assert evaluate(gold, pred, {}) == report and error_items(gold, pred) == rows
+
+
+def _doc(value, label="GPE", kind="cardinal"):
+    text = "In Baku 150 people died on 20 January 1990; 150 were killed."
+    fact = lambda s: {"type": "killed", "value": value, "mod": None,  # noqa: E731
+                      "number": {"start": s, "end": s + 3, "text": text[s:s + 3]}, "trigger": None,
+                      "event": "e1", "part_of": None, "attribution": None}
+    return {"text": text, "doc_date": {"value": "1990-01-21", "start": None, "end": None},
+            "sentences": [{"start": 0, "end": 44}, {"start": 45, "end": len(text)}],
+            "entities": [{"start": 3, "end": 7, "text": "Baku", "label": label}],
+            "dates": [{"start": 27, "end": 42, "text": "20 January 1990", "value": "1990-01-20", "mod": None}],
+            "numbers": [{"start": 8, "end": 11, "text": "150", "value": value, "kind": kind, "unit": None,
+                         "mod": None}],
+            "events": [{"id": "e1", "name": None, "date": None, "place": None, "incident": "baku"}],
+            "facts": [fact(8), fact(45)]}
+
+
+def test_report_errors_genres_and_html_do_not_match_again(monkeypatch):
+    """align() matches each labelled layer of each document once; report, errors,
+    per-genre scores and the HTML are then derived from that one object."""
+    from pipeline import report_html
+
+    gold = {"dev_wire_a": _doc(150), "dev_ngo_b": _doc(150), "c": _doc(150)}
+    pred = {"dev_wire_a": _doc(150, "ORG", "ordinal"), "dev_ngo_b": {**_doc(151), "facts": _doc(150)["facts"][1:]}}
+    calls: Counter = Counter()
+    real = {name: getattr(scoring, name) for name in ("match_relaxed", "match_facts", "_exact_pairs")}
+    for name, fn in real.items():
+        monkeypatch.setattr(scoring, name, lambda *a, _n=name, _f=fn: (calls.update([_n]), _f(*a))[1])
+    alignment = align(gold, pred)
+    # per document: entities 1, dates 1, numbers 2 (kind-labelled P/R/F1 + overlap pairs)
+    assert calls == {"match_relaxed": 3 * 4, "match_facts": 3, "_exact_pairs": 3}
+    expected = (report_of(alignment), errors_of(alignment), by_genre(alignment))
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("matched a second time")
+
+    for name in list(real) + ["align_layer", "align"]:
+        monkeypatch.setattr(scoring, name, forbidden)
+    monkeypatch.setattr(report_html, "align", forbidden)
+    report, rows, genres = report_of(alignment), errors_of(alignment), by_genre(alignment)
+    page = report_html.render_html(gold, pred, report, alignment)
+    assert (report, rows, genres) == expected
+    assert genres["all"] == headline(report) and set(genres) == {"wire", "ngo", "other", "all"}
+    assert "diff-missed" in page and "diff-wrong" in page
+    _rows_agree_with_counts(report, rows, gold, pred)
+    assert report["missing_docs"] == ["c"] and report["incidents"]["items"] == 3
+
+
+def test_by_genre_equals_scoring_each_genre_alone():
+    from pipeline.compare import compare, incident_of_events
+
+    gold = {"dev_wire_a": _doc(150), "dev_ngo_b": _doc(150), "c": _doc(150)}
+    pred = {"dev_wire_a": _doc(150, "ORG"), "dev_ngo_b": _doc(151), "c": _doc(150)}
+    incident_of = incident_of_events(compare(list(pred.values())))
+    expected = {genre: headline(evaluate({d: gold[d] for d in ids}, pred, incident_of))
+                for genre, ids in (("ngo", ["dev_ngo_b"]), ("other", ["c"]), ("wire", ["dev_wire_a"]))}
+    expected["all"] = headline(evaluate(gold, pred, incident_of))
+    assert by_genre(align(gold, pred)) == expected
+    assert list(by_genre(align(gold, pred))) == ["ngo", "other", "wire", "all"]
+
+
+def test_fact_error_rows_are_the_facts_link_scores_left_unpaired():
+    # two gold "killed 150" facts; the one prediction sits on the second one's number
+    gold = {"d": _doc(150)}
+    pred = {"d": {**_doc(150), "facts": _doc(150)["facts"][1:]}}
+    assert scoring.match_facts(gold["d"]["facts"], pred["d"]["facts"]) == [(1, 0)]
+    (row,) = [r for r in error_items(gold, pred) if r["layer"] == "facts"]
+    assert row["error"] == "missed" and row["gold"] is gold["d"]["facts"][0]
+    # a fact with another value is not paired whatever its place
+    pred["d"]["facts"][0] = {**pred["d"]["facts"][0], "value": 151}
+    assert [(r["error"], r["gold"] or r["pred"]) for r in error_items(gold, pred) if r["layer"] == "facts"] == [
+        ("missed", gold["d"]["facts"][0]), ("missed", gold["d"]["facts"][1]), ("spurious", pred["d"]["facts"][0])]
+
+
+@pytest.mark.parametrize("gold_dd, pred_dd, error, context", [
+    # a doc_date from metadata has null offsets: listed without context
+    ({"value": "2025-03-17", "start": None, "end": None}, {"value": "2025-03-16", "start": 3, "end": 7},
+     "wrong", "In ⟦Baku⟧ 150 people died on 20 January 1990; 150…"),
+    ({"value": "2025-03-17", "start": None, "end": None}, None, "missed", ""),
+    ({"value": "2025-03-17", "start": None, "end": None}, {"value": "2025-03-17", "start": 3, "end": 7},
+     None, None),
+    (None, {"value": "2025-03-17", "start": None, "end": None}, "spurious", ""),
+])
+def test_doc_date_errors_with_and_without_offsets(gold_dd, pred_dd, error, context):
+    gold = {"d": {**_doc(150), "doc_date": gold_dd}}
+    pred = {"d": {**_doc(150), "doc_date": pred_dd}}
+    rows = [r for r in error_items(gold, pred) if r["layer"] == "doc_date"]
+    assert [(r["error"], r["context"]) for r in rows] == ([] if error is None else [(error, context)])
+    assert evaluate(gold, pred, {})["doc_date"]["correct"] == (error is None)
+
+
+def test_align_layer_rejects_unknown_layer():
+    with pytest.raises(ValueError, match="unknown layer"):
+        scoring.align_layer("events", [], [])

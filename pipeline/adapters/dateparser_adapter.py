@@ -2,7 +2,9 @@
 
 Used for date strings the TIMEX grammar does not know. Returns a TIMEX3 value at
 the granularity dateparser reports, or None; dateparser's own errors never
-escape (a bad candidate is simply not a date).
+escape (a bad candidate is simply not a date). A value never depends on the day
+the run happens: the string must name its year (dateparser's REQUIRE_PARTS), and
+the relative base is a fixed day or the caller's anchor.
 """
 
 from __future__ import annotations
@@ -11,35 +13,36 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Optional
 
-_PARSER = None
+# Any fixed day: with REQUIRE_PARTS=["year"] it only fills nothing the text leaves open.
+_FIXED_BASE = datetime(2000, 1, 1)
+_PARSERS: dict = {}
 
 
-def _parser():
-    global _PARSER
-    if _PARSER is None:
+def _parser(base: datetime):
+    if base not in _PARSERS:
         from dateparser.date import DateDataParser
 
-        _PARSER = DateDataParser(
+        _PARSERS[base] = DateDataParser(
             languages=["en"],
-            settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
+            settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
+                      "RELATIVE_BASE": base, "REQUIRE_PARTS": ["year"],
+                      "PARSERS": ["custom-formats", "absolute-time"]},
         )
-    return _PARSER
+    return _PARSERS[base]
 
 
 @lru_cache(maxsize=4096)
 def parse_date(text: str, anchor: Optional[date] = None) -> Optional[str]:
-    """TIMEX3 value of ``text`` ('1990-01-20', '1990-01', '1990') or None."""
-    if not any(ch.isdigit() for ch in text) and anchor is None:
+    """TIMEX3 value of ``text`` ('1990-01-20', '1990-01', '1990', '1990-01-20T16:23') or None.
+
+    ``text`` must state its year; ``anchor`` (default a fixed day) is only dateparser's
+    relative base. Never raises.
+    """
+    if not any(ch.isdigit() for ch in text):
         return None
     try:
-        parser = _parser()
-        settings = {"RELATIVE_BASE": datetime.combine(anchor, datetime.min.time())} if anchor else {}
-        if settings:
-            from dateparser.date import DateDataParser
-
-            data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
-        else:
-            data = parser.get_date_data(text)
+        base = datetime.combine(anchor, datetime.min.time()) if anchor else _FIXED_BASE
+        data = _parser(base).get_date_data(text)
     except Exception:  # dateparser raises assorted errors on odd strings
         return None
     if data is None or data.date_obj is None:

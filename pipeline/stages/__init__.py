@@ -1,7 +1,9 @@
 """One module per stage; FACTORIES maps the names used in configs/ to factories."""
 
+from .attribution import AttributionStage
 from .dates import DatesStage
 from .entities import EntitiesStage
+from .events import EventsStage
 from .facts import FactsStage
 from .normalise import NormaliseStage
 from .numbers import NumbersStage
@@ -16,4 +18,6 @@ FACTORIES = {
     "dates": DatesStage,
     "numbers": NumbersStage,
     "facts": FactsStage,
+    "attribution": AttributionStage,
+    "events": EventsStage,
 }

@@ -1,25 +1,179 @@
-"""Numbers stage: every numeric expression outside dates and identifiers.
+"""Numbers stage: every numeric expression outside dates and identifiers (SPEC "numbers").
 
-A candidate is a digit numeral (with scale word, currency or unit), a spelled
-number or ordinal, or a vague magnitude ("hundreds of thousands"); qualifiers in
-front of it ("more than") join the extent and give ``mod``. quantulum3 (behind
-its adapter) is asked only about candidates followed by a unit word.
+A candidate is a digit numeral (thousands grouped by commas or by spaces, decimals,
+fractions, glued scale letters such as "10k"), a spelled number ("one and a half
+thousand", "two thirds", "half a dozen") or a vague magnitude ("hundreds of
+thousands"). Around that core the extent grows to the right over scale words,
+multipliers, a percent sign, a currency or a unit (and a currency's subunit:
+"20 dollars 43 cents"), and to the left over a currency sign or code, a negative
+word and a qualifier ("more than"), which gives ``mod``.
+
+Not numbers: anything inside a dates span (the text is masked there first),
+identifiers (pipeline/identifiers.py, plus street numbers and unit designations from
+the lexicon), paragraph numbers and list bullets at the start of a line, clock times
+("16:23", "2pm").
+
+Every word list is data in configs/lexicons/numbers.toml, checked at load by
+:class:`NumbersLexicon`. Unit symbols for words the lexicon does not list come from
+quantulum3's unit catalogue, behind pipeline/adapters/quantulum_adapter.py.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
-from ..adapters.quantulum_adapter import parse_quantity
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ..adapters.quantulum_adapter import unit_symbol
 from ..document import Document
+from ..errors import ConfigError
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml
-from ..numwords import SPELLED, as_number, parse_numeral, words_to_number
+from ..records import NumberMod
+from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
+
+Mod = NumberMod  # SPEC numbers mods, one definition (pipeline/records.py)
+MASK = "\x00"  # stands for a character inside a dates span in the masked copy
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WordsSection(_Strict):
+    negatives: list[str]
+    zeros: list[str]
+    decimal_point: str
+
+
+class SuffixSection(_Strict):
+    glued: dict[str, float]
+    spaced: list[str]
+    money_only: list[str]
+
+
+class PercentSection(_Strict):
+    signs: list[str]
+
+
+class CurrencySection(_Strict):
+    prefix: dict[str, str]
+    words: dict[str, str]
+    subunits: dict[str, tuple[str, int]]
+    glued_subunits: dict[str, tuple[str, int]]
+    iso_codes: list[str]
+
+    @field_validator("iso_codes")
+    @classmethod
+    def _codes(cls, codes: list[str]) -> list[str]:
+        bad = [c for c in codes if not re.fullmatch(r"[A-Z]{3}", c)]
+        if bad:
+            raise ValueError(f"not ISO 4217 alphabetic codes: {bad}")
+        return codes
+
+
+class UnitSection(_Strict):
+    symbols: dict[str, str]
+    per_time: dict[str, str]
+    measure_before_of: dict[str, str]
+    not_units: list[str]
+
+
+class NotNumbersSection(_Strict):
+    words: list[str]
+    title_words: list[str]
+    unit_designations: list[str]
+    street_types: list[str]
+    address_words: list[str]
+    clock_prepositions: list[str]
+    clock_prepositions_weak: list[str]
+    clock_followers: list[str]
+    clock_zones: list[str]
+
+
+class RangesSection(_Strict):
+    openers: list[str]
+    not_after: list[str]
+
+
+class NumbersLexicon(_Strict):
+    """Schema of configs/lexicons/numbers.toml (unknown keys are errors)."""
+
+    qualifiers: dict[str, Mod]
+    words: WordsSection
+    scales: dict[str, float]
+    suffixes: SuffixSection
+    multipliers: dict[str, float]
+    fractions: dict[str, float]
+    vague: dict[str, int]
+    ranges: RangesSection
+    percent: PercentSection
+    currencies: CurrencySection
+    units: UnitSection
+    not_numbers: NotNumbersSection
+
+
+def load_lexicon(path: Path) -> NumbersLexicon:
+    """Read and check the numbers lexicon; a problem is a ConfigError naming the file."""
+    try:
+        return NumbersLexicon(**read_toml(path))
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: invalid numbers lexicon: {exc}") from None
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _trie(words) -> str:
+    """A regex alternation of ``words`` factored by common prefixes ("th(?:ree|irty)"),
+    which Python's engine scans much faster than a flat list of a hundred words.
+    Longer words win over their prefixes ("thirteen" before "three" is not needed:
+    each branch ends where a word ends, longer continuations tried first)."""
+    tree: dict = {}
+    for word in set(words):
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return build(tree)
+
+
+def _words_re(words) -> str:
+    """Alternation of phrases, inner spaces matching any run of spaces."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass
+class Item:
+    """A number being built, in masked-text offsets."""
+
+    start: int
+    end: int
+    value: float
+    kind: str = "cardinal"
+    unit: Optional[str] = None
+    mod: Optional[str] = None
+    fraction: bool = False  # the value came from a fraction ("two thirds", "1/3")
+
+    def record(self) -> dict:
+        """SPEC fields; a fraction's value is rounded to 4 decimals ("two thirds" -> 0.6667,
+        as the brief of issue 12 and the dev gold write it)."""
+        value = round(self.value, 4) if self.fraction else self.value
+        return {"start": self.start, "end": self.end, "value": as_number(value), "kind": self.kind,
+                "unit": self.unit, "mod": self.mod}
 
 
 class NumbersStage:
@@ -28,105 +182,392 @@ class NumbersStage:
     assigns = ("numbers",)
 
     def __init__(self, lexicon: Path):
-        lex = read_toml(lexicon)
-        self.qualifiers = {k.lower(): v for k, v in lex["qualifiers"].items()}
-        self.scales = {k.lower(): v for k, v in lex["scales"].items()}
-        self.vague = {k.lower(): v for k, v in lex["vague"].items()}
-        self.currencies = lex["currencies"]
-        self.units = lex["units"]
-        self.not_numbers = {w.lower() for w in lex["not_numbers"]["words"]}
-        self.title_words = {w.lower() for w in lex["not_numbers"]["title_words"]}
-        qual = _alternation(self.qualifiers)
-        scale = _alternation(self.scales)
-        cur_prefix = _alternation([c for c in self.currencies if not c.isalpha() or c.isupper()])
-        self.digit_re = re.compile(
-            rf"(?<![\w/.,-])(?:(?P<qual>{qual})\s+)?(?P<cur>{cur_prefix})?\s?"
-            rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-            rf"(?P<ord>st|nd|rd|th|-th)?(?:\s*(?P<scale>{scale})\b)?(?P<pct>\s?%|\s+per\s?cent\b|\s+percent\b)?"
-            rf"(?![\w/]|[.,]\d)",
-            re.IGNORECASE,
+        lex = load_lexicon(lexicon)
+        self.lex = lex
+        self.qualifiers = {k.lower(): v for k, v in lex.qualifiers.items()}
+        self.scales = {k.lower(): v for k, v in lex.scales.items()}
+        self.vague = {k.lower(): v for k, v in lex.vague.items()}
+        self.not_numbers = {w.lower() for w in lex.not_numbers.words}
+        self.title_words = {w.lower() for w in lex.not_numbers.title_words}
+        self.grammar = WordGrammar(
+            scales={k: v for k, v in self.scales.items() if v >= 1000},
+            multipliers={k.lower(): v for k, v in lex.multipliers.items()},
+            fractions={k.lower(): v for k, v in lex.fractions.items()},
+            zeros=frozenset(w.lower() for w in lex.words.zeros),
+            point=lex.words.decimal_point.lower(),
         )
-        self.vague_re = re.compile(rf"\b(?:(?P<qual>{qual})\s+)?(?P<vague>{_alternation(self.vague)})\b", re.IGNORECASE)
-        self.qual_re = re.compile(rf"(?:^|(?<=\s))(?P<qual>{qual})\s+$", re.IGNORECASE)
-        self.after_unit = re.compile(rf"^\s*(?P<unit>{_alternation(list(self.units) + [c for c in self.currencies if c.isalpha()])})\b", re.IGNORECASE)
+        cur = lex.currencies
+        self.prefix_cur = dict(cur.prefix) | {c: c for c in cur.iso_codes}
+        self.cur_words = {k.lower(): v for k, v in cur.words.items()}
+        self.subunits = {k.lower(): tuple(v) for k, v in cur.subunits.items()}
+        self.glued_subunits = {k: tuple(v) for k, v in cur.glued_subunits.items()}
+        self.unit_symbols = dict(lex.units.symbols)
+        self.unit_symbols_ci = {k.lower(): v for k, v in lex.units.symbols.items() if len(k) >= 3}
+        self.measure_of = {k.lower(): v for k, v in lex.units.measure_before_of.items()}
+        self.not_units = set(lex.units.not_units)
+        self.per_units = {k.lower(): v for k, v in lex.units.per_time.items()}
+        self.glued_scale = dict(lex.suffixes.glued)
+        self.money_only_suffix = set(lex.suffixes.money_only)
 
-    def _blocked(self, text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-        return any(s < end and start < e for s, e in taken) or is_identifier_number(text, start, end)
+        qual = _trie(self.qualifiers).replace("\\ ", "\\s+")
+        neg = _words_re(lex.words.negatives)
+        prefix = _alternation(self.prefix_cur)
+        # Left context: [qualifier] [negative word] [currency sign/code], ending at the core.
+        self.qual_left_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+$", re.IGNORECASE)
+        self.neg_left_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<neg>{neg})\s+$", re.IGNORECASE)
+        self.cur_left_re = re.compile(rf"(?:^|(?<![\w$£€¥₹]))(?P<cur>{prefix})[ \u00a0]?$")
+        # Digit cores. Thousands by commas, or by spaces/no-break/thin spaces (each group
+        # exactly three digits, the first one to three); decimals; "2 1/2"; "3/4"; ".75".
+        self.digit_re = re.compile(
+            r"(?=[\d.])(?<![\d/.,:_])"
+            r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+            r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3}(?![\d]|[.,:/]\d))+(?:\.\d+)?"
+            r"|\d{1,3}\s\d{1,2}/\d{1,2}(?![\d/])"
+            r"|(?P<fn>\d{1,3})/(?P<fd>[1-9]\d{0,2})(?![\d/]|[.,]\d)"
+            r"|\d+(?:\.\d+)?(?:[eE][-−+]?\d+|\s?[×x]\s?10(?:\^[-−+]?|[-−])\d+)(?![\w])"
+            r"|\d+(?:\.\d+)?"
+            r"|\.\d+)"
+            r"(?P<vf>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])?"
+            r"(?![.,]\d|:\d|/\d|\d)"
+        )
+        self.glued_re = re.compile(r"(?:-th\b|[^\W\d_]+\.?(?:[²³])?|[$€£¥₹¢%]|°[CF]?)")
+        vocab = self.grammar.vocabulary() | {"a", "an", "half", self.grammar.point}
+        vocab |= {k for k in self.scales if k.isalpha()}
+        word = _trie(w.lower() for w in vocab)
+        joiner = r"(?:\s+(?:and|&)\s+|\s*&\s*|[-—]|\s+)"
+        self.spelled_re = re.compile(rf"\b(?:{word})(?:{joiner}(?:{word}))*\b", re.IGNORECASE)
+        self.token_re = re.compile(rf"\b(?:and|{word})\b|&", re.IGNORECASE)
+        self.vague_re = re.compile(rf"\b(?P<vague>{_trie(self.vague).replace(chr(92) + ' ', chr(92) + 's+')})\b",
+                                   re.IGNORECASE)
+        digit_scales = [k for k in self.scales] + list(lex.suffixes.spaced)
+        self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]|\.\w))+")
+        self.scale_word_re = re.compile(rf"\s*({_alternation(digit_scales)})(?![\w])")
+        self.mult_re = re.compile(rf"\s+({_words_re(lex.multipliers)})\b", re.IGNORECASE)
+        self.pct_re = re.compile(rf"\s?(?:{_words_re(lex.percent.signs)})(?![\w])", re.IGNORECASE)
+        self.unit_cs_re = re.compile(
+            rf"\s?({_alternation(list(self.unit_symbols) + list(cur.iso_codes) + list(cur.prefix) + list(self.glued_subunits))})(?![^\W²³])")
+        self.unit_ci_re = re.compile(
+            rf"\s?({_words_re(list(self.unit_symbols_ci) + list(self.cur_words) + list(self.subunits))})(?![^\W²³])",
+            re.IGNORECASE)
+        word_ = r"([^\W\d_][\w²³]*)"
+        self.next_words_re = re.compile(rf"[\s-]?{word_}(?:\s+{word_})?(?:\s+{word_})?")
+        self.power_re = re.compile(r"(?:\^([23])|([²³])|\s+(squared|cubed))(?![\w])", re.IGNORECASE)
+        self.per_re = re.compile(r"(?:/|\s+per\s+)([^\W\d_]+)(?![\w])")
+        self.of_scale_re = re.compile(rf"\s+of\s+an?\s+({_alternation(k for k in self.scales if k.isalpha())})\b",
+                                      re.IGNORECASE)
+        self.of_re = re.compile(r"\s+of\b", re.IGNORECASE)
+        self.point_digits_re = re.compile(rf"\s+{re.escape(lex.words.decimal_point)}\s+(\d+)(?![\w.,])", re.IGNORECASE)
+        sub = _words_re(list(self.subunits))
+        self.subunit_after_re = re.compile(
+            rf"(?:\s*,?\s+and\s+|\s+)(?P<num>\d{{1,3}}|[a-z]+(?:-[a-z]+)?)\s*(?P<sub>{sub}|c\b|¢)(?![\w])",
+            re.IGNORECASE)
+        self.a_unit_re = re.compile(
+            rf"\b(?P<a>an?)\s+(?=(?:{_words_re([w for w in list(self.unit_symbols_ci) + list(self.cur_words) if w.isalpha() and not w.endswith('s')])})\b)",
+            re.IGNORECASE)
+        desig = _words_re(lex.not_numbers.unit_designations)
+        self.designation_re = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?i:{desig})\b")
+        street = _words_re(lex.not_numbers.street_types)
+        self.address_word_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.address_words)})(?!\w)")
+        self.street_number_re = re.compile(
+            rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)|(?<!\w)(?i:{street})\s+(?:\S+\s+)?\d")
+        hh_mm = r"(?:[01]?\d|2[0-3])\.[0-5]\d$"
+        self.dotted_clock_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions)})\s+{hh_mm}")
+        self.dotted_clock_weak_re = re.compile(
+            rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions_weak)})\s+{hh_mm}")
+        self.clock_follower_re = re.compile(rf"\s+(?:{_words_re(lex.not_numbers.clock_followers)})\b", re.IGNORECASE)
+        self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
+        self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
+        self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
+        self.range_skip = {w.lower() for w in lex.ranges.not_after}
+        self.a_unit_after_re = re.compile(
+            r"\s*(?:of\b|[.,;:)!?]|$|\s+(?:at|in|on|for|per|to|and|or|each|a|an|the|was|is|were|are)\b)",
+            re.IGNORECASE)
+        self.street_after_re = re.compile(rf"(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?i:{street})(?!\w)")
+        self.street_before_re = re.compile(rf"(?<!\w)(?i:{street})\s*$")
+        self.clock_after_re = re.compile(r"\s?(?:[ap]\.?m\.?|[AP]\.?M\.?|h\b|hrs\b|GMT\b|UTC\b)(?![\w])")
 
-    def candidates(self, text: str, dates: list[tuple[int, int]]) -> list[dict]:
-        """Numbers in normalised-text offsets (pure: no spaCy needed)."""
-        taken = list(dates)
-        out: list[dict] = []
+    # -- pieces --------------------------------------------------------------
 
-        def add(item: dict) -> None:
-            taken.append((item["start"], item["end"]))
-            out.append(item)
+    def _left(self, text: str, item: Item, allow_currency: bool = True) -> None:
+        """Grow ``item`` to the left over a currency sign or code, a negative word, a qualifier."""
+        before = text[max(0, item.start - 40):item.start]
+        base = item.start - len(before)
+        if allow_currency and item.kind == "cardinal":
+            m = self.cur_left_re.search(before)
+            if m:
+                item.kind, item.unit = "money", self.prefix_cur[m.group("cur")]
+                before = before[:m.start()]
+                item.start = base + m.start()
+        m = self.neg_left_re.search(before)
+        if m:
+            item.value = -item.value
+            before = before[:m.start()]
+            item.start = base + m.start()
+        m = self.qual_left_re.search(before)
+        if m:
+            item.mod = self.qualifiers[re.sub(r"\s+", " ", m.group("qual").lower())]
+            item.start = base + m.start()
 
-        for m in self.vague_re.finditer(text):
-            if self._blocked(text, m.start(), m.end(), taken):
-                continue
-            qual = (m.group("qual") or "").lower()
-            add({"start": m.start(), "end": m.end(), "value": self.vague[m.group("vague").lower()],
-                 "kind": "cardinal", "unit": None, "mod": self.qualifiers.get(qual, "AT_LEAST") if qual else "AT_LEAST"})
+    def _unit_at(self, text: str, pos: int) -> tuple[int, str, str] | None:
+        """(end, kind, unit) for a currency or measure unit right after ``pos``."""
+        best = None
+        for rx in (self.unit_cs_re, self.unit_ci_re):
+            m = rx.match(text, pos)
+            if m and (best is None or m.end() > best.end()):
+                best = m
+        if best is not None:
+            word = best.group(1)
+            low = re.sub(r"\s+", " ", word.lower())
+            if low in self.measure_of and self.of_re.match(text, best.end()):
+                return best.end(), "quantity", self.measure_of[low]
+            if word in self.prefix_cur:
+                return best.end(), "money", self.prefix_cur[word]
+            if word in self.glued_subunits:
+                if best.start(1) != pos:
+                    return None  # "43 c" is not a subunit; only "43c"
+                code, per = self.glued_subunits[word]
+                return best.end(), f"sub:{per}", code
+            if low in self.subunits:
+                code, per = self.subunits[low]
+                return best.end(), f"sub:{per}", code
+            if low in self.cur_words:
+                return best.end(), "money", self.cur_words[low]
+            if word in self.unit_symbols:
+                return best.end(), "quantity", self.unit_symbols[word]
+            if low in self.unit_symbols_ci:
+                return best.end(), "quantity", self.unit_symbols_ci[low]
+        m = self.next_words_re.match(text, pos)
+        if m and m.group(1) not in self.not_units and m.group(1).lower() not in self.not_units:
+            for k in (3, 2, 1):  # the longest unit name first: "kilometres per hour"
+                if m.group(k) is None:
+                    continue
+                symbol = unit_symbol(" ".join(m.group(j) for j in range(1, k + 1)))
+                if symbol:
+                    return m.end(k), "quantity", symbol
+        return None
+
+    def _right(self, text: str, item: Item, glued_ok: bool) -> bool:
+        """Grow ``item`` to the right; False when the glued tail makes it no number."""
+        pos = item.end
+        if glued_ok:
+            g = self.glued_re.match(text, pos)
+            tail, tail_end = (g.group(0), g.end()) if g else ("", pos)
+            if tail.endswith(".") and tail not in self.unit_symbols:
+                tail, tail_end = tail[:-1], tail_end - 1  # "$2.1T.", "the 3rd." end a sentence
+            if tail:
+                low = tail.lower()
+                if low in ("st", "nd", "rd", "th", "-th") and float(item.value).is_integer():
+                    item.kind = "ordinal"
+                    item.end = tail_end
+                    return True
+                if tail in self.glued_scale and (tail not in self.money_only_suffix or item.kind == "money"):
+                    item.value *= self.glued_scale[tail]
+                    item.end = pos = tail_end
+                elif tail == "%":
+                    item.kind = "percent"
+                    item.end = tail_end
+                    return True
+                else:
+                    found = self._unit_at(text, pos)
+                    if found is None or found[0] < tail_end - (1 if tail.endswith(".") else 0):
+                        return False  # "06F6", "J1149", "2pm": glued to something that is no unit
+        if not glued_ok and 0 < abs(item.value) < 1:
+            m = self.of_scale_re.match(text, pos)  # "a quarter of a million"
+            if m:
+                item.value *= self.scales[m.group(1).lower()]
+                item.end = pos = m.end()
+        if glued_ok and float(item.value).is_integer() and "." not in text[item.start:pos]:
+            m = self.point_digits_re.match(text, pos)  # "1 point 5"
+            if m:
+                item.value = float(f"{int(item.value)}.{m.group(1)}")
+                item.end = pos = m.end()
+        m = self.scale_re.match(text, pos)
+        if m:
+            for s in self.scale_word_re.finditer(m.group(0)):
+                word = s.group(1)
+                item.value *= self.scales.get(word.lower(), self.glued_scale.get(word, 1))
+            item.end = pos = m.end()
+        m = self.mult_re.match(text, pos)
+        if m:
+            item.value *= self.grammar.multipliers[m.group(1).lower()]
+            item.end = pos = m.end()
+        if item.kind == "ordinal":
+            return True
+        m = self.pct_re.match(text, pos)
+        if m:
+            item.kind = "percent"
+            item.end = m.end()
+            return True
+        found = self._unit_at(text, pos)
+        if found and item.kind != "money":
+            end, kind, unit = found
+            if kind.startswith("sub:"):  # "50 cents" -> 0.5 USD
+                item.value /= int(kind[4:])
+                item.kind, item.unit, item.end = "money", unit, end
+                return True
+            item.kind, item.unit, item.end = kind, unit, end
+            if kind == "quantity":
+                power = self.power_re.match(text, end)  # "km^2", "m³", "km squared"
+                if power and not unit.endswith(("2", "3")):
+                    p = power.group(1) or power.group(2) or power.group(3).lower()
+                    item.unit, item.end = unit + {"²": "2", "³": "3", "squared": "2", "cubed": "3"}.get(p, p), power.end()
+                    end = power.end()
+                per = self.per_re.match(text, end)
+                if per:
+                    denominator = self.per_units.get(per.group(1).lower()) or self._symbol(per.group(1))
+                    if denominator:
+                        item.unit, item.end = f"{item.unit}/{denominator}", per.end()
+        if item.kind == "money":
+            self._subunit(text, item)
+        return True
+
+    def _symbol(self, word: str) -> Optional[str]:
+        """Symbol of a single unit word from the lexicon, else quantulum3's catalogue."""
+        if word in self.unit_symbols:
+            return self.unit_symbols[word]
+        if word.lower() in self.unit_symbols_ci:
+            return self.unit_symbols_ci[word.lower()]
+        if word in self.not_units or word.lower() in self.not_units:
+            return None
+        return unit_symbol(word)
+
+    def _subunit(self, text: str, item: Item) -> None:
+        """"20 dollars 43 cents", "$20 and 43c": the subunit amount adds to the item."""
+        m = self.subunit_after_re.match(text, item.end)
+        if not m:
+            return
+        raw = m.group("num")
+        if raw.isdigit():
+            amount = int(raw)
+        else:
+            parsed = parse_word_run(re.split(r"[\s-]+", raw.lower()), self.grammar)
+            if len(parsed) != 1:
+                return
+            amount = parsed[0].value
+        sub = m.group("sub").lower()
+        per = self.subunits.get(sub, self.glued_subunits.get(sub, ("", 100)))[1]
+        if amount >= per:
+            return
+        item.value += amount / per
+        item.end = m.end()
+
+    def _not_a_number(self, text: str, item: Item, core: tuple[int, int]) -> bool:
+        """Identifiers, list markers, clock times, unit designations, street numbers.
+
+        ``core`` is the numeral itself (without qualifier, currency or unit)."""
+        c_start, c_end = core
+        if is_identifier_number(text, c_start, c_end):
+            return True
+        line_start = text.rfind("\n", 0, c_start) + 1
+        if item.start == c_start and text[line_start:c_start].strip() in ("", "(") \
+                and re.match(r"[.)](?:\s|$)", text[c_end:c_end + 2]) and item.kind in ("cardinal", "ordinal"):
+            return True  # paragraph number "1." or bullet "2)" at the start of a line
+        if item.kind == "cardinal" and self.clock_after_re.match(text, c_end):
+            return True
+        if self.zone_re.search(text[max(0, c_start - 8):c_start]):
+            return True
+        if item.kind == "cardinal" and item.end == c_end:
+            window = text[max(0, c_start - 12):c_end]
+            if self.dotted_clock_re.search(window) or (
+                    self.dotted_clock_weak_re.search(window) and self.clock_follower_re.match(text, c_end)):
+                return True  # "until 10.30", "at 10.30 local time": a clock time
+        if self._address_line(text, c_start):
+            return True
+        if item.kind == "ordinal" and self.designation_re.match(text, item.end):
+            return True
+        if item.kind == "cardinal" and (self.street_after_re.match(text, c_end)
+                                        or self.street_before_re.search(text[max(0, c_start - 20):c_start])):
+            return True
+        return False
+
+    def _address_line(self, text: str, pos: int) -> bool:
+        """Whether ``pos`` lies on an address line of a letterhead or contact block: a
+        hard line (a line break before or after it) of at most 100 characters, with no
+        final full stop, holding an address word ("Address:", "floor") or a street type
+        with a number at most one word away ("866 Second Avenue", "Trg slobode 4")."""
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        if start == 0 and end == len(text):
+            return False
+        line = text[start:end].strip()
+        if len(line) > 100 or line.endswith((".", "!", "?")):
+            return False
+        return bool(self.address_word_re.search(line) or self.street_number_re.search(line))
+
+    # -- finders ---------------------------------------------------------------
+
+    def _digits(self, text: str) -> list[Item]:
+        out = []
         for m in self.digit_re.finditer(text):
+            raw = m.group("num")
             start, end = m.start(), m.end()
-            if m.group("qual") is None:
-                start = m.start("cur") if m.group("cur") else m.start("num")
-            if self._blocked(text, m.start("num"), m.end("num"), taken):
-                continue
-            value = parse_numeral(m.group("num"))
+            before = text[max(0, start - 6):start]
+            if before[-1:].isalpha() and not self.cur_left_re.search(before):
+                continue  # "J1149", "A4": glued to a word that is no currency
+            if m.group("fn") and int(m.group("fn")) >= int(m.group("fd")):
+                continue  # "15/03", "24/7": a date or a schedule, not a fraction
+            value = _digit_value(raw, m.group("vf"))
             if value is None:
                 continue
-            kind, unit = "cardinal", None
-            if m.group("scale"):
-                value *= self.scales[m.group("scale").lower()]
-            if m.group("ord"):
-                kind = "ordinal"
-            elif m.group("pct"):
-                kind = "percent"
-            elif m.group("cur"):
-                kind, unit = "money", self.currencies[m.group("cur")]
-            else:
-                after = self.after_unit.match(text[end:end + 30])
-                if after:
-                    word = after.group("unit")
-                    code = self.currencies.get(word) or self.currencies.get(word.lower())
-                    if code:
-                        kind, unit = "money", code
-                    else:
-                        kind = "quantity"
-                        unit = parse_quantity(text[start:end + after.end()]) or self.units.get(word.lower())
-                    end += after.end()
-            if unit == "USD/100":
-                value, unit = value / 100, "USD"
-            add({"start": start, "end": end, "value": as_number(value), "kind": kind, "unit": unit,
-                 "mod": self.qualifiers.get((m.group("qual") or "").lower())})
-        for m in SPELLED.finditer(text):
-            phrase = m.group(0)
-            if self._blocked(text, m.start(), m.end(), taken) or phrase.lower() in self.not_numbers:
+            item = Item(start, end, value, fraction="/" in raw or bool(m.group("vf")))
+            if before[-1:] and before[-1:] in "-−":
+                if re.search(r"(?:^|[\s(\[])[-−]$", before):
+                    item.value = -item.value
+                    item.start -= 1
+                elif not re.search(r"\d\s?-$", before):
+                    continue  # "COVID-19", "A-5": part of a name; "200-300" is a range of two numbers
+            self._left(text, item)
+            if not self._right(text, item, glued_ok=True):
                 continue
-            parsed = words_to_number(phrase)
-            if parsed is None:
+            if self._not_a_number(text, item, (start, end)):
                 continue
-            value, ordinal = parsed
-            start, end = m.start(), m.end()
-            if not self._plausible(text, start, end, phrase, ordinal):
-                continue
-            scale = re.match(rf"\s+({_alternation(self.scales)})\b", text[end:], re.IGNORECASE)
-            if scale and not ordinal:
-                value *= self.scales[scale.group(1).lower()]
-                end += scale.end()
-            qual = self.qual_re.search(text[max(0, start - 25):start])
-            mod = None
-            if qual:
-                start -= len(qual.group(0))
-                mod = self.qualifiers[qual.group("qual").lower()]
-            add({"start": start, "end": end, "value": value, "kind": "ordinal" if ordinal else "cardinal",
-                 "unit": None, "mod": mod})
-        return sorted(out, key=lambda item: item["start"])
+            out.append(item)
+        return out
 
-    def _plausible(self, text: str, start: int, end: int, phrase: str, ordinal: bool) -> bool:
-        """Spelled words that are numbers here, not pronouns or titles."""
+    def _spelled(self, text: str) -> list[Item]:
+        out = []
+        for m in self.spelled_re.finditer(text):
+            tokens = [(t.group(0).lower(), t.start(), t.end()) for t in self.token_re.finditer(text, m.start(), m.end())]
+            words = [t[0] for t in tokens]
+            for found in parse_word_run(words, self.grammar):
+                start, end = tokens[found.first][1], tokens[found.last][2]
+                phrase = text[start:end]
+                if phrase.lower() in self.not_numbers:
+                    continue
+                if not self._plausible(text, start, end, phrase, found):
+                    last = words[found.last]
+                    if found.first < found.last and last in ORDINAL_UNITS and words[found.first] in ("a", "an"):
+                        found = WordNumber(found.last, found.last, ORDINAL_UNITS[last], True)
+                        start = tokens[found.first][1]
+                        phrase = text[start:end]
+                    else:
+                        continue
+                item = Item(start, end, found.value, "ordinal" if found.ordinal else "cardinal",
+                            fraction=any(w in self.grammar.fractions for w in words[found.first:found.last + 1])
+                            and not found.ordinal)
+                self._left(text, item)
+                if not self._right(text, item, glued_ok=False):
+                    continue
+                if self._not_a_number(text, item, (start, end)):
+                    continue
+                out.append(item)
+        return out
+
+    def _a_units(self, text: str) -> list[Item]:
+        """"a dollar", "a kilogram": the article is the number one."""
+        out = []
+        for m in self.a_unit_re.finditer(text):
+            item = Item(m.start(), m.end("a"), 1.0)
+            self._right(text, item, glued_ok=False)
+            if item.kind == "cardinal" or not self.a_unit_after_re.match(text, item.end):
+                continue  # "a cup tie": the unit word is a noun's modifier, not a measure
+            self._left(text, item, allow_currency=False)
+            out.append(item)
+        return out
+
+    def _plausible(self, text: str, start: int, end: int, phrase: str, found: WordNumber) -> bool:
+        """Spelled words that are numbers here, not pronouns, titles or bare articles."""
         before = text[max(0, start - 12):start].lower()
         after = text[end:end + 20].lower()
         word = phrase.lower()
@@ -135,13 +576,74 @@ class NumbersStage:
                 return False
             if re.match(r"\s+(another|day|by one)\b", after) or re.match(r"['’]s", after):
                 return False
-        if ordinal and word in ("first", "second"):
+        if found.ordinal and word in ("first", "second"):
             nxt = re.match(r"\s+(\w+)", after)
             if nxt and nxt.group(1) in self.title_words:
                 return False
             if word == "second" and re.match(r"\s+(of|later)\b", after):
                 return False
+            # "first reported", "first appeared": an adverb before a past verb, unless
+            # a determiner makes it the ordinal ("the first injured")
+            if word == "first" and re.match(r"\s+[a-z]+ed\b", after) \
+                    and not re.search(r"\b(the|their|its|his|her|our|a)\s+$", before):
+                return False
+        first = word.split()[0]
+        # "a third round" is an ordinal use; "a third of" is the fraction.
+        if first in ("a", "an") and len(word.split()) == 2 and word.split()[1] in ORDINAL_UNITS \
+                and not re.match(r"\s*(?:of\b|[.,;:)]|$)", after):
+            return False
         return True
+
+    # -- stage -----------------------------------------------------------------
+
+    def candidates(self, text: str, dates: list[tuple[int, int]]) -> list[dict]:
+        """Numbers found in ``text`` (normalised-text offsets), dates spans excluded.
+
+        ``dates`` are (start, end) spans of the dates layer; their characters are
+        masked, so nothing inside them is read and a number may end right before one.
+        Returns SPEC number records without ``text`` ({start, end, value, kind,
+        unit, mod}), sorted by start, non-overlapping (the longest extent wins;
+        on a tie digits, then spelled numbers, then "a"+unit, then vague magnitudes). Pure.
+        """
+        masked = _mask(text, dates)
+        found: list[tuple[int, int, Item]] = []
+        for rank, finder in enumerate((self._digits, self._spelled, self._a_units, self._vague, self._halves)):
+            found += [(rank, i, item) for i, item in enumerate(finder(masked))]
+        # Overlaps: the longest extent wins, then the earlier finder.
+        found.sort(key=lambda f: (f[2].start - f[2].end, f[0], f[1]))
+        taken: list[Item] = []
+        for _, _, item in found:
+            if not any(t.start < item.end and item.start < t.end for t in taken):
+                taken.append(item)
+        taken.sort(key=lambda i: i.start)
+        self._between(masked, taken)
+        return [i.record() for i in taken]
+
+    def _halves(self, text: str) -> list[Item]:
+        """"more than half", "nearly half": a qualified bare "half" is the number 0.5."""
+        return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[re.sub(r"\s+", " ", m.group("qual").lower())])
+                for m in self.half_re.finditer(text)]
+
+    def _between(self, text: str, items: list[Item]) -> None:
+        """"between 7,000 and 10,000": the ends of a range take AT_LEAST and AT_MOST
+        (SPEC has no range value; "between" stays outside both extents)."""
+        for a, b in zip(items, items[1:]):
+            if a.mod is not None or b.mod is not None or not re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+                continue
+            m = self.between_re.search(text[max(0, a.start - 30):a.start])
+            if m and (m.group("before") or "").strip().lower() not in self.range_skip:
+                a.mod, b.mod = "AT_LEAST", "AT_MOST"
+
+    def _vague(self, text: str) -> list[Item]:
+        out = []
+        for m in self.vague_re.finditer(text):
+            if is_identifier_number(text, m.start(), m.end()):
+                continue
+            item = Item(m.start(), m.end(), self.vague[re.sub(r"\s+", " ", m.group("vague").lower())],
+                        mod="AT_LEAST")
+            self._left(text, item, allow_currency=False)
+            out.append(item)
+        return out
 
     def __call__(self, doc: Document) -> Document:
         tm = doc.textmap
@@ -152,3 +654,35 @@ class NumbersStage:
             doc.numbers.append({**doc.span(o_start, o_end), "value": item["value"], "kind": item["kind"],
                                 "unit": item["unit"], "mod": item["mod"]})
         return doc
+
+
+VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4, "⅗": 0.6, "⅘": 0.8,
+          "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
+
+
+def _digit_value(raw: str, vulgar: Optional[str]) -> Optional[float]:
+    """Value of a digit core: "26,000" -> 26000, "816 000" -> 816000, "2 1/2" -> 2.5,
+    "3/4" -> 0.75, ".75" -> 0.75, "2½" -> 2.5; None for a zero denominator."""
+    if "/" in raw:
+        parts = raw.split()
+        num, den = parts[-1].split("/")
+        if int(den) == 0:
+            return None
+        return (float(parts[0]) if len(parts) == 2 else 0.0) + int(num) / int(den)
+    sci = re.fullmatch(r"([\d.]+)\s?[×x]\s?10\^?([-−+]?\d+)", raw)
+    if sci:
+        return float(sci.group(1)) * 10 ** int(sci.group(2).replace("−", "-"))
+    value = float(re.sub(r"[,\s\u00a0\u2009\u202f]", "", raw).replace("−", "-"))
+    if vulgar:
+        value += VULGAR[vulgar]
+    return value
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with every character inside ``spans`` replaced by MASK (same length)."""
+    if not spans:
+        return text
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = MASK * (e - s)
+    return "".join(chars)

@@ -1,0 +1,620 @@
+"""Events stage: group a document's facts into the events whose people they count.
+
+SPEC "events": one entry per distinct real-world incident or episode the document
+gives figures about, ids e1, e2, ... in order of first mention; each fact's ``event``
+names its entry. Each fact gets a context from its sentence (kind, EVENT names,
+dates, places where things happen, incident words); a sentence without date or
+place borrows them from the earlier sentences of its paragraph that name an
+incident. Then, for each fact in text order:
+
+1. kind: statistics over a period qualifying the figure's clause ("762 murders this
+   year") are a ``statistics`` event per sentence; people at a later gathering
+   (a ``participants`` fact by a commemoration, funeral or meeting word in its
+   sentence or the one before) a ``commemoration``, unless its date falls within days
+   of an incident (a mass funeral belongs to the killings); a figure whose trigger is
+   a noun of long displacement ("the deportation of 200,000") an ``episode``;
+   anything else an ``incident``.
+2. an EVENT entity in the sentence picks the event of that name, or names the
+   current event of the kind when it has none yet.
+3. a context the current event cannot share is another event (an earlier one that
+   fits, or a new one): its date lies more than a day before the event's or more
+   than ``update_window_days`` after; or, dated on other days, it names another kind
+   of incident in another place. Dates of the report ("as of 09:00 today", a date on
+   the reporting verb) never date an event. An undated incident of the lede is taken
+   to be near the document's date.
+4. otherwise the fact belongs to the current event of its kind; a new paragraph
+   without a frame of its own goes back to the document's first incident.
+
+``name``/``date``/``place`` are the first mention in the document of the EVENT
+entity, dates entry (same value) and GPE/LOC/FAC entity found for the event.
+Word lists: configs/lexicons/events.toml (schema ``EventsFile``).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..document import Document
+from ..errors import ConfigError
+from ..lexicon import read_toml
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KindsTable(_Table):
+    incident: list[str]
+    commemoration: list[str]
+    episode: list[str] = []
+
+
+class StatisticsTable(_Table):
+    phrases: list[str]
+
+
+class DatesTable(_Table):
+    words: list[str] = []
+    state_signals: list[str] = []
+    update_window_days: int = Field(default=7, ge=0)
+    provisional_window_days: int = Field(default=366, ge=0)
+    lede_sentences: int = Field(default=3, ge=0)
+
+
+class PlacesTable(_Table):
+    locative: list[str]
+    place_nouns: list[str] = []
+
+
+class EventsFile(_Table):
+    """configs/lexicons/events.toml."""
+
+    kinds: KindsTable
+    statistics: StatisticsTable
+    places: PlacesTable
+    dates: DatesTable = DatesTable()
+
+
+def _phrase_re(phrases: list[str]) -> Optional[re.Pattern]:
+    words = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EventsLexicon:
+    incident: frozenset[str]
+    commemoration: frozenset[str]
+    commemoration_re: Optional[re.Pattern]
+    statistics_re: Optional[re.Pattern]
+    update_window_days: int
+    episode: frozenset[str] = frozenset()
+    date_words: Optional[re.Pattern] = None
+    state_signals: tuple[str, ...] = ()
+    provisional_window_days: int = 366
+    lede_sentences: int = 3
+    locative: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
+
+
+def load_events_lexicon(path: str | Path) -> EventsLexicon:
+    """events.toml -> EventsLexicon; ConfigError naming file and key on a bad file."""
+    try:
+        table = EventsFile(**read_toml(path))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from None
+    return EventsLexicon(
+        incident=frozenset(w.lower() for w in table.kinds.incident),
+        commemoration=frozenset(w.lower() for w in table.kinds.commemoration if " " not in w),
+        commemoration_re=_phrase_re([w for w in table.kinds.commemoration if " " in w]),
+        episode=frozenset(w.lower() for w in table.kinds.episode),
+        date_words=_phrase_re(table.dates.words),
+        state_signals=tuple(w.lower() for w in table.dates.state_signals),
+        statistics_re=_phrase_re(table.statistics.phrases),
+        update_window_days=table.dates.update_window_days,
+        provisional_window_days=table.dates.provisional_window_days,
+        lede_sentences=table.dates.lede_sentences,
+        locative=frozenset(w.lower() for w in table.places.locative),
+        place_nouns=frozenset(w.lower() for w in table.places.place_nouns),
+    )
+
+
+# --- what a fact's sentence says about its event -------------------------------------
+
+@dataclass
+class Context:
+    """What the sentence of one fact says: kind, names, dates, places (layer dicts)."""
+
+    kind: str
+    names: list[dict]
+    dates: list[dict]
+    places: list[dict]
+    incident_noun: bool
+    sentence_start: int = 0
+    paragraph: int = 0
+    nouns: frozenset = frozenset()  # the incident words of its sentence ("strike", "capsize")
+
+
+def point_date(value: Optional[str]) -> Optional[tuple[date, date]]:
+    """A TIMEX3 value -> the (first, last) day it covers, or None for durations, vague
+    references ("PRESENT_REF") and recurring dates ("XXXX-01-20"). "1990" -> 1 Jan to
+    31 Dec 1990; "1990-01" -> the month; "1988-02/1988-09" -> February to September."""
+    if not value:
+        return None
+    parts = value.split("/")
+    first, last = _bounds(parts[0]), _bounds(parts[-1])
+    if first is None or last is None:
+        return None
+    return first[0], last[1]
+
+
+def _bounds(value: str) -> Optional[tuple[date, date]]:
+    decade = re.match(r"^(\d{3})X$", value)  # "198X": the 1980s
+    if decade:
+        return date(int(decade.group(1)) * 10, 1, 1), date(int(decade.group(1)) * 10 + 9, 12, 31)
+    m = POINT.match(value)
+    if not m:
+        return None
+    year = int(m.group(1))
+    try:
+        if m.group(3):
+            day = date(year, int(m.group(2)), int(m.group(3)))
+            return day, day
+        if m.group(2):
+            month = int(m.group(2))
+            nxt = date(year + (month == 12), month % 12 + 1, 1)
+            return date(year, month, 1), date.fromordinal(nxt.toordinal() - 1)
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def dates_conflict(a: tuple[date, date], b: tuple[date, date], window: int, before: int = 1) -> bool:
+    """Whether a figure dated ``b`` cannot be about an event dated ``a``: ``b`` ends more
+    than ``before`` days before ``a`` starts (people who left two days before a strike
+    are another episode), or starts more than ``window`` days after ``a`` ends (a toll
+    update two days after a strike fits; a month or a year later does not)."""
+    if (a[0] - b[1]).days > before:
+        return True
+    return (b[0] - a[1]).days > window
+
+
+def is_dating(item: dict, words: Optional[re.Pattern] = None) -> bool:
+    """A dates entry that can date an event: it has a value of days and is written with
+    a four-digit year or a word of dates (month, weekday, "yesterday", "ago"; ``words``),
+    not a bare "34" or a clock time the dates layer read as a day."""
+    if point_date(item.get("value")) is None:
+        return False
+    text = item["text"]
+    if re.search(r"\d{4}", text):
+        return True
+    return bool(words.search(text)) if words is not None else bool(re.search(r"[A-Za-z]", text))
+
+
+def places_share(a: list[str], b: list[str]) -> bool:
+    """Two lists of place names share a place when any capitalised word of 4+ letters
+    is in both ("Kramatorsk" and "Kramatorsk railway station")."""
+    words = lambda names: {w.lower() for n in names for w in re.findall(r"\w{4,}", n) if w[0].isupper()}  # noqa: E731
+    return bool(words(a) & words(b))
+
+
+@dataclass
+class Event:
+    kind: str
+    first: int  # offset of its first mention
+    names: list[dict] = field(default_factory=list)
+    dates: list[dict] = field(default_factory=list)
+    places: list[dict] = field(default_factory=list)
+    provisional: Optional[tuple] = None  # the document's date, for an undated event of the lede
+    nouns: set = field(default_factory=set)  # incident words of its facts' sentences
+
+    def date_key(self) -> Optional[tuple]:
+        return next((k for k in (point_date(d.get("value")) for d in self.dates) if k), None)
+
+
+def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366) -> bool:
+    """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
+    their dates do not conflict and, with ``places``, a dated figure on other days than
+    the event's, about another kind of incident ("capsize" after a "strike"), shares one
+    of its places (a crackdown spreading to the next city the next day stays one event)."""
+    mine = event.date_key()
+    theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
+    if mine and theirs and dates_conflict(mine, theirs, window):
+        return False
+    if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window,
+                                                                     provisional_window):
+        return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
+    overlap = bool(mine and theirs and not dates_conflict(mine, theirs, 0, 0))
+    other_kind = bool(ctx.nouns) and not (ctx.nouns & event.nouns)
+    if places and theirs and event.kind in ("incident", "commemoration") and ctx.places and event.places \
+            and not overlap and other_kind:
+        return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
+    return True
+
+
+def is_possessor(text: str, entity: dict) -> bool:
+    """"Armenia's armed forces": a place in the possessive names who acted, not where."""
+    return text[entity["end"]:entity["end"] + 2] in ("'s", "’s")
+
+
+def name_fits(name: dict, event: Event, dates: list[dict]) -> bool:
+    """An EVENT entity can name an event found without one when it shares a place word
+    with the event ("Khojaly genocide", place "Khojaly") or holds a date of the event's
+    month ("January 20, 1990 tragedy" for an event of 1990-01-20)."""
+    if event.places and places_share([name["text"]], [p["text"] for p in event.places]):
+        return True
+    mine = event.date_key()
+    for d in dates:
+        if name["start"] <= d["start"] and d["end"] <= name["end"]:
+            theirs = point_date(d.get("value"))
+            if mine and theirs and not dates_conflict(mine, theirs, 0):
+                return True
+    return False
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def group_facts(contexts: list[Context], positions: list[int], window: int,
+                provisional: Optional[tuple] = None, lede_end: int = 0,
+                provisional_window: int = 366) -> tuple[list[Event], list[int]]:
+    """Facts (their contexts and number offsets, in text order) -> events and, per
+    fact, the index of its event. Pure: the rules of the module docstring. An event
+    born undated in the lede (before offset ``lede_end``) is taken to be near the
+    document's date (``provisional``, a span of days) until a date of its own comes."""
+    events: list[Event] = []
+    fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window)  # noqa: E731
+    current: dict[str, int] = {}
+    out = []
+    paragraph = None
+    for ctx, pos in zip(contexts, positions):
+        chosen: Optional[int] = None
+        cur = current.get(ctx.kind)
+        if (ctx.kind == "incident" and paragraph is not None and ctx.paragraph != paragraph
+                and not (ctx.dates or ctx.places or ctx.names)):
+            # a new paragraph without a frame of its own goes back to the main incident
+            cur = next((k for k, ev in enumerate(events) if ev.kind == "incident"), cur)
+        paragraph = ctx.paragraph
+        if ctx.kind == "statistics":
+            if cur is not None and events[cur].first == ctx.sentence_start:
+                chosen = cur
+        elif ctx.kind == "commemoration" and ctx.dates and any(
+                ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False) for ev in events):
+            # a mass funeral days after the killings belongs to them (docs/annotation.md)
+            chosen = next(k for k, ev in enumerate(events)
+                          if ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False))
+        elif ctx.names:
+            chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind and any(
+                _same_name(n["text"], m["text"]) for n in ev.names for m in ctx.names)), None)
+            if chosen is None and cur is not None and not events[cur].names and fits_(events[cur], ctx):
+                chosen = cur
+        elif cur is not None and fits_(events[cur], ctx, ctx.incident_noun or ctx.kind == "commemoration"):
+            chosen = cur
+        elif cur is not None:
+            chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind
+                           and fits_(ev, ctx, ctx.incident_noun or ctx.kind == "commemoration")), None)
+        if chosen is None:
+            events.append(Event(ctx.kind, ctx.sentence_start if ctx.kind == "statistics" else pos))
+            chosen = len(events) - 1
+            if ctx.kind == "incident" and not ctx.dates and pos < lede_end:
+                events[chosen].provisional = provisional
+        ev = events[chosen]
+        for attr in ("names", "dates", "places"):
+            if not getattr(ev, attr):
+                setattr(ev, attr, list(getattr(ctx, attr)))
+        ev.nouns |= ctx.nouns
+        current[ctx.kind] = chosen
+        out.append(chosen)
+    return events, out
+
+
+class EventsStage:
+    name = "events"
+    requires = ("parsed", "sentences", "entities", "dates", "facts")
+    assigns = ("events",)
+
+    def __init__(self, lexicon: Path):
+        self.path = lexicon
+        self.lexicon = load_events_lexicon(lexicon)
+
+    def _context(self, doc: Document, fact: dict, sent: tuple[int, int], parse_sent) -> Context:
+        lex = self.lexicon
+        s0, s1 = sent
+        text = doc.text[s0:s1]
+        inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
+        ents = inside(doc.entities)
+        doc_date = doc.doc_date or {}
+        dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
+                 and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))
+                 and not self._dates_report(doc, d, fact) and not self._state_time(doc.text, d)]
+        places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
+        lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
+        if self._statistics(doc, fact, s0, text):
+            kind = "statistics"
+        elif fact["type"] == "participants" and self._commemorative(doc, parse_sent, text):
+            kind = "commemoration"
+        elif fact.get("trigger") and doc.text[fact["trigger"]["start"]:fact["trigger"]["end"]].lower() in lex.episode:
+            kind = "episode"  # "the deportation of 200,000": a displacement over years, not the attack
+        else:
+            kind = "incident"
+        if kind == "commemoration":
+            dates = [d for d in dates if not self._dates_incident(doc, d, ents)]
+        # An incident's name in a sentence about its commemoration names the incident, not the gathering.
+        names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
+        return Context(kind, self._nearest(names, fact), self._nearest(dates, fact), self._nearest(places, fact),
+                       bool(lemmas & lex.incident), s0, nouns=frozenset(lemmas & lex.incident))
+
+    def _locative(self, text: str, entity: dict) -> bool:
+        """A place where something happened: after a locative preposition ("in Baku",
+        "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
+        Khojaly"), or before an incident noun ("Kramatorsk station strike"); not a
+        possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        if is_possessor(text, entity):
+            return False
+        before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
+        while before and before[-1] in ("the", "a", "an"):
+            before.pop()
+        if before and before[-1] in self.lexicon.locative:
+            return True
+        if len(before) >= 2 and before[-1] == "of" and before[-2] in self.lexicon.place_nouns:
+            return True
+        after = re.findall(r"[a-z]+", text[entity["end"]:entity["end"] + 40].lower())[:2]
+        return any(w in self.lexicon.incident for w in after)
+
+    def _statistics(self, doc: Document, fact: dict, s0: int, text: str) -> bool:
+        """Whether a statistics phrase ("this year", "so far in 2024") qualifies the
+        fact's own clause: it hangs (directly or through a preposition) on the figure,
+        its trigger, or a word between them and their verb ("has recorded 762 murders
+        this year"; not "victims identified over the last year", another clause)."""
+        pattern = self.lexicon.statistics_re
+        if pattern is None or doc.parsed is None:
+            return False
+        matches = list(pattern.finditer(text))
+        if not matches:
+            return False
+        anchors = set()
+        for item in (fact["number"], fact.get("trigger")):
+            if not item:
+                continue
+            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(item["start"], item["end"]),
+                                        alignment_mode="expand")
+            if span is None:
+                continue
+            for tok in span:
+                anchors.add(tok.i)
+                for anc in tok.ancestors:
+                    anchors.add(anc.i)
+                    if anc.pos_ in ("VERB", "AUX"):
+                        break
+        for m in matches:
+            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(s0 + m.start(), s0 + m.end()),
+                                        alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            head = root.head.head if root.dep_ == "pobj" else root.head
+            if root.i in anchors or head.i in anchors:
+                return True
+        return False
+
+    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context) -> None:
+        """A fact's sentence without date or place takes them from the earlier sentences
+        of its paragraph when one of them names an incident (the nearest date and place
+        found): "Four days later, on 20 April, our ship found a boat south of Lampedusa.
+        The boat had capsized. ... 12 are missing". ``k`` indexes ``sentences``; ``ctx``
+        is filled in place."""
+        lex = self.lexicon
+        nouns: set = set()
+        dates: list = []
+        places: list = []
+        for j in range(k - 1, -1, -1):
+            if "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
+                break  # a blank line ends the paragraph
+            s0, s1 = sentences[j]["start"], sentences[j]["end"]
+            nouns |= self._lemmas(doc, s0, s1) & lex.incident
+            inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
+            dates = dates or [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
+                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
+            places = places or [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                                and self._locative(doc.text, e)]
+            if nouns and (dates or ctx.dates) and (places or ctx.places):
+                break
+        if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
+            ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
+            ctx.incident_noun = True
+            ctx.nouns = ctx.nouns | frozenset(nouns)
+
+    @staticmethod
+    def _lemmas(doc: Document, start: int, end: int) -> set[str]:
+        """Lower-case words and lemmas of a stretch of the original text ("struck" ->
+        "strike", "capsized" -> "capsize")."""
+        words = set(re.findall(r"[a-z]+", doc.text[start:end].lower()))
+        if doc.parsed is not None:
+            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(start, end), alignment_mode="expand")
+            if span is not None:
+                words |= {t.lemma_.lower() for t in span}
+        return words
+
+    def _state_time(self, text: str, when: dict) -> bool:
+        """"as of 09:00 today", "by Wednesday": the time a count stood at, not when the
+        event happened."""
+        before = " ".join(text[max(0, when["start"] - 20):when["start"]].lower().split())
+        return any(before.endswith(signal) for signal in self.lexicon.state_signals)
+
+    def _commemorative(self, doc: Document, parse_sent, text: str) -> bool:
+        """A commemoration word in the sentence or the one before ("held a memorial
+        evening in The Hague. About 60 guests ...")."""
+        lex = self.lexicon
+        sents = [parse_sent] if parse_sent is not None else []
+        if parse_sent is not None and parse_sent.start > 0:
+            sents.append(doc.parsed[parse_sent.start - 1].sent)
+        for sent in sents:
+            if {t.lemma_.lower() for t in sent} & lex.commemoration:
+                return True
+            if lex.commemoration_re and lex.commemoration_re.search(sent.text):
+                return True
+        return bool(lex.commemoration_re and lex.commemoration_re.search(text))
+
+    def _dates_report(self, doc: Document, when: dict, fact: dict) -> bool:
+        """A date that hangs on the verb that reports the figure ("stated earlier this
+        month that 312 remained in custody") dates the report, not the event."""
+        cue = (fact.get("attribution") or {}).get("cue")
+        if not cue:
+            return False
+        s, e = doc.textmap.span_to_normalised(when["start"], when["end"])
+        span = doc.parsed.char_span(s, e, alignment_mode="expand")
+        c0, c1 = doc.textmap.span_to_normalised(cue["start"], cue["end"])
+        if span is None:
+            return False
+        tok = span.root
+        for _ in range(4):
+            tok = tok.head
+            if c0 <= tok.idx < c1:
+                return True
+            if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+                return False
+        return False
+
+    def _dates_incident(self, doc: Document, when: dict, entities: list[dict]) -> bool:
+        """A date that belongs to an incident noun ("the 1995 Srebrenica massacre",
+        "the massacre of July 1995") or lies inside an EVENT name: in a sentence about a
+        commemoration it dates the incident remembered, not the gathering."""
+        if any(e["label"] == "EVENT" and e["start"] <= when["start"] and when["end"] <= e["end"] for e in entities):
+            return True
+        s, e = doc.textmap.span_to_normalised(when["start"], when["end"])
+        span = doc.parsed.char_span(s, e, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        head = span.root
+        for _ in range(4):  # "1995" -> "Srebrenica" -> "massacre"; "of July 1995" -> "massacre"
+            if head.dep_ in ("compound", "nummod", "nmod", "amod", "poss", "pobj") and head.head.i != head.i:
+                head = head.head.head if head.dep_ == "pobj" else head.head
+                if head.lemma_.lower() in self.lexicon.incident:
+                    return True
+            else:
+                break
+        return head.lemma_.lower() in self.lexicon.incident
+
+    @staticmethod
+    def _nearest(items: list[dict], fact: dict) -> list[dict]:
+        """Items of the sentence, the one nearest the fact's trigger first."""
+        anchor = (fact.get("trigger") or fact["number"])["start"]
+        return sorted(items, key=lambda d: abs(d["start"] - anchor))
+
+    def __call__(self, doc: Document) -> Document:
+        doc.events = []
+        if not doc.facts:
+            return doc
+        sentences = doc.sentences or [{"start": 0, "end": len(doc.text)}]
+        starts = [s["start"] for s in sentences]
+        parse_sents = list(doc.parsed.sents) if doc.parsed is not None else []
+        p_starts = [s.start_char for s in parse_sents]
+        contexts, positions = [], []
+        order = sorted(range(len(doc.facts)), key=lambda i: doc.facts[i]["number"]["start"])
+        for i in order:
+            fact = doc.facts[i]
+            k = max(bisect.bisect_right(starts, fact["number"]["start"]) - 1, 0)
+            sent = (sentences[k]["start"], sentences[k]["end"])
+            ps = None
+            if parse_sents:
+                n0, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
+                ps = parse_sents[max(bisect.bisect_right(p_starts, n0) - 1, 0)]
+            ctx = self._context(doc, fact, sent, ps)
+            ctx.paragraph = doc.text.count("\n\n", 0, sent[0])
+            if ctx.kind == "incident" and not (ctx.dates and ctx.places):
+                self._paragraph_frame(doc, sentences, k, ctx)
+            contexts.append(ctx)
+            positions.append(fact["number"]["start"])
+        lede_end = sentences[min(self.lexicon.lede_sentences, len(sentences)) - 1]["end"]
+        provisional = point_date((doc.doc_date or {}).get("value"))
+        events, chosen = group_facts(contexts, positions, self.lexicon.update_window_days, provisional,
+                                     lede_end, self.lexicon.provisional_window_days)
+        self._fill_from_narrative(doc, events, contexts, chosen)
+        taken = {" ".join(n["text"].lower().split()) for ev in events for n in ev.names}
+        for ev in events:
+            if ev.kind == "incident" and not ev.names:
+                name = next((e for e in doc.entities if e["label"] == "EVENT" and name_fits(e, ev, doc.dates)
+                             and " ".join(e["text"].lower().split()) not in taken), None)
+                if name:
+                    ev.names = [name]
+        # ids in order of first mention (the event's first fact or its name, whichever is earlier)
+        firsts = []
+        for k, ev in enumerate(events):
+            name = self._first_mention(doc.entities, ev.names[0]["text"], ("EVENT",)) if ev.names else None
+            firsts.append(min(ev.first, name["start"]) if name else ev.first)
+        rank = {k: r for r, k in enumerate(sorted(range(len(events)), key=lambda k: firsts[k]))}
+        doc.events = [None] * len(events)  # type: ignore[list-item]
+        for k, ev in enumerate(events):
+            doc.events[rank[k]] = self._record(doc, ev, rank[k])
+        for i, k in zip(order, chosen):
+            doc.facts[i]["event"] = f"e{rank[k] + 1}"
+        doc.provenance["events"] = [{"id": f"e{rank[k] + 1}", "kind": ev.kind} for k, ev in enumerate(events)]
+        return doc
+
+    def _fill_from_narrative(self, doc: Document, events: list[Event], contexts: list[Context],
+                             chosen: list[int]) -> None:
+        """An incident without a date or place in its facts' sentences takes them from the
+        nearest earlier sentence that has an incident noun and a date or place; a
+        commemoration from the nearest sentence (before or after) with a commemoration
+        word."""
+        if not doc.sentences or doc.parsed is None:
+            return
+        lex = self.lexicon
+        for k, ev in enumerate(events):
+            if ev.kind == "statistics" or (ev.dates and ev.places):
+                continue
+            first_fact = min(ctx.sentence_start for ctx, c in zip(contexts, chosen) if c == k)
+            before = list(reversed([s for s in doc.sentences if s["end"] <= first_fact]))
+            after = [s for s in doc.sentences if s["start"] > first_fact]
+            words_of = lex.incident if ev.kind == "incident" else lex.commemoration
+            candidates = before if ev.kind == "incident" else sorted(
+                before + after, key=lambda s: abs(s["start"] - first_fact))
+            for sent in candidates:
+                inside = lambda items: [x for x in items if sent["start"] <= x["start"] and x["end"] <= sent["end"]]  # noqa: E731
+                dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
+                         and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
+                if ev.kind == "commemoration":
+                    dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
+                places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                          and self._locative(doc.text, e)]
+                words = self._lemmas(doc, sent["start"], sent["end"])
+                if not words & words_of or not (dates or places):
+                    continue
+                if not ev.dates and dates:
+                    ev.dates = dates
+                if not ev.places and places:
+                    ev.places = places
+                break
+
+    @staticmethod
+    def _first_mention(items: list[dict], text: str, labels: tuple[str, ...], key: str = "text") -> Optional[dict]:
+        for item in items:
+            if item.get("label", labels[0]) in labels and _same_name(item[key], text):
+                return item
+        return None
+
+    def _record(self, doc: Document, ev: Event, rank: int) -> dict:
+        name = self._first_mention(doc.entities, ev.names[0]["text"], ("EVENT",)) if ev.names else None
+        place = self._first_mention(doc.entities, ev.places[0]["text"], PLACE_LABELS) if ev.places else None
+        when = None
+        if ev.dates:
+            value = ev.dates[0]["value"]
+            when = next((d for d in doc.dates if d.get("value") == value), ev.dates[0])
+        return {
+            "id": f"e{rank + 1}",
+            "name": {k: name[k] for k in ("start", "end", "text")} if name else None,
+            "date": {k: when[k] for k in ("start", "end", "text", "value")} if when else None,
+            "place": {k: place[k] for k in ("start", "end", "text")} if place else None,
+        }
