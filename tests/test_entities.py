@@ -113,6 +113,11 @@ def test_places_of_the_issue(process, span, label):
     ("The names were read out in Kurdish, Arabic and English.", "Kurdish", "LANGUAGE"),
     ("Two of them were taken to St Brennan's Hospital with head wounds.", "St Brennan's Hospital", "FAC"),
     ("Share this: Facebook | X | E-mail", "Facebook", "ORG"),
+    # institutions, acronyms, governments
+    ("The Embassy of the Republic of Azerbaijan held a ceremony.", "Embassy of the Republic of Azerbaijan", "ORG"),
+    ("The International Organization for Migration (IOM) counted them. IOM said more had fled.", "IOM", "ORG"),
+    ("Lastavia calls on the Government of Morvania to release them.", "Morvania", "GPE"),
+    ("At 17:00 traffic stopped for a minute of silence.", "minute", "TIME"),
 ])
 def test_context_rules(process, text, span, label):
     got = {(e["text"], e["label"]) for e in process(text).entities}

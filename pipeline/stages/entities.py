@@ -59,7 +59,7 @@ CLOCK_TIME = re.compile(r"(,?\s+(?:at\s+)?)(" + _CLOCK + ")")
 CLOCK_FIRST = re.compile(r"^((?:about\s+|around\s+|approximately\s+|at\s+)?" + _CLOCK + r"|noon|midnight)(\s*,?\s+(?:on\s+)?)(?=\S)", re.I)
 # A clock time anywhere ("09:15", "6 p.m."), and a day or date after one ("on Monday, 12 May").
 CLOCK_ANY = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?![.:]\d)|\b\d{1,2}\s*[ap]\.?m\.?(?!\w)|\b\d{4}\s*(?:GMT|UTC)\b", re.I)
-DAY_PART = re.compile(r"\d|\b(?:today|yesterday|tomorrow)\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+DAY_PART = re.compile(r"(?<![+\-−\d])\d|\b(?:today|yesterday|tomorrow)\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 # Clock times the dates layer did not find become TIME entities all the same.
 CLOCK_FALLBACK = re.compile(r"(?<![\w:.])\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?!\w))?(?![\w:])", re.I)
 # "KRAMATORSK, Ukraine, April 8 (Agency) -": the wire's name after a dateline.
@@ -72,6 +72,7 @@ ROLE_CHECK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "W
 SAINT_PLACE = re.compile(r"\bSt\.? [A-Z][a-z]+['’]s(?: (?:Hospital|Church|Cathedral|Abbey|School|College|Hall|Chapel|Square|Park))?")
 CITY_OF = re.compile(r"\b(?:City|Town|Municipality) of (?:[A-Z][\w’'-]+)(?: [A-Z][\w’'-]+)?")
 CAPS_DATELINE = re.compile(r"(?m)^([A-Z][A-Z’'-]{2,}(?: [A-Z][A-Z’'-]{2,}){0,2}),\s+(?=\d{1,2} [A-Z][a-z]+|[A-Z][a-z]+,? \d|[A-Z][a-z]+, )")
+ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,9})\)")
 GOVERNMENT_OF = re.compile(r"Government of (?:the )?")
 NUMBER_LABELS = {"cardinal": "CARDINAL", "ordinal": "ORDINAL", "percent": "PERCENT",
                  "money": "MONEY", "quantity": "QUANTITY"}
@@ -240,6 +241,10 @@ class EntitiesStage:
         self.social_networks = frozenset(fixes.boilerplate.social_networks)
         self.table_totals = frozenset(w.lower() for w in fixes.boilerplate.table_totals)
         self.role_heads = frozenset(fixes.not_entities.get("role_heads", []))
+        institutions = fixes.names.institutions
+        self.institution_of = re.compile(
+            r"(?:[A-Z][\w’'-]+ ){0,3}(?:" + "|".join(map(re.escape, institutions)) + r") of (?:the )?"
+        ) if institutions else re.compile(r"(?!)")
         self._matchers: dict[int, object] = {}
         self.cue_patterns = self._cue_patterns()
         # One pass over the text for all cues: each rule is a named group (flags scoped).
@@ -550,7 +555,10 @@ class EntitiesStage:
                 raw.append((s.start_char, s.end_char, s.label_, P_GAZETTEER))
         spans = []
         for s, e, _value in dates:
-            spans += [(a, b, label, P_DATE) for a, b, label in time_parts(text, s, e, self.time_words)]
+            for a, b, label in time_parts(text, s, e, self.time_words):
+                a, b = trim_span(text, a, b, self.strip_words)  # "a minute" -> "minute" (SPEC: no article)
+                if b > a:
+                    spans.append((a, b, label, P_DATE))
         for m in CLOCK_FALLBACK.finditer(text):
             if all(m.end() <= s or e <= m.start() for s, e, _ in dates):
                 spans.append((m.start(), m.end(), "TIME", P_DATE))
@@ -589,10 +597,10 @@ class EntitiesStage:
                 start, end, label, priority = *title_of, "GPE", P_GAZETTEER  # "Dean of Westminster"
             elif title_of and label == "ORG" and text[title_of[0]].isupper():
                 start, end = title_of  # "Statement of the Ministry of ...": the Ministry
-            gov = GOVERNMENT_OF.match(text, start, end) if label == "ORG" else None
-            if gov and gov.end() < end:
-                start, label = gov.end(), "GPE"  # "Government of X" -> GPE X (dev-set decision)
             trimmed = self._trimmed(text, start, end, label)
+            gov = GOVERNMENT_OF.match(text, trimmed[0], trimmed[1]) if trimmed and label == "ORG" else None
+            if gov and gov.end() < trimmed[1]:
+                trimmed, label = (gov.end(), trimmed[1]), "GPE"  # "Government of X" -> GPE X (dev-set decision)
             if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled):
                 spans.append((*trimmed, label, priority))
         spans.sort(key=lambda x: (-(x[1] - x[0]), -x[3], x[0]))
@@ -606,6 +614,8 @@ class EntitiesStage:
         chosen = self._locative(text, chosen)
         chosen = self._dateline(text, chosen, place_evidence)
         chosen = self._table_places(text, chosen)
+        chosen = self._institutions(text, chosen)
+        chosen = self._acronyms(text, chosen)
         chosen = self._social(text, chosen)
         relabelled = [c for c in chosen if c not in before]
         chosen = self._one_sense(text, chosen, ruled + relabelled)
@@ -658,6 +668,37 @@ class EntitiesStage:
             a, b = m.start(1), m.end(1)
             if all(b <= s or e <= a for s, e in taken):
                 out.append((a, b, "ORG"))
+        return sorted(out)
+
+    def _institutions(self, text: str, chosen):
+        """"Embassy of the Republic of X", "Permanent Mission of X": an institution word
+        (configs) before "of [the] <GPE or ORG>" makes one ORG of both."""
+        out = []
+        for start, end, label in chosen:
+            if label in ("GPE", "ORG"):
+                m = self.institution_of.search(text, max(0, start - 60), start)
+                if m and m.end() == start and (not out or out[-1][1] <= m.start()):
+                    out.append((*trim_span(text, m.start(), end, self.strip_words), "ORG"))  # "The Embassy"
+                    continue
+            out.append((start, end, label))
+        return out
+
+    def _acronyms(self, text: str, chosen):
+        """"World Health Organization (WHO)": the acronym in brackets after an ORG is
+        ORG too, and so is every other mention of it in the document."""
+        out = list(chosen)
+        taken = [(s, e) for s, e, _ in out]
+        acronyms = set()
+        for start, end, label in chosen:
+            if label == "ORG":
+                m = ACRONYM_AFTER.match(text, end)
+                if m:
+                    acronyms.add(m.group(1))
+        for name in acronyms:
+            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+                if all(m.end() <= s or e <= m.start() for s, e in taken):
+                    out.append((m.start(), m.end(), "ORG"))
+                    taken.append((m.start(), m.end()))
         return sorted(out)
 
     def _table_places(self, text: str, chosen):

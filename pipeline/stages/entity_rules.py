@@ -84,6 +84,7 @@ class TimeRules(_Section):
 
 class NameRules(_Section):
     inner_words: list[str] = Field(default_factory=list)
+    institutions: list[str] = Field(default_factory=list)
 
 
 class EntityFixes(_Section):
