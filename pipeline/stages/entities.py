@@ -174,6 +174,27 @@ def _inside_longer_name(doc, start: int, end: int) -> bool:
     return False
 
 
+def _spelled_by(text: str, paren: int, acronym: str) -> tuple[int, int] | None:
+    """The span of the capitalised words right before ``paren`` whose initials spell
+    ``acronym`` ("Médecins Sans Frontières" before "(MSF)"); small words ("of", "for",
+    "and", "the") may stand between them. None if they do not spell it."""
+    words = list(re.finditer(r"[\w’'-]+", text[max(0, paren - 120):paren]))
+    base = max(0, paren - 120)
+    letters = []
+    first = None
+    for w in reversed(words):
+        word = w.group()
+        if word in ("of", "for", "and", "the", "on", "in", "de", "des", "du") and letters:
+            continue
+        if not word[0].isupper() or len(letters) == len(acronym):
+            break
+        letters.append(word[0])
+        first = base + w.start()
+    if first is None or "".join(reversed(letters)) != acronym or text[paren - 1] not in " \t":
+        return None
+    return first, paren - 1
+
+
 def _load_fixes(path: Path) -> rules.EntityFixes:
     try:
         return rules.EntityFixes(**read_toml(path))
@@ -694,6 +715,14 @@ class EntitiesStage:
                 m = ACRONYM_AFTER.match(text, end)
                 if m:
                     acronyms.add(m.group(1))
+        # "Médecins Sans Frontières (MSF)": a name the model missed whose initials spell
+        # the acronym in brackets after it is an ORG.
+        for m in re.finditer(r"\(([A-Z]{2,8})\)", text):
+            found = _spelled_by(text, m.start(), m.group(1))
+            if found and all(found[1] <= s or e <= found[0] for s, e in taken):
+                out.append((*found, "ORG"))
+                taken.append(found)
+                acronyms.add(m.group(1))
         for name in acronyms:
             for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
                 if all(m.end() <= s or e <= m.start() for s, e in taken):
