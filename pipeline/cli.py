@@ -39,7 +39,9 @@ def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), dire
         output: Optional[Path] = typer.Option(None, "-o", "--output", help="JSONL file (default: stdout)."),
         config: Optional[Path] = typer.Option(None, "--config", help="Configuration TOML (default: the packaged configs/default.toml)."),
         workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (output is the same for any number)."),
-        resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in OUTPUT(.partial).")):
+        resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in OUTPUT(.partial)."),
+        shard: Optional[str] = typer.Option(None, "--shard", metavar="I/N", help="Process only shard I (0-based) of N: the documents whose doc_id hashes there; join the N outputs with `recount merge`."),
+        dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS|local[:N]", help="Run one shard per worker on a Dask cluster (a scheduler address, or local:N for N local worker processes) and merge them into OUTPUT; needs recount[dask].")):
     """Run the pipeline and write one JSON record per document.
 
     A .txt file is one document (doc_id = file stem). A .jsonl file holds one
@@ -61,7 +63,7 @@ def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), dire
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("documents", total=None)
-            summary = run_files(inputs, output, config, workers=workers, resume=resume,
+            summary = run_files(inputs, output, config, workers=workers, resume=resume, shard=shard, dask=dask,
                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
     except Interrupted as exc:
         typer.echo(f"recount: {exc}", err=True)
@@ -83,6 +85,16 @@ def run(inputs: List[str] = typer.Argument(..., help="Files (.txt, .jsonl), dire
                + (f" -> {output}" if output else ""), err=True)
     if summary.failed or summary.bad_lines:
         raise typer.Exit(1)
+
+
+@app.command()
+def merge(parts: List[Path] = typer.Argument(..., help="Outputs of `recount run --shard I/N`, one per shard."),
+          output: Path = typer.Option(..., "-o", "--output", help="The merged JSONL file.")):
+    """Join shard outputs into exactly the file one unsharded run writes."""
+    from .api import merge_files
+
+    count = merge_files(parts, output)
+    typer.echo(f"{count} records from {len(parts)} parts -> {output}", err=True)
 
 
 @app.command()

@@ -113,6 +113,31 @@ def is_jsonl(source: str) -> bool:
     return source != "-" and source.endswith(".jsonl")
 
 
+# -- shards ----------------------------------------------------------------------
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    """``"I/N"`` -> (I, N): shard I (0-based) of N; InputError when malformed."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", spec)
+    if not match or not 0 <= int(match[1]) < int(match[2]):
+        raise InputError(f"--shard {spec!r}: give I/N with 0 <= I < N, e.g. 0/4 ... 3/4")
+    return int(match[1]), int(match[2])
+
+
+def shard_of(doc_id: str, count: int) -> int:
+    """The shard (0 ... count-1) a document belongs to: the first 8 bytes of the
+    sha256 of its doc_id (UTF-8, as read: file stem or JSONL id), big-endian, modulo
+    ``count``. Independent of file order, machine and Python's hash seed."""
+    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:8], "big") % count
+
+
+def in_shard(item: "Union[Document, BadLine]", shard: tuple[int, int]) -> bool:
+    """Whether ``item`` is processed by ``shard`` = (I, N); a bad line with no usable id
+    belongs to shard 0, so it is reported exactly once over all shards."""
+    doc_id = item.doc_id
+    index, count = shard
+    return (shard_of(doc_id, count) if doc_id else 0) == index
+
+
 # -- JSONL documents -----------------------------------------------------------
 
 # Keys SPEC "Input" defines; every other key of a line goes to source.extra unchanged.
@@ -607,3 +632,82 @@ def open_writer(target: Path | None, resume: bool = False,
     if target is None:
         return StreamWriter()
     return ResumableWriter(target, resume, expect_meta)
+
+
+# -- merging shard outputs ------------------------------------------------------
+
+def output_order_key(record: dict) -> tuple[str, int]:
+    """Where a record stands in a run's output: its input path (as given; the
+    order of ``collect_inputs``), then its line in a .jsonl input (0 for a file)."""
+    source = record.get("source") or {}
+    return str(source.get("path")), source.get("line") or 0
+
+
+def _part_lines(part: Path, index: int) -> Iterator[tuple[tuple, bytes, dict]]:
+    """(order key, line, meta) of each record of one shard output, checking order."""
+    previous = None
+    with part.open("rb") as handle:
+        for line_no, raw in enumerate(handle, 1):
+            if not raw.endswith(b"\n"):
+                raise InputError(f"{part}:{line_no}: torn last line: that shard's run did not finish")
+            try:
+                record = json.loads(raw)
+                key = output_order_key(record)
+                doc_id = record["doc_id"]
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise InputError(f"{part}:{line_no}: not a Recount record") from None
+            if previous is not None and key < previous:
+                raise InputError(f"{part}:{line_no}: records are not in input order (not a recount run output?)")
+            previous = key
+            meta = {k: v for k, v in (record.get("meta") or {}).items() if k != "provenance"}
+            yield (*key, index, line_no), raw, {"doc_id": doc_id, "meta": meta, "where": f"{part}:{line_no}"}
+
+
+def merge_outputs(parts: list[Path], target: Path) -> int:
+    """Join the outputs of ``recount run --shard I/N`` into ``target``: the records in
+    the order one unsharded run writes them (``output_order_key``), so the bytes are
+    the same. Streams (k-way merge, memory for one line per part); written to a
+    temporary file, fsynced and renamed into place. Returns the record count.
+
+    InputError when a part is missing, unfinished (``PART.partial`` exists or a
+    torn line), out of order, made by another configuration/model/version, or
+    when two parts hold the same doc_id.
+    """
+    import heapq
+
+    check_output(target)
+    for part in parts:
+        if not part.is_file():
+            raise InputError(f"{part}: no such shard output")
+        if partial_path(part).exists():
+            raise InputError(f"{part}: {partial_path(part).name} exists: that shard's run did not finish "
+                             "(rerun it with --resume)")
+        if part.resolve() == target.resolve():
+            raise InputError(f"{target}: is also one of the parts")
+    seen: dict[str, str] = {}
+    first_meta: Optional[tuple[dict, str]] = None
+    count = 0
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, _umask_mode())
+        with os.fdopen(fd, "wb") as out:
+            for _, raw, info in heapq.merge(*(_part_lines(p, i) for i, p in enumerate(parts)), key=lambda t: t[0]):
+                if first_meta is None:
+                    first_meta = (info["meta"], info["where"])
+                elif info["meta"] != first_meta[0]:
+                    raise InputError(f"{info['where']}: made by a different pipeline than {first_meta[1]} "
+                                     "(configuration, model or version); rerun that shard")
+                if info["doc_id"] in seen:
+                    raise InputError(f"{info['where']}: doc_id {info['doc_id']!r} is also in {seen[info['doc_id']]} "
+                                     "(the same shard twice, or overlapping inputs)")
+                seen[info["doc_id"]] = info["where"]
+                out.write(raw)
+                count += 1
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return count

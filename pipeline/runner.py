@@ -262,6 +262,8 @@ def process_batch(stages: list[Stage], meta: dict, batch: list[Document]) -> lis
 
 # What each worker process builds once (``--workers``): its stages and the run's meta.
 _WORKER: dict = {}
+# Stages kept between runs in one process (run_corpus(reuse_stages=True)), by config.
+_BUILT: dict[tuple[str, str], list] = {}
 
 
 def _worker_init(config_path: Path, meta: dict) -> None:
@@ -285,15 +287,21 @@ def _without_output(sources: list[str], output: Optional[Path]) -> list[str]:
 
 def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Optional[Path] = None,
                progress: Optional[Callable[[int, Optional[int]], None]] = None, workers: int = 1,
-               resume: bool = False) -> RunSummary:
+               resume: bool = False, shard: Optional[tuple[int, int]] = None,
+               reuse_stages: bool = False) -> RunSummary:
     """Run the configured pipeline over the inputs and write one record per document.
 
+    ``shard`` = (I, N) keeps only the documents of shard I of N (io.shard_of);
+    ``recount merge`` joins the N outputs into the bytes of one unsharded run.
+    ``reuse_stages`` keeps the built stages in this process for the next run with
+    the same configuration (a Dask worker loads the model once, not once a task).
     Streams: documents are read, processed (in ``workers`` processes) and written
     one batch at a time, in input order (io.collect_inputs); see pipeline/io.py for
     how the output survives interruption and how ``resume`` continues it.
     """
     from .emit import pipeline_meta
-    from .io import BadLine, check_output, collect_inputs, document_key, is_jsonl, open_writer, read_inputs
+    from .io import (BadLine, check_output, collect_inputs, document_key, in_shard, is_jsonl, open_writer,
+                     read_inputs)
 
     if workers < 1:
         raise InputError(f"--workers {workers}: need at least 1")
@@ -301,12 +309,19 @@ def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Op
     check_output(output, resume)
     input_notes: list[str] = []
     sources = _without_output(collect_inputs(inputs, input_notes), output)
-    stages = build(config)
+    if reuse_stages:
+        key = (str(config.path), config.digest)
+        if key not in _BUILT:
+            _BUILT.clear()
+            _BUILT[key] = build(config)
+        stages = _BUILT[key]
+    else:
+        stages = build(config)
     meta = pipeline_meta(config, stages)  # loads the model once, before any document
     writer = open_writer(output, resume, meta)
     summary = RunSummary()
     # Documents to expect: known up front only when every input is one file, one document.
-    total = None if any(is_jsonl(s) for s in sources) else len(sources)
+    total = None if shard or any(is_jsonl(s) for s in sources) else len(sources)
 
     def tick() -> None:
         if progress:
@@ -314,7 +329,10 @@ def run_corpus(inputs: list[str], output: Optional[Path] = None, config_path: Op
 
     def todo() -> Iterator[Document]:
         item: Union[Document, BadLine]
-        for item in dedupe_ids(read_inputs(sources)):
+        items: Iterable[Union[Document, BadLine]] = read_inputs(sources)
+        if shard is not None:  # by the id as read, so every copy of a duplicate id lands in one shard
+            items = (i for i in items if in_shard(i, shard))
+        for item in dedupe_ids(items):
             if isinstance(item, BadLine):
                 summary.bad_lines.append(str(item))
                 continue

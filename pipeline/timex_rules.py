@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .identifiers import is_identifier_number
 from .lexicon import read_toml
+from .patterns import trie_alternation
 from .numwords import ORDINAL_UNITS, words_to_number
 from .timex import Anchor, Timex, duration_value, ymd
 
@@ -722,7 +723,7 @@ class TimexFinder:
         # Word lists of the lexicon become macros too.
         holiday_names = set(lx.holidays) | {k.replace("'", "’") for k in lx.holidays}
         self.holidays.update({re.sub(r"\s+", " ", k).lower().replace("'", "’"): v for k, v in lx.holidays.items()})
-        macros["HOLIDAY"] = _alternation(holiday_names)
+        macros["HOLIDAY"] = trie_alternation(holiday_names, flexible_spaces=True)
         macros["RELATIVE"] = _alternation(k for k in self.relative if not k.startswith(("now", "right now", "at ")))
         macros["QUALIFIER"] = _alternation(qualifiers)
         macros["ANAPHOR_HEAD"] = _alternation(lx.anaphors.get("heads", []))

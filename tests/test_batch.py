@@ -19,9 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD = "On 5 May 2001, 12 people were hurt in Baku.\n"
 
 
+def _default_sigint() -> None:
+    # A background job of a non-interactive shell (nohup, `make test &`, some CI
+    # launchers) starts with SIGINT ignored, and children inherit that; Ctrl-C at a
+    # terminal reaches a process whose SIGINT is the default, which is what these tests mean.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def recount(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint, **kwargs)
 
 
 def wait_for_lines(path: Path, count: int, proc: subprocess.Popen, timeout: float = 120) -> None:
@@ -333,3 +341,36 @@ def test_resume_of_a_jsonl_feed_finishes_the_same_file(gate, tmp_path):
     assert proc.returncode == 0, err
     assert "6 documents, 0 failed, 5 kept from earlier output" in err
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[2])["source"]["extra"] == {"n": 99}
+
+
+# -- shards ----------------------------------------------------------------------------
+
+@pytest.mark.model
+def test_shards_merge_into_the_bytes_of_one_run(tmp_path):
+    corpus, other = tmp_path / "corpus", tmp_path / "other"
+    corpus.mkdir()
+    other.mkdir()
+    for i in range(6):
+        (corpus / f"t{i}.txt").write_text(f"Report {i}.\n{GOOD}", encoding="utf-8")
+    (other / "t1.txt").write_text(GOOD, encoding="utf-8")  # the same doc_id twice: renamed t1~2
+    (corpus / "feed.jsonl").write_text(
+        "".join(feed_line(f"j{i}", f"On {i + 1} May 2001, {i + 3} were killed.", source="S") for i in range(5))
+        + "not json\n", encoding="utf-8")
+    whole = tmp_path / "whole.jsonl"
+    result = CliRunner().invoke(app, ["run", str(other), str(corpus), "-o", str(whole)])
+    assert result.exit_code == 1  # the bad line
+    parts = []
+    bad_reported = 0
+    for i in range(3):
+        part = tmp_path / f"part{i}.jsonl"
+        result = CliRunner().invoke(app, ["run", str(corpus), str(other), "--shard", f"{i}/3", "-o", str(part)])
+        bad_reported += result.stderr.count("feed.jsonl:6: not valid JSON")
+        parts.append(str(part))
+    assert bad_reported == 1  # a line without an id is reported by shard 0 only
+    assert all(Path(p).read_bytes() for p in parts)  # every shard got documents
+    merged = tmp_path / "merged.jsonl"
+    result = CliRunner().invoke(app, ["merge", *reversed(parts), "-o", str(merged)])
+    assert result.exit_code == 0, result.output
+    assert merged.read_bytes() == whole.read_bytes()
+    ids = [json.loads(line)["doc_id"] for line in whole.read_text(encoding="utf-8").splitlines()]
+    assert ids == [f"j{i}" for i in range(5)] + ["t0", "t1", "t2", "t3", "t4", "t5", "t1~2"]

@@ -246,3 +246,77 @@ def test_directory_jsonl_that_holds_records_is_skipped_with_a_note(tmp_path):
     assert notes == [f"skipped {tmp_path / 'out.jsonl'}: it holds Recount records, not input documents"]
     # named explicitly, it is read (and its lines reported as bad input)
     assert collect_inputs([str(tmp_path / "out.jsonl")]) == [str(tmp_path / "out.jsonl")]
+
+
+# -- shards and merge -----------------------------------------------------------------
+
+@pytest.mark.parametrize("spec,expected", [
+    ("0/1", (0, 1)), ("3/4", (3, 4)), (" 1 / 2 ", (1, 2)),  # must NOT be refused
+    ("4/4", None), ("1/0", None), ("-1/2", None), ("1", None), ("a/b", None),
+])
+def test_parse_shard(spec, expected):
+    from pipeline.io import parse_shard
+
+    if expected is None:
+        with pytest.raises(InputError, match="give I/N"):
+            parse_shard(spec)
+    else:
+        assert parse_shard(spec) == expected
+
+
+def test_shard_of_is_a_stable_hash_of_the_doc_id():
+    from pipeline.io import shard_of
+
+    # sha256("000_40537841ef9f777f")[:8] big-endian mod N: the same on every machine and run
+    digest = int.from_bytes(hashlib.sha256(b"000_40537841ef9f777f").digest()[:8], "big")
+    assert [shard_of("000_40537841ef9f777f", n) for n in (1, 2, 3, 7)] == [digest % n for n in (1, 2, 3, 7)]
+    counts = [0, 0, 0, 0]
+    for i in range(400):
+        counts[shard_of(f"doc-{i}", 4)] += 1
+    assert min(counts) > 60  # spread over every shard
+
+
+def record_line(doc_id: str, path: str, line_no=None, meta=META) -> str:
+    obj = {"schema_version": "2", "doc_id": doc_id, "source": {"path": path, "sha256": "0" * 64, "line": line_no},
+           "errors": [], "meta": {**meta, "provenance": {}}}
+    return json.dumps(obj) + "\n"
+
+
+def test_merge_puts_records_in_input_order(tmp_path):
+    from pipeline.io import merge_outputs
+
+    a = record_line("x", "a.jsonl", 1) + record_line("z", "a.jsonl", 7) + record_line("c", "c.txt")
+    b = record_line("y", "a.jsonl", 3) + record_line("b", "b.txt") + record_line("b~2", "b.txt")
+    (tmp_path / "p0").write_text(a, encoding="utf-8")
+    (tmp_path / "p1").write_text(b, encoding="utf-8")
+    (tmp_path / "empty").write_text("", encoding="utf-8")  # a shard with no documents
+    out = tmp_path / "out.jsonl"
+    assert merge_outputs([tmp_path / "p1", tmp_path / "empty", tmp_path / "p0"], out) == 6
+    assert [json.loads(x)["doc_id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["x", "y", "z", "b", "b~2", "c"]
+
+
+@pytest.mark.parametrize("second,error", [
+    (record_line("x", "b.txt"), "doc_id 'x' is also in"),
+    (record_line("y", "b.txt", meta={**META, "config_digest": "other"}), "made by a different pipeline"),
+    (record_line("y", "c.txt") + record_line("w", "b.txt"), "not in input order"),
+    (record_line("y", "b.txt")[:-5], "torn last line"),
+    ('{"no": "record"}\n', "not a Recount record"),
+])
+def test_merge_refuses_parts_that_do_not_fit(tmp_path, second, error):
+    from pipeline.io import merge_outputs
+
+    (tmp_path / "p0").write_text(record_line("x", "a.txt"), encoding="utf-8")
+    (tmp_path / "p1").write_text(second, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(InputError, match=error):
+        merge_outputs([tmp_path / "p0", tmp_path / "p1"], out)
+    assert not out.exists() and list(tmp_path.glob(".out.jsonl.*")) == []  # nothing half-written
+
+
+def test_merge_refuses_an_unfinished_shard(tmp_path):
+    from pipeline.io import merge_outputs
+
+    (tmp_path / "p0").write_text(record_line("x", "a.txt"), encoding="utf-8")
+    (tmp_path / "p0.partial").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="p0.partial exists: that shard's run did not finish"):
+        merge_outputs([tmp_path / "p0"], tmp_path / "out.jsonl")

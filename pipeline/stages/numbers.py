@@ -33,6 +33,7 @@ from ..errors import ConfigError
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml
 from ..records import NumberMod
+from ..patterns import trie_alternation
 from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
 
 Mod = NumberMod  # SPEC numbers mods, one definition (pipeline/records.py)
@@ -129,26 +130,8 @@ def _alternation(words) -> str:
 
 
 def _trie(words) -> str:
-    """A regex alternation of ``words`` factored by common prefixes ("th(?:ree|irty)"),
-    which Python's engine scans much faster than a flat list of a hundred words.
-    Longer words win over their prefixes ("thirteen" before "three" is not needed:
-    each branch ends where a word ends, longer continuations tried first)."""
-    tree: dict = {}
-    for word in set(words):
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if "" in node:
-            branches.append("")
-        if len(branches) == 1:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
-
-    return build(tree)
+    """Prefix-factored alternation of ``words`` (pipeline/patterns.py)."""
+    return trie_alternation(words)
 
 
 def _words_re(words) -> str:
