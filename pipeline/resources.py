@@ -14,11 +14,11 @@ Strict and permissive schemas:
   reads them and named here (``RESOURCES``): ``fact_triggers.toml`` (its tables are
   the SPEC fact types plus ``people``, ``grammar`` and ``breakdowns``; an unknown
   table is reported as "not a SPEC fact type"), ``dates.toml`` and
-  ``timex_grammar.toml``, ``numbers.toml``, ``attribution.toml``, ``events.toml``.
-* ``entity_fixes.toml`` has its known tables typed (labels are SPEC labels), and
-  further tables are accepted if they have the shape of a lexicon table (``Table``:
-  keys to strings, numbers, booleans, lists of those, or lists of such lists, or
-  small inline tables). To make a new table strict, add a field to the model.
+  ``timex_grammar.toml``, ``numbers.toml``, ``attribution.toml``, ``events.toml``, ``entity_fixes.toml``.
+* ``entity_fixes.toml`` likewise (the entities stage's ``EntityFixes``).
+* Any other ``.toml`` resource is accepted if it has the shape of a lexicon table
+  (``Table``: keys to strings, numbers, booleans, lists of those, or lists of such
+  lists, or small inline tables).
 """
 
 from __future__ import annotations
@@ -65,16 +65,6 @@ FACT_TABLES = ("people", "grammar", "breakdowns")
 
 # -- files other stages are still extending (typed where known, open otherwise) --
 
-class EntityFixes(_Open):
-    """entity_fixes.toml. Labels are SPEC entity labels; a new table is accepted as
-    a ``Table``; to type it add a field here, e.g. ``suffix_label: dict[EntityLabel, Words] = {}``."""
-
-    not_entities: dict[str, Words] = {}
-    head_label: dict[EntityLabel, Words] = {}
-    titles: dict[str, Words] = {}
-    force_label: dict[EntityLabel, Words] = {}
-
-
 class TomlTables(_Open):
     """Any other .toml resource: top-level values or tables of values."""
 
@@ -104,7 +94,7 @@ Kind = Literal["toml", "words", "jsonl"]
 RESOURCES: dict[str, tuple[Kind, Union[None, str, type[BaseModel]]]] = {
     "normalise.joining_words": ("words", None),
     "entities.strip_words": ("words", None),
-    "entities.label_fixes": ("toml", EntityFixes),
+    "entities.label_fixes": ("toml", "pipeline.stages.entity_rules:EntityFixes"),
     "parse.entity_patterns": ("jsonl", EntityPattern),
     "dates.lexicon": ("toml", "pipeline.timex_rules:DatesLexicon"),
     "dates.grammar": ("toml", "pipeline.timex_rules:Grammar"),

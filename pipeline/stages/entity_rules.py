@@ -15,6 +15,8 @@ from typing import Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..records import EntityLabel
+
 # Lower-case words that may stand inside a name between capitalised words.
 NAME_INNER = frozenset({"and", "de", "du", "la", "le", "al", "el", "ad", "ash", "bin", "ibn",
                         "van", "von", "der", "den", "da", "do", "dos", "das", "di", "del", "y"})
@@ -91,9 +93,9 @@ class EntityFixes(_Section):
     """Schema of configs/lexicons/entity_fixes.toml (unknown keys are an error)."""
 
     not_entities: dict[str, list[str]] = Field(default_factory=dict)
-    head_label: dict[str, list[str]] = Field(default_factory=dict)
+    head_label: dict[EntityLabel, list[str]] = Field(default_factory=dict)  # SPEC labels only
     titles: dict[str, list[str]] = Field(default_factory=dict)
-    force_label: dict[str, list[str]] = Field(default_factory=dict)
+    force_label: dict[EntityLabel, list[str]] = Field(default_factory=dict)
     names: NameRules = Field(default_factory=NameRules)
     time: TimeRules = Field(default_factory=TimeRules)
     languages: LanguageRules = Field(default_factory=LanguageRules)
