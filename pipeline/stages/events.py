@@ -68,11 +68,16 @@ class DatesTable(_Table):
     update_window_days: int = Field(default=7, ge=0)
     provisional_window_days: int = Field(default=366, ge=0)
     lede_sentences: int = Field(default=3, ge=0)
+    report_words: list[str] = []
 
 
 class PlacesTable(_Table):
     locative: list[str]
     place_nouns: list[str] = []
+    modifiers: list[str] = []
+    object_verbs: list[str] = []
+    quantifiers: list[str] = []
+    distance_units: list[str] = []
 
 
 class EventsFile(_Table):
@@ -105,6 +110,11 @@ class EventsLexicon:
     lede_sentences: int = 3
     locative: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
+    report_words: frozenset[str] = frozenset()
+    place_modifiers: frozenset[str] = frozenset()
+    object_verbs: frozenset[str] = frozenset()
+    place_quantifiers: frozenset[str] = frozenset()
+    distance_units: frozenset[str] = frozenset()
 
 
 def load_events_lexicon(path: str | Path) -> EventsLexicon:
@@ -127,6 +137,11 @@ def load_events_lexicon(path: str | Path) -> EventsLexicon:
         lede_sentences=table.dates.lede_sentences,
         locative=frozenset(w.lower() for w in table.places.locative),
         place_nouns=frozenset(w.lower() for w in table.places.place_nouns),
+        report_words=frozenset(w.lower() for w in table.dates.report_words),
+        place_modifiers=frozenset(w.lower() for w in table.places.modifiers),
+        object_verbs=frozenset(w.lower() for w in table.places.object_verbs),
+        place_quantifiers=frozenset(w.lower() for w in table.places.quantifiers),
+        distance_units=frozenset(w.lower() for w in table.places.distance_units),
     )
 
 
@@ -339,7 +354,7 @@ class EventsStage:
         dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
                  and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))
                  and not self._dates_report(doc, d, fact) and not self._state_time(doc.text, d)]
-        places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
+        places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e, doc)]
         lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
         if self._statistics(doc, fact, s0, text):
             kind = "statistics"
@@ -351,27 +366,114 @@ class EventsStage:
             kind = "incident"
         if kind == "commemoration":
             dates = [d for d in dates if not self._dates_incident(doc, d, ents)]
+        else:
+            dates = [d for d in dates if not self._dates_talk(doc, d)]
         # An incident's name in a sentence about its commemoration names the incident, not the gathering.
         names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
-        return Context(kind, self._nearest(names, fact), self._nearest(dates, fact), self._nearest(places, fact),
+        return Context(kind, self._nearest(names, fact), self._nearest(dates, fact),
+                       self._ranked_places(doc, places, (fact.get("trigger") or fact["number"])["start"]),
                        bool(lemmas & lex.incident), s0, nouns=frozenset(lemmas & lex.incident))
 
-    def _locative(self, text: str, entity: dict) -> bool:
-        """A place where something happened: after a locative preposition ("in Baku",
-        "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
-        Khojaly"), or before an incident noun ("Kramatorsk station strike"); not a
-        possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
-        if is_possessor(text, entity):
+    def _dates_talk(self, doc: Document, when: dict) -> bool:
+        """A date that hangs on a word of speaking, writing or deciding (``report_words``:
+        "Addressing the session ... on March 7, 1991", "in his speech of 12 March", "a
+        letter dated 5 June", "adopted a decision on 5 June"): it dates what was said
+        later about an incident, not the incident. Climbs at most four heads from the
+        date and stops at the first verb."""
+        if doc.parsed is None or not self.lexicon.report_words:
             return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(when["start"], when["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok = span.root
+        for _ in range(4):
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+            if tok.lemma_.lower() in self.lexicon.report_words:
+                return True
+            if tok.pos_ in ("VERB", "AUX") or tok.lemma_.lower() in self.lexicon.incident:
+                return False
+        return False
+
+    def _purpose_place(self, doc: Document, entity: dict) -> bool:
+        """Whether a place hangs in a clause of purpose, an infinitive that is no incident
+        ("in order to suppress the movement in Azerbaijan, ... massacres were committed in
+        Baku"): it names what was aimed at, not where it happened. Climbs at most six
+        heads, to the first verb."""
+        if doc.parsed is None:
+            return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok = span.root
+        for _ in range(6):
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                lemma = tok.lemma_.lower()
+                return (tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+                        and lemma not in self.lexicon.incident and lemma not in self.lexicon.object_verbs)
+        return False
+
+    def _relative_place(self, text: str, entity: dict) -> bool:
+        """A place named only as a reference point at a distance ("a town 60 km north of
+        Valmora", "40 nautical miles south of Lampedusa"): a word of ``distance_units``
+        before the compass word before "of"."""
         before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
         while before and before[-1] in ("the", "a", "an"):
             before.pop()
+        return (len(before) >= 3 and before[-1] == "of" and before[-3] in self.lexicon.distance_units)
+
+    def _ranked_places(self, doc: Document, places: list[dict], anchor: Optional[int] = None) -> list[dict]:
+        """Places of a sentence, the nearest ``anchor`` (an offset) first, or in text
+        order without one. Places in a clause of purpose (:meth:`_purpose_place`) or
+        named as a reference point (:meth:`_relative_place`) are dropped when the
+        sentence has another place, else kept."""
+        ranked = sorted(places, key=lambda e: abs(e["start"] - anchor) if anchor is not None else e["start"])
+        plain = [e for e in ranked if not (self._relative_place(doc.text, e) or self._purpose_place(doc, e))]
+        return plain or ranked
+
+    def _locative(self, text: str, entity: dict, doc: Optional[Document] = None) -> bool:
+        """A place where something happened: after a locative preposition ("in Baku",
+        "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
+        Khojaly", "the territory of present-day Armenia": words of ``modifiers`` are
+        skipped like articles), before an incident noun ("Kramatorsk station strike"),
+        or, with ``doc`` parsed, the object of a verb of attack ("troops attacked Baku");
+        not a possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        if is_possessor(text, entity):
+            return False
+        before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
+        while before and (before[-1] in ("the", "a", "an") or before[-1] in self.lexicon.place_modifiers):
+            before.pop()
         if before and before[-1] in self.lexicon.locative:
             return True
-        if len(before) >= 2 and before[-1] == "of" and before[-2] in self.lexicon.place_nouns:
-            return True
+        if (len(before) >= 2 and before[-1] == "of" and before[-2] in self.lexicon.place_nouns
+                and not (len(before) >= 3 and (before[-3] in self.lexicon.place_quantifiers
+                                               or before[-3].replace(",", "").replace(".", "").isdigit()))):
+            return True  # "the town of Khojaly"; not "several districts of X"
         after = re.findall(r"[a-z]+", text[entity["end"]:entity["end"] + 40].lower())[:2]
-        return any(w in self.lexicon.incident for w in after)
+        if any(w in self.lexicon.incident for w in after):
+            return True
+        return doc is not None and self._attacked(doc, entity)
+
+    def _attacked(self, doc: Document, entity: dict) -> bool:
+        """The place is the object (or a conjunct of the object) of a verb of
+        ``object_verbs`` ("26,000 troops attacked Baku and other cities", "shelled the
+        town of ...")."""
+        if doc.parsed is None or not self.lexicon.object_verbs:
+            return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok = span.root
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head
+        return tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.object_verbs
 
     def _statistics(self, doc: Document, fact: dict, s0: int, text: str) -> bool:
         """Whether a statistics phrase ("this year", "so far in 2024") qualifies the
@@ -426,9 +528,10 @@ class EventsStage:
             nouns |= self._lemmas(doc, s0, s1) & lex.incident
             inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
             dates = dates or [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
-                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
-            places = places or [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
-                                and self._locative(doc.text, e)]
+                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))
+                              and not self._dates_talk(doc, d)]
+            places = places or self._ranked_places(doc, [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                                                         and self._locative(doc.text, e, doc)])
             if nouns and (dates or ctx.dates) and (places or ctx.places):
                 break
         if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
@@ -587,8 +690,10 @@ class EventsStage:
                          and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
                 if ev.kind == "commemoration":
                     dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
-                places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
-                          and self._locative(doc.text, e)]
+                else:
+                    dates = [d for d in dates if not self._dates_talk(doc, d)]
+                places = self._ranked_places(doc, [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                                                   and self._locative(doc.text, e, doc)])
                 words = self._lemmas(doc, sent["start"], sent["end"])
                 if not words & words_of or not (dates or places):
                     continue
