@@ -668,10 +668,11 @@ class EventsStage:
 
     def _fill_from_narrative(self, doc: Document, events: list[Event], contexts: list[Context],
                              chosen: list[int]) -> None:
-        """An incident without a date or place in its facts' sentences takes them from the
-        nearest earlier sentence that has an incident noun and a date or place; a
-        commemoration from the nearest sentence (before or after) with a commemoration
-        word."""
+        """An incident without a date or place in its facts' sentences takes each from the
+        nearest earlier sentence that has an incident noun and gives it ("the attack
+        carried out in Valmora on Monday, 12 May" in the opening for an event whose
+        sentences name only the town); a commemoration from the nearest sentence
+        (before or after) with a commemoration word."""
         if not doc.sentences or doc.parsed is None:
             return
         lex = self.lexicon
@@ -694,14 +695,17 @@ class EventsStage:
                     dates = [d for d in dates if not self._dates_talk(doc, d)]
                 places = self._ranked_places(doc, [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
                                                    and self._locative(doc.text, e, doc)])
+                if not ((dates and not ev.dates) or (places and not ev.places)):
+                    continue
                 words = self._lemmas(doc, sent["start"], sent["end"])
-                if not words & words_of or not (dates or places):
+                if not words & words_of:
                     continue
                 if not ev.dates and dates:
                     ev.dates = dates
                 if not ev.places and places:
                     ev.places = places
-                break
+                if ev.dates and ev.places:
+                    break  # else look further back for what is still missing
 
     @staticmethod
     def _first_mention(items: list[dict], text: str, labels: tuple[str, ...], key: str = "text") -> Optional[dict]:
