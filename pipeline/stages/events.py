@@ -370,7 +370,12 @@ class EventsStage:
             dates = [d for d in dates if not self._dates_talk(doc, d)]
         # An incident's name in a sentence about its commemoration names the incident, not the gathering.
         names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
-        return Context(kind, self._nearest(names, fact), self._nearest(dates, fact),
+        dates = self._nearest(dates, fact)
+        if kind == "incident" and len(dates) > 1:
+            # the incident's own date first ("Saturday's disorder", "the attack of 3 May"):
+            # arrests counted "since Sunday morning" still belong to Saturday's incident
+            dates.sort(key=lambda d: not self._dates_incident(doc, d, ents))
+        return Context(kind, self._nearest(names, fact), dates,
                        self._ranked_places(doc, places, (fact.get("trigger") or fact["number"])["start"]),
                        bool(lemmas & lex.incident), s0, nouns=frozenset(lemmas & lex.incident))
 
