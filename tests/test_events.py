@@ -143,3 +143,38 @@ def test_lexicon_schema_rejects_unknown_keys(tmp_path):
                    '[statistics]\nphrases = []\n[places]\nlocative = ["in"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="parade"):
         load_events_lexicon(bad)
+
+
+# (text, expected (date value or None, place text or None) of the event of the facts)
+FIELDS = [
+    # a later speech, session, letter or decision about the incident does not date it
+    ("On the night of 3-4 May 1998 troops opened fire on a crowd in Kestrel, killing 60 people.\n\n"
+     "Addressing the session of parliament on 9 June 1999, the minister recalled that 60 people were killed.",
+     ("1998-05-03/1998-05-04", "Kestrel")),
+    ("Militia attacked the village of Ordan in March 2004. In his speech of 12 March 2010, the president "
+     "said that 35 villagers were killed in the raid.", ("2004-03", "Ordan")),
+    ("A landslide buried homes in Marrow on 2 August 2016. In a letter dated 5 September 2016, the mayor "
+     "wrote that 14 residents had died.", ("2016-08-02", "Marrow")),
+    # kept: a date of the incident in the figure's own sentence dates it
+    ("On 9 June 1999 soldiers shot 12 protesters in Kestrel.", ("1999-06-09", "Kestrel")),
+    # a place in a clause of purpose, or a country that holds the place, is not where it happened
+    ("In order to crush the strike movement in Norland, on 4 May 1980 troops fired on workers in the "
+     "city of Pelt. The shooting killed 23 workers.", ("1980-05-04", "Pelt")),
+    ("On 2 March 1991 forces stormed Vukovar and other towns in Croatia, killing 80 civilians.",
+     ("1991-03-02", "Vukovar")),
+    ("On 7 July 2001 a flood killed 40 people in Leeds and several districts of England.", ("2001-07-07", "Leeds")),
+    # the incident's own date before the time of counting
+    ("Police investigating the riot of 14 March 2025 in Leeds have made 14 further arrests since 16 March 2025.",
+     ("2025-03-14", "Leeds")),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,expected", FIELDS, ids=[c[0][:50] for c in FIELDS])
+def test_event_date_and_place_of_the_incident(process, text, expected):
+    doc = process(text)
+    assert doc.facts and len({f["event"] for f in doc.facts}) == 1
+    event = next(e for e in doc.events if e["id"] == doc.facts[0]["event"])
+    value, place = expected
+    assert (event["date"] or {}).get("value") == value
+    assert (event["place"] or {}).get("text") == place

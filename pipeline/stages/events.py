@@ -434,13 +434,34 @@ class EventsStage:
         return (len(before) >= 3 and before[-1] == "of" and before[-3] in self.lexicon.distance_units)
 
     def _ranked_places(self, doc: Document, places: list[dict], anchor: Optional[int] = None) -> list[dict]:
-        """Places of a sentence, the nearest ``anchor`` (an offset) first, or in text
-        order without one. Places in a clause of purpose (:meth:`_purpose_place`) or
+        """Places of a sentence: the object of a verb of attack (:meth:`_attacked`) first,
+        then the nearest ``anchor`` (an offset), or in text order without one. Places in a clause of purpose (:meth:`_purpose_place`) or
         named as a reference point (:meth:`_relative_place`) are dropped when the
         sentence has another place, else kept."""
-        ranked = sorted(places, key=lambda e: abs(e["start"] - anchor) if anchor is not None else e["start"])
-        plain = [e for e in ranked if not (self._relative_place(doc.text, e) or self._purpose_place(doc, e))]
+        ranked = sorted(places, key=lambda e: (not self._attacked(doc, e),  # the target of an attack first
+                                               abs(e["start"] - anchor) if anchor is not None else e["start"]))
+        plain = [e for e in ranked if not (self._relative_place(doc.text, e) or self._purpose_place(doc, e)
+                                           or self._container_place(doc, e))]
         return plain or ranked
+
+    def _container_place(self, doc: Document, entity: dict) -> bool:
+        """A place that only locates another place ("stormed Kestrel and other towns in
+        Norland", "the village of Ordan in Norland"): its preposition hangs on a noun of
+        places or on a place name."""
+        if doc.parsed is None:
+            return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        root = span.root
+        if root.dep_ != "pobj" or root.head.dep_ != "prep" or root.head.lower_ not in ("in", "of"):
+            return False
+        holder = root.head.head
+        if root.head.lower_ == "of" and holder.lemma_.lower() in self.lexicon.place_nouns:
+            return False  # "the town of Khojaly" names the place itself
+        return holder.lemma_.lower() in self.lexicon.place_nouns or holder.lower_ in self.lexicon.place_nouns \
+            or holder.ent_type_ in PLACE_LABELS
 
     def _locative(self, text: str, entity: dict, doc: Optional[Document] = None) -> bool:
         """A place where something happened: after a locative preposition ("in Baku",
