@@ -163,6 +163,8 @@ FIELDS = [
     ("On 2 March 1991 forces stormed Vukovar and other towns in Croatia, killing 80 civilians.",
      ("1991-03-02", "Vukovar")),
     ("On 7 July 2001 a flood killed 40 people in Leeds and several districts of England.", ("2001-07-07", "Leeds")),
+    # a destination is not where it happened
+    ("On 4 May 1991 about 3,000 people in Vukovar fled towards Zagreb.", ("1991-05-04", "Vukovar")),
     # the incident's own date before the time of counting
     ("Police investigating the riot of 14 March 2025 in Leeds have made 14 further arrests since 16 March 2025.",
      ("2025-03-14", "Leeds")),
