@@ -51,6 +51,14 @@ def _line_breaks(original: str) -> list[re.Match[str]]:
     return list(re.finditer(r"[^\S\n]*\n\s*", original))
 
 
+def _double_spaced(original: str) -> bool:
+    """Whether the text puts a blank line after (nearly) every line (PDF extraction):
+    then a blank line may be a wrap. Else blank lines separate blocks."""
+    single = len(re.findall(r"\S[^\S\n]*\n[^\S\n]*\S", original))
+    double = len(re.findall(r"\S[^\S\n]*\n[^\S\n]*\n\s*\S", original))
+    return double > 2 * single
+
+
 def _wrap_width(lines: list[str]) -> int | None:
     """The width a hard-wrapped text was wrapped at, or None if it is not wrapped."""
     lengths = sorted(len(line) for line in lines if len(line) >= 40)
@@ -92,6 +100,7 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
     """Unwrap soft line breaks, keep hard ones as one ``\\n``, fold other whitespace."""
     lines = original.split("\n")
     width = _wrap_width([line.rstrip() for line in lines])
+    blank_is_paragraph = not _double_spaced(original)
     out: list[str] = []
     index: list[int] = []
     pos = 0
@@ -114,6 +123,10 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
                 after_end = original.find("\n", end)
                 after = original[end:after_end if after_end >= 0 else n]
                 soft = is_soft_break(before, after, width, joining_words)
+                if soft and blank_is_paragraph and run.count("\n") > 1 \
+                        and not (before.rstrip().endswith(",") or before.split()[-1].lower() in joining_words) \
+                        and not after.strip()[:1].islower():
+                    soft = False  # a blank line ends a block where lines wrap with single breaks
                 out.append(" " if soft else "\n")
             else:
                 out.append(" ")

@@ -113,6 +113,12 @@ def test_places_of_the_issue(process, span, label):
     ("The names were read out in Kurdish, Arabic and English.", "Kurdish", "LANGUAGE"),
     ("Two of them were taken to St Brennan's Hospital with head wounds.", "St Brennan's Hospital", "FAC"),
     ("Share this: Facebook | X | E-mail", "Facebook", "ORG"),
+    # institutions, acronyms, governments
+    ("The Embassy of the Republic of Azerbaijan held a ceremony.", "Embassy of the Republic of Azerbaijan", "ORG"),
+    ("The International Organization for Migration (IOM) counted them. IOM said more had fled.", "IOM", "ORG"),
+    ("Lastavia calls on the Government of Morvania to release them.", "Morvania", "GPE"),
+    ("At 17:00 traffic stopped for a minute of silence.", "minute", "TIME"),
+    ("Médecins Sans Frontières (MSF) said its hospital received 160 wounded.", "Médecins Sans Frontières", "ORG"),
 ])
 def test_context_rules(process, text, span, label):
     got = {(e["text"], e["label"]) for e in process(text).entities}
@@ -197,3 +203,16 @@ def test_entity_fixes_schema_rejects_unknown_keys(tmp_path):
     words.write_text("the\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="hedas"):
         EntitiesStage(bad, words)
+
+
+@pytest.mark.parametrize("text,acronym,expected", [
+    ("Médecins Sans Frontières (MSF)", "MSF", "Médecins Sans Frontières"),
+    ("the Office for the Coordination of Humanitarian Affairs (OCHA)", "OCHA", "Office for the Coordination of Humanitarian Affairs"),
+    # must NOT: initials that do not spell it, lower-case words
+    ("the health ministry (MOH)", "MOH", None), ("Rights Monitor Ukraine (RMX)", "RMX", None),
+])
+def test_spelled_by(text, acronym, expected):
+    from pipeline.stages.entities import _spelled_by
+
+    found = _spelled_by(text, text.index("("), acronym)
+    assert (text[found[0]:found[1]] if found else None) == expected

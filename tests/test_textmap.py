@@ -87,3 +87,23 @@ def test_pdf_wrapped_paragraph_is_unwrapped_and_headings_kept():
     assert tm.text.split("\n")[0] == "Heading line"
     assert "anniversary of the events. Thousands" in tm.text
     assert "capital city to pay tribute" in tm.text
+
+
+@pytest.mark.parametrize("text,expected", [
+    # lines wrap with single breaks: a blank line ends the heading before the paragraph
+    ("Letter dated 26 February 2025 from the Permanent Representative of\n"
+     "Azerbaijan to the United Nations addressed to the Secretary-General\n\n"
+     "I have the honour to bring to your attention that on 26 February 2025\n"
+     "the people of Azerbaijan marked the anniversary of the massacre in the\n"
+     "town of Khojaly, which took place during the night of 25 to 26 February.\n",
+     2),
+    # must NOT split: a PDF extraction with a blank line after every wrapped line
+    ("Letter dated 26 February 2025 from the Permanent Representative of\n\n"
+     "Azerbaijan to the United Nations addressed to the Secretary-General\n\n"
+     "and to the President of the Security Council on the anniversary of\n\n"
+     "the events in the town, which took place during the night of 25 to 26.\n",
+     1),
+])
+def test_blank_line_is_a_block_break_unless_double_spaced(text, expected):
+    tm = normalise(text, JOIN)
+    assert len(tm.text.split("\n")) == expected

@@ -84,6 +84,7 @@ class TimeRules(_Section):
 
 class NameRules(_Section):
     inner_words: list[str] = Field(default_factory=list)
+    institutions: list[str] = Field(default_factory=list)
 
 
 class EntityFixes(_Section):
@@ -179,11 +180,14 @@ def phrase_patterns(phrases: Iterable[str], lower: bool = True) -> list[list[dic
     return [[{key: w.lower() if lower else w} for w in p.split()] for p in phrases if p.split()]
 
 
-def boilerplate_line(line: str, phrases: frozenset[str], separators: str) -> bool:
+def boilerplate_line(line: str, phrases: frozenset[str], separators: "re.Pattern | str") -> bool:
     """Whether a line is page furniture: only boilerplate phrases between separators.
 
-    ``phrases`` lower-cased; "Home | News | Contact", "Share this", "Press Release".
+    ``phrases`` lower-cased; ``separators`` a compiled pattern (or a string of separator
+    characters); "Home | News | Contact", "Share this", "Press Release".
     """
-    pieces = [p.strip().lower() for p in re.split("|".join(re.escape(s) for s in separators) or r"\|", line)]
+    if isinstance(separators, str):
+        separators = re.compile("|".join(re.escape(s) for s in separators) or r"\|")
+    pieces = [p.strip().lower() for p in separators.split(line)]
     pieces = [p for p in pieces if p]
     return bool(pieces) and all(p in phrases for p in pieces)
