@@ -25,6 +25,19 @@ incident. Then, for each fact in text order:
 4. otherwise the fact belongs to the current event of its kind; a new paragraph
    without a frame of its own goes back to the document's first incident.
 
+Which dates and places of a sentence are the incident's: a date hung on a word of
+speaking, writing or deciding (``dates.report_words``: "addressing the session on 7
+March 1991", "a letter dated 5 June") dates a later act about the incident and is
+dropped; a date that belongs to an incident noun ("Saturday's disorder") comes before
+the others. A place is where it happened after a locative preposition (not an origin
+or destination: "from", "to", "towards"), as the name after "the town of" (``modifiers``
+skipped: "present-day"), or as the object of a verb of attack ("stormed Vukovar",
+ranked first); places in a clause of purpose ("to suppress the movement in X"), given
+as a distance reference ("60 km north of X") or only locating another place ("towns in
+X", "several districts of X") are dropped when the sentence names another place. An
+event missing a date or a place takes each from the nearest earlier sentence with an
+incident word that gives it.
+
 ``name``/``date``/``place`` are the first mention in the document of the EVENT
 entity, dates entry (same value) and GPE/LOC/FAC entity found for the event.
 Word lists: configs/lexicons/events.toml (schema ``EventsFile``).
