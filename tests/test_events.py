@@ -163,6 +163,12 @@ FIELDS = [
     ("On 2 March 1991 forces stormed Vukovar and other towns in Croatia, killing 80 civilians.",
      ("1991-03-02", "Vukovar")),
     ("On 7 July 2001 a flood killed 40 people in Leeds and several districts of England.", ("2001-07-07", "Leeds")),
+    # a count's own day ("on Tuesday the agency put the number of dead at ...") is no incident date;
+    # highlights before the narrative take the date the narrative gives later
+    ("HIGHLIGHTS\nThe Red Cross reports 900 deaths in Leeds.\n\nOVERVIEW\nOn 3 March 2021 a dam above Leeds "
+     "collapsed. On 9 March 2021 the Red Cross put the number of dead at 900.", ("2021-03-03", "Leeds")),
+    ("On 3 March 2021 floods swept through homes in Leeds. On 9 March 2021 the ministry recorded 57 deaths.",
+     ("2021-03-03", "Leeds")),
     # a destination is not where it happened
     ("On 4 May 1991 about 3,000 people in Vukovar fled towards Zagreb.", ("1991-05-04", "Vukovar")),
     # the incident's own date before the time of counting

@@ -409,8 +409,8 @@ class EventsStage:
             if tok.head.i == tok.i:
                 return False
             tok = tok.head
-            if tok.lemma_.lower() in self.lexicon.report_words:
-                return True
+            if tok.lemma_.lower() in self.lexicon.report_words and not any(c.dep_ == "prt" for c in tok.children):
+                return True  # not a verb with a particle ("put down the uprising")
             if tok.pos_ in ("VERB", "AUX") or tok.lemma_.lower() in self.lexicon.incident:
                 return False
         return False
@@ -722,7 +722,8 @@ class EventsStage:
             before = list(reversed([s for s in doc.sentences if s["end"] <= first_fact]))
             after = [s for s in doc.sentences if s["start"] > first_fact]
             words_of = lex.incident if ev.kind == "incident" else lex.commemoration
-            candidates = before if ev.kind == "incident" else sorted(
+            # an incident looks back first, then (highlights before the narrative) forward
+            candidates = before + after if ev.kind == "incident" else sorted(
                 before + after, key=lambda s: abs(s["start"] - first_fact))
             for sent in candidates:
                 inside = lambda items: [x for x in items if sent["start"] <= x["start"] and x["end"] <= sent["end"]]  # noqa: E731
