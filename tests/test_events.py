@@ -166,6 +166,8 @@ FIELDS = [
     # a count's own day ("on Tuesday the agency put the number of dead at ...") is no incident date;
     # highlights before the narrative take the date the narrative gives later
     ("HIGHLIGHTS\nThe Red Cross reports 900 deaths in Leeds.\n\nOVERVIEW\nOn 3 March 2021 a dam above Leeds "
+     "collapsed.", ("2021-03-03", "Leeds")),
+    ("HIGHLIGHTS\nThe Red Cross reports 900 deaths in Leeds.\n\nOVERVIEW\nOn 3 March 2021 a dam above Leeds "
      "collapsed. On 9 March 2021 the Red Cross put the number of dead at 900.", ("2021-03-03", "Leeds")),
     ("On 3 March 2021 floods swept through homes in Leeds. On 9 March 2021 the ministry recorded 57 deaths.",
      ("2021-03-03", "Leeds")),
