@@ -103,6 +103,10 @@ CASES = [
     ("24 April 2025\n\nOn Wednesday 16 April two missiles struck the clinic in Kafr Haddan. Nine people were killed.\n\n"
      "Boat capsizes before rescue\nFour days later, on Sunday 20 April, our ship found a boat south of "
      "Lampedusa. At least 12 people are missing.", [{9}, {12}]),
+    # a march, then the next day shootings at its rallies in another town: a sentence without an
+    # incident word (people marched) is no incident of another kind than the shooting
+    ("On 3 May 2021 some 20,000 people marched in Leeds and York. On 4 May 2021 police shot 3 protesters "
+     "dead in York.", [{20000, 3}]),
     # a crackdown spreading to another city the next day stays one event
     ("On 8 October police dispersed a protest in Drevnik, killing 3 people. On 9 October police dispersed "
      "rallies in Halmar and detained 40 people.", [{3, 40}]),

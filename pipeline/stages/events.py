@@ -255,7 +255,9 @@ def fits(event: Event, ctx: Context, window: int, places: bool = True, provision
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
     their dates do not conflict and, with ``places``, a dated figure on other days than
     the event's, about another kind of incident ("capsize" after a "strike"), shares one
-    of its places (a crackdown spreading to the next city the next day stays one event)."""
+    of its places (a crackdown spreading to the next city the next day stays one event).
+    An event whose sentences name no incident word ("20,000 people marched") is of no
+    other kind than any incident."""
     mine = event.date_key()
     theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
     if mine and theirs and dates_conflict(mine, theirs, window):
@@ -264,7 +266,7 @@ def fits(event: Event, ctx: Context, window: int, places: bool = True, provision
                                                                      provisional_window):
         return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
     overlap = bool(mine and theirs and not dates_conflict(mine, theirs, 0, 0))
-    other_kind = bool(ctx.nouns) and not (ctx.nouns & event.nouns)
+    other_kind = bool(ctx.nouns) and bool(event.nouns) and not (ctx.nouns & event.nouns)
     if places and theirs and event.kind in ("incident", "commemoration") and ctx.places and event.places \
             and not overlap and other_kind:
         return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
