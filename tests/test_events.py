@@ -103,6 +103,10 @@ CASES = [
     ("24 April 2025\n\nOn Wednesday 16 April two missiles struck the clinic in Kafr Haddan. Nine people were killed.\n\n"
      "Boat capsizes before rescue\nFour days later, on Sunday 20 April, our ship found a boat south of "
      "Lampedusa. At least 12 people are missing.", [{9}, {12}]),
+    # a march, then the next day shootings at its rallies in another town: a sentence without an
+    # incident word (people marched) is no incident of another kind than the shooting
+    ("On 3 May 2021 some 20,000 people marched in Leeds and York. On 4 May 2021 police shot 3 protesters "
+     "dead in York.", [{20000, 3}]),
     # a crackdown spreading to another city the next day stays one event
     ("On 8 October police dispersed a protest in Drevnik, killing 3 people. On 9 October police dispersed "
      "rallies in Halmar and detained 40 people.", [{3, 40}]),
@@ -143,3 +147,48 @@ def test_lexicon_schema_rejects_unknown_keys(tmp_path):
                    '[statistics]\nphrases = []\n[places]\nlocative = ["in"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="parade"):
         load_events_lexicon(bad)
+
+
+# (text, expected (date value or None, place text or None) of the event of the facts)
+FIELDS = [
+    # a later speech, session, letter or decision about the incident does not date it
+    ("On the night of 3-4 May 1998 troops opened fire on a crowd in Kestrel, killing 60 people.\n\n"
+     "Addressing the session of parliament on 9 June 1999, the minister recalled that 60 people were killed.",
+     ("1998-05-03/1998-05-04", "Kestrel")),
+    ("Militia attacked the village of Ordan in March 2004. In his speech of 12 March 2010, the president "
+     "said that 35 villagers were killed in the raid.", ("2004-03", "Ordan")),
+    ("A landslide buried homes in Marrow on 2 August 2016. In a letter dated 5 September 2016, the mayor "
+     "wrote that 14 residents had died.", ("2016-08-02", "Marrow")),
+    # kept: a date of the incident in the figure's own sentence dates it
+    ("On 9 June 1999 soldiers shot 12 protesters in Kestrel.", ("1999-06-09", "Kestrel")),
+    # a place in a clause of purpose, or a country that holds the place, is not where it happened
+    ("In order to crush the strike movement in Norland, on 4 May 1980 troops fired on workers in the "
+     "city of Pelt. The shooting killed 23 workers.", ("1980-05-04", "Pelt")),
+    ("On 2 March 1991 forces stormed Vukovar and other towns in Croatia, killing 80 civilians.",
+     ("1991-03-02", "Vukovar")),
+    ("On 7 July 2001 a flood killed 40 people in Leeds and several districts of England.", ("2001-07-07", "Leeds")),
+    # a count's own day ("on Tuesday the agency put the number of dead at ...") is no incident date;
+    # highlights before the narrative take the date the narrative gives later
+    ("HIGHLIGHTS\nThe Red Cross reports 900 deaths in Leeds.\n\nOVERVIEW\nOn 3 March 2021 a dam above Leeds "
+     "collapsed.", ("2021-03-03", "Leeds")),
+    ("HIGHLIGHTS\nThe Red Cross reports 900 deaths in Leeds.\n\nOVERVIEW\nOn 3 March 2021 a dam above Leeds "
+     "collapsed. On 9 March 2021 the Red Cross put the number of dead at 900.", ("2021-03-03", "Leeds")),
+    ("On 3 March 2021 floods swept through homes in Leeds. On 9 March 2021 the ministry recorded 57 deaths.",
+     ("2021-03-03", "Leeds")),
+    # a destination is not where it happened
+    ("On 4 May 1991 about 3,000 people in Vukovar fled towards Zagreb.", ("1991-05-04", "Vukovar")),
+    # the incident's own date before the time of counting
+    ("Police investigating the riot of 14 March 2025 in Leeds have made 14 further arrests since 16 March 2025.",
+     ("2025-03-14", "Leeds")),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,expected", FIELDS, ids=[c[0][:50] for c in FIELDS])
+def test_event_date_and_place_of_the_incident(process, text, expected):
+    doc = process(text)
+    assert doc.facts and len({f["event"] for f in doc.facts}) == 1
+    event = next(e for e in doc.events if e["id"] == doc.facts[0]["event"])
+    value, place = expected
+    assert (event["date"] or {}).get("value") == value
+    assert (event["place"] or {}).get("text") == place

@@ -156,6 +156,30 @@ CASES = [
      "44 bodies had been brought to the morgue.", {("killed", 38, None), ("killed", 6, None), ("killed", 44, None)}),
     ("Some 300 families were displaced by the floods.", set()),
     ("No one was injured in the fire, firefighters said.", set()),
+    # a second figure after a coordinated first one, completed by a resultative adjective or phrase
+    ("The floods killed 12 people and left more than 30,000 homeless.",
+     {("killed", 12, None), ("displaced", 30000, "MORE_THAN")}),
+    ("The earthquake left 300 dead and 1,200 homeless.", {("killed", 300, None), ("displaced", 1200, None)}),
+    ("The fire killed four and left 70 residents homeless.", {("killed", 4, None), ("displaced", 70, None)}),
+    ("The earthquake killed 80 villagers and left 4,000 without shelter.",
+     {("killed", 80, None), ("displaced", 4000, None)}),
+    ("Mudslides buried 20 homes and left 600 people without shelter.", {("displaced", 600, None)}),
+    ("The floods left 5,000 people without shelter and 300 injured.",
+     {("displaced", 5000, None), ("injured", 300, None)}),
+    ("The storm injured 40 residents and left about 9,000 displaced.",
+     {("injured", 40, None), ("displaced", 9000, "APPROX")}),
+    # must not change: people merely stranded are not displaced; families are not people
+    ("The cyclone killed nine and left 2,500 stranded.", {("killed", 9, None)}),
+    ("The blast wounded 30 people and left 200 families homeless.", {("injured", 30, None)}),
+    # increments: another, a further, an additional
+    ("Another 57 people are missing.", {("missing", 57, None)}),
+    ("A further 12 were wounded when the bridge collapsed.", {("injured", 12, None)}),
+    ("An additional 45 soldiers were sent to the border.", {("deployed", 45, None)}),
+    ("Another 23 remain unaccounted for.", {("missing", 23, None)}),
+    ("Three people died on 2 June. A further 12 were wounded, and another 57 people are missing.",
+     {("killed", 3, None), ("injured", 12, None), ("missing", 57, None)}),
+    ("An additional 300 families were evacuated.", set()),
+    ("Rescuers are searching for another 40 people.", set()),
 ]
 
 
@@ -264,3 +288,16 @@ def test_flattened_table(process):
     assert got == [("displaced", 2900, "DISPLACEMENT", 5150), ("displaced", 2250, "DISPLACEMENT", 5150),
                    ("displaced", 5150, "DISPLACEMENT", None), ("displaced", 940, "displaced", None),
                    ("displaced", 780, "displaced", None)]
+
+
+@pytest.mark.model
+def test_figures_found_inside_a_longer_statement(process):
+    """The same figures are found when their sentences stand inside a longer statement
+    (a dateline, a heading, a date in the sentence, paragraphs)."""
+    text = ("NORTHERN PROVINCE, 4 May 2024 - Statement of the Governor\n\nHeavy rains struck the valley "
+            "on 3 May 2024. The floods killed 12 people and left more than 30,000 homeless on 3 May, "
+            "officials said.\n\nAnother 57 people are missing. A further 12 were wounded when a bridge "
+            "collapsed. An additional 300 families were moved to schools.\n")
+    doc = process(text)
+    assert {(f["type"], f["value"], f["mod"]) for f in doc.facts} == {
+        ("killed", 12, None), ("displaced", 30000, "MORE_THAN"), ("missing", 57, None), ("injured", 12, None)}

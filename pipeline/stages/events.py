@@ -25,6 +25,19 @@ incident. Then, for each fact in text order:
 4. otherwise the fact belongs to the current event of its kind; a new paragraph
    without a frame of its own goes back to the document's first incident.
 
+Which dates and places of a sentence are the incident's: a date hung on a word of
+speaking, writing or deciding (``dates.report_words``: "addressing the session on 7
+March 1991", "a letter dated 5 June") dates a later act about the incident and is
+dropped; a date that belongs to an incident noun ("Saturday's disorder") comes before
+the others. A place is where it happened after a locative preposition (not an origin
+or destination: "from", "to", "towards"), as the name after "the town of" (``modifiers``
+skipped: "present-day"), or as the object of a verb of attack ("stormed Vukovar",
+ranked first); places in a clause of purpose ("to suppress the movement in X"), given
+as a distance reference ("60 km north of X") or only locating another place ("towns in
+X", "several districts of X") are dropped when the sentence names another place. An
+event missing a date or a place takes each from the nearest earlier sentence with an
+incident word that gives it.
+
 ``name``/``date``/``place`` are the first mention in the document of the EVENT
 entity, dates entry (same value) and GPE/LOC/FAC entity found for the event.
 Word lists: configs/lexicons/events.toml (schema ``EventsFile``).
@@ -68,11 +81,16 @@ class DatesTable(_Table):
     update_window_days: int = Field(default=7, ge=0)
     provisional_window_days: int = Field(default=366, ge=0)
     lede_sentences: int = Field(default=3, ge=0)
+    report_words: list[str] = []
 
 
 class PlacesTable(_Table):
     locative: list[str]
     place_nouns: list[str] = []
+    modifiers: list[str] = []
+    object_verbs: list[str] = []
+    quantifiers: list[str] = []
+    distance_units: list[str] = []
 
 
 class EventsFile(_Table):
@@ -105,6 +123,11 @@ class EventsLexicon:
     lede_sentences: int = 3
     locative: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
+    report_words: frozenset[str] = frozenset()
+    place_modifiers: frozenset[str] = frozenset()
+    object_verbs: frozenset[str] = frozenset()
+    place_quantifiers: frozenset[str] = frozenset()
+    distance_units: frozenset[str] = frozenset()
 
 
 def load_events_lexicon(path: str | Path) -> EventsLexicon:
@@ -127,6 +150,11 @@ def load_events_lexicon(path: str | Path) -> EventsLexicon:
         lede_sentences=table.dates.lede_sentences,
         locative=frozenset(w.lower() for w in table.places.locative),
         place_nouns=frozenset(w.lower() for w in table.places.place_nouns),
+        report_words=frozenset(w.lower() for w in table.dates.report_words),
+        place_modifiers=frozenset(w.lower() for w in table.places.modifiers),
+        object_verbs=frozenset(w.lower() for w in table.places.object_verbs),
+        place_quantifiers=frozenset(w.lower() for w in table.places.quantifiers),
+        distance_units=frozenset(w.lower() for w in table.places.distance_units),
     )
 
 
@@ -227,7 +255,9 @@ def fits(event: Event, ctx: Context, window: int, places: bool = True, provision
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
     their dates do not conflict and, with ``places``, a dated figure on other days than
     the event's, about another kind of incident ("capsize" after a "strike"), shares one
-    of its places (a crackdown spreading to the next city the next day stays one event)."""
+    of its places (a crackdown spreading to the next city the next day stays one event).
+    An event whose sentences name no incident word ("20,000 people marched") is of no
+    other kind than any incident."""
     mine = event.date_key()
     theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
     if mine and theirs and dates_conflict(mine, theirs, window):
@@ -236,7 +266,7 @@ def fits(event: Event, ctx: Context, window: int, places: bool = True, provision
                                                                      provisional_window):
         return False  # "... since April 2019, when 17 officers were injured" in a 2025 report
     overlap = bool(mine and theirs and not dates_conflict(mine, theirs, 0, 0))
-    other_kind = bool(ctx.nouns) and not (ctx.nouns & event.nouns)
+    other_kind = bool(ctx.nouns) and bool(event.nouns) and not (ctx.nouns & event.nouns)
     if places and theirs and event.kind in ("incident", "commemoration") and ctx.places and event.places \
             and not overlap and other_kind:
         return places_share([p["text"] for p in event.places], [p["text"] for p in ctx.places])
@@ -339,7 +369,7 @@ class EventsStage:
         dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
                  and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))
                  and not self._dates_report(doc, d, fact) and not self._state_time(doc.text, d)]
-        places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e)]
+        places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e, doc)]
         lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
         if self._statistics(doc, fact, s0, text):
             kind = "statistics"
@@ -351,27 +381,140 @@ class EventsStage:
             kind = "incident"
         if kind == "commemoration":
             dates = [d for d in dates if not self._dates_incident(doc, d, ents)]
+        else:
+            dates = [d for d in dates if not self._dates_talk(doc, d)]
         # An incident's name in a sentence about its commemoration names the incident, not the gathering.
         names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
-        return Context(kind, self._nearest(names, fact), self._nearest(dates, fact), self._nearest(places, fact),
+        dates = self._nearest(dates, fact)
+        if kind == "incident" and len(dates) > 1:
+            # the incident's own date first ("Saturday's disorder", "the attack of 3 May"):
+            # arrests counted "since Sunday morning" still belong to Saturday's incident
+            dates.sort(key=lambda d: not self._dates_incident(doc, d, ents))
+        return Context(kind, self._nearest(names, fact), dates,
+                       self._ranked_places(doc, places, (fact.get("trigger") or fact["number"])["start"]),
                        bool(lemmas & lex.incident), s0, nouns=frozenset(lemmas & lex.incident))
 
-    def _locative(self, text: str, entity: dict) -> bool:
-        """A place where something happened: after a locative preposition ("in Baku",
-        "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
-        Khojaly"), or before an incident noun ("Kramatorsk station strike"); not a
-        possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
-        if is_possessor(text, entity):
+    def _dates_talk(self, doc: Document, when: dict) -> bool:
+        """A date that hangs on a word of speaking, writing or deciding (``report_words``:
+        "Addressing the session ... on March 7, 1991", "in his speech of 12 March", "a
+        letter dated 5 June", "adopted a decision on 5 June"): it dates what was said
+        later about an incident, not the incident. Climbs at most four heads from the
+        date and stops at the first verb."""
+        if doc.parsed is None or not self.lexicon.report_words:
             return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(when["start"], when["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok = span.root
+        for _ in range(4):
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+            if tok.lemma_.lower() in self.lexicon.report_words and not any(c.dep_ == "prt" for c in tok.children):
+                return True  # not a verb with a particle ("put down the uprising")
+            if tok.pos_ in ("VERB", "AUX") or tok.lemma_.lower() in self.lexicon.incident:
+                return False
+        return False
+
+    def _purpose_place(self, doc: Document, entity: dict) -> bool:
+        """Whether a place hangs in a clause of purpose, an infinitive that is no incident
+        ("in order to suppress the movement in Azerbaijan, ... massacres were committed in
+        Baku"): it names what was aimed at, not where it happened. Climbs at most six
+        heads, to the first verb."""
+        if doc.parsed is None:
+            return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok = span.root
+        for _ in range(6):
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                lemma = tok.lemma_.lower()
+                return (tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+                        and lemma not in self.lexicon.incident and lemma not in self.lexicon.object_verbs)
+        return False
+
+    def _relative_place(self, text: str, entity: dict) -> bool:
+        """A place named only as a reference point at a distance ("a town 60 km north of
+        Valmora", "40 nautical miles south of Lampedusa"): a word of ``distance_units``
+        before the compass word before "of"."""
         before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
         while before and before[-1] in ("the", "a", "an"):
             before.pop()
+        return (len(before) >= 3 and before[-1] == "of" and before[-3] in self.lexicon.distance_units)
+
+    def _ranked_places(self, doc: Document, places: list[dict], anchor: Optional[int] = None) -> list[dict]:
+        """Places of a sentence: the object of a verb of attack (:meth:`_attacked`) first,
+        then the nearest ``anchor`` (an offset), or in text order without one. Places in a clause of purpose (:meth:`_purpose_place`) or
+        named as a reference point (:meth:`_relative_place`) are dropped when the
+        sentence has another place, else kept."""
+        ranked = sorted(places, key=lambda e: (not self._attacked(doc, e),  # the target of an attack first
+                                               abs(e["start"] - anchor) if anchor is not None else e["start"]))
+        plain = [e for e in ranked if not (self._relative_place(doc.text, e) or self._purpose_place(doc, e)
+                                           or self._container_place(doc, e))]
+        return plain or ranked
+
+    def _container_place(self, doc: Document, entity: dict) -> bool:
+        """A place that only locates another place ("stormed Kestrel and other towns in
+        Norland", "the village of Ordan in Norland"): its preposition hangs on a noun of
+        places or on a place name."""
+        if doc.parsed is None:
+            return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        root = span.root
+        if root.dep_ != "pobj" or root.head.dep_ != "prep" or root.head.lower_ not in ("in", "of"):
+            return False
+        holder = root.head.head
+        if root.head.lower_ == "of" and holder.lemma_.lower() in self.lexicon.place_nouns:
+            return False  # "the town of Khojaly" names the place itself
+        return holder.lemma_.lower() in self.lexicon.place_nouns or holder.lower_ in self.lexicon.place_nouns \
+            or holder.ent_type_ in PLACE_LABELS
+
+    def _locative(self, text: str, entity: dict, doc: Optional[Document] = None) -> bool:
+        """A place where something happened: after a locative preposition ("in Baku",
+        "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
+        Khojaly", "the territory of present-day Armenia": words of ``modifiers`` are
+        skipped like articles), before an incident noun ("Kramatorsk station strike"),
+        or, with ``doc`` parsed, the object of a verb of attack ("troops attacked Baku");
+        not a possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        if is_possessor(text, entity):
+            return False
+        before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
+        while before and (before[-1] in ("the", "a", "an") or before[-1] in self.lexicon.place_modifiers):
+            before.pop()
         if before and before[-1] in self.lexicon.locative:
             return True
-        if len(before) >= 2 and before[-1] == "of" and before[-2] in self.lexicon.place_nouns:
-            return True
+        if (len(before) >= 2 and before[-1] == "of" and before[-2] in self.lexicon.place_nouns
+                and not (len(before) >= 3 and (before[-3] in self.lexicon.place_quantifiers
+                                               or before[-3].replace(",", "").replace(".", "").isdigit()))):
+            return True  # "the town of Khojaly"; not "several districts of X"
         after = re.findall(r"[a-z]+", text[entity["end"]:entity["end"] + 40].lower())[:2]
-        return any(w in self.lexicon.incident for w in after)
+        if any(w in self.lexicon.incident for w in after):
+            return True
+        return doc is not None and self._attacked(doc, entity)
+
+    def _attacked(self, doc: Document, entity: dict) -> bool:
+        """The place is the object (or a conjunct of the object) of a verb of
+        ``object_verbs`` ("26,000 troops attacked Baku and other cities", "shelled the
+        town of ...")."""
+        if doc.parsed is None or not self.lexicon.object_verbs:
+            return False
+        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
+                                    alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok = span.root
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head
+        return tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.object_verbs
 
     def _statistics(self, doc: Document, fact: dict, s0: int, text: str) -> bool:
         """Whether a statistics phrase ("this year", "so far in 2024") qualifies the
@@ -426,9 +569,10 @@ class EventsStage:
             nouns |= self._lemmas(doc, s0, s1) & lex.incident
             inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
             dates = dates or [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
-                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
-            places = places or [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
-                                and self._locative(doc.text, e)]
+                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))
+                              and not self._dates_talk(doc, d)]
+            places = places or self._ranked_places(doc, [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                                                         and self._locative(doc.text, e, doc)])
             if nouns and (dates or ctx.dates) and (places or ctx.places):
                 break
         if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
@@ -565,10 +709,11 @@ class EventsStage:
 
     def _fill_from_narrative(self, doc: Document, events: list[Event], contexts: list[Context],
                              chosen: list[int]) -> None:
-        """An incident without a date or place in its facts' sentences takes them from the
-        nearest earlier sentence that has an incident noun and a date or place; a
-        commemoration from the nearest sentence (before or after) with a commemoration
-        word."""
+        """An incident without a date or place in its facts' sentences takes each from the
+        nearest earlier sentence that has an incident noun and gives it ("the attack
+        carried out in Valmora on Monday, 12 May" in the opening for an event whose
+        sentences name only the town); a commemoration from the nearest sentence
+        (before or after) with a commemoration word."""
         if not doc.sentences or doc.parsed is None:
             return
         lex = self.lexicon
@@ -579,7 +724,8 @@ class EventsStage:
             before = list(reversed([s for s in doc.sentences if s["end"] <= first_fact]))
             after = [s for s in doc.sentences if s["start"] > first_fact]
             words_of = lex.incident if ev.kind == "incident" else lex.commemoration
-            candidates = before if ev.kind == "incident" else sorted(
+            # an incident looks back first, then (highlights before the narrative) forward
+            candidates = before + after if ev.kind == "incident" else sorted(
                 before + after, key=lambda s: abs(s["start"] - first_fact))
             for sent in candidates:
                 inside = lambda items: [x for x in items if sent["start"] <= x["start"] and x["end"] <= sent["end"]]  # noqa: E731
@@ -587,16 +733,21 @@ class EventsStage:
                          and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
                 if ev.kind == "commemoration":
                     dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
-                places = [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
-                          and self._locative(doc.text, e)]
+                else:
+                    dates = [d for d in dates if not self._dates_talk(doc, d)]
+                places = self._ranked_places(doc, [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
+                                                   and self._locative(doc.text, e, doc)])
+                if not ((dates and not ev.dates) or (places and not ev.places)):
+                    continue
                 words = self._lemmas(doc, sent["start"], sent["end"])
-                if not words & words_of or not (dates or places):
+                if not words & words_of:
                     continue
                 if not ev.dates and dates:
                     ev.dates = dates
                 if not ev.places and places:
                     ev.places = places
-                break
+                if ev.dates and ev.places:
+                    break  # else look further back for what is still missing
 
     @staticmethod
     def _first_mention(items: list[dict], text: str, labels: tuple[str, ...], key: str = "text") -> Optional[dict]:

@@ -470,7 +470,8 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
             for child in verb.children:
                 if child is counted or (counted is not None and child.i == counted.i):
                     continue  # "released 45 hostages": the figure's own noun completes nothing
-                if child.dep_ in COMPLEMENT_DEPS and _forms(child) & rules.complements and not has_subject(child):
+                if (child.dep_ in COMPLEMENT_DEPS and _forms(child) & rules.complements and not has_subject(child)
+                        and not _other_figure_between(verb, counted, child)):
                     links.append(Link(name, (child,), "complement"))
             if role != "object" and verb.lower_ in rules.complements:
                 links.append(Link(name, (verb,), "complement"))  # "were missing" parsed as a verb
@@ -515,6 +516,28 @@ def modifier_links(num, counted, lex: FactLexicon) -> list[Link]:
             links += [Link(name, (child,), "modifier") for name, rules in lex.types.items()
                       if forms & rules.complements]
     return links
+
+
+def adjective_links(num, counted, lex: FactLexicon) -> list[Link]:
+    """The figure counts an adjective of a type used as a noun ("left more than 30,000
+    homeless", "12 wounded" parsed with the figure as the adjective's nummod): the
+    adjective is the trigger. Adjectives outside the complements lists ("2,500
+    stranded") give nothing. -> [Link] (empty when ``counted`` is no such adjective)."""
+    if counted is None or counted.i == num.i or counted.pos_ != "ADJ":
+        return []
+    forms = _forms(counted)
+    return [Link(name, (counted,), "complement") for name, rules in lex.types.items() if forms & rules.complements]
+
+
+def _other_figure_between(verb, counted, child) -> bool:
+    """Whether another number stands between the figure (or its noun) and a complement
+    of its verb: in "left 5,000 people without shelter and 300 injured" "injured"
+    completes the 300, not the 5,000."""
+    if counted is None:
+        return False
+    lo, hi = sorted((counted.i, child.i))
+    return any(t.like_num and t.pos_ == "NUM" and t.head.i != counted.i and t.i != counted.i
+               for t in verb.doc[lo + 1:hi])
 
 
 def misparsed_verb_links(counted, lex: FactLexicon) -> list[Link]:
@@ -666,6 +689,9 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
     misparsed = misparsed_verb_links(counted, lex)
     if misparsed:
         return misparsed
+    adjective = adjective_links(num, counted, lex)
+    if adjective and counts_people(group, lex) and not is_age(num, lex):
+        return adjective  # "left more than 30,000 homeless"
     if not counts_people(counted, lex) or not counts_people(group, lex) or is_age(num, lex):
         return []
     start = counted if counted is not None and (counted == num.head or counted.i == num.i + 1
