@@ -6,6 +6,9 @@ import json
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
+
+M = TypeVar("M")
 
 
 @lru_cache(maxsize=None)
@@ -20,6 +23,20 @@ def read_word_list(path: str | Path) -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def read_toml(path: str | Path) -> dict:
     return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_model(path: str | Path, model: type[M]) -> M:
+    """Read a TOML resource and validate it against ``model`` (a pydantic model with
+    extra="forbid"); a problem is one ConfigError naming the file and each bad key."""
+    from pydantic import ValidationError
+
+    from .errors import ConfigError
+
+    try:
+        return model(**read_toml(path))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"{path}: {problems}") from None
 
 
 def read_jsonl(path: str | Path) -> list[dict]:

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from ..document import Document
 from ..errors import ConfigError
-from ..lexicon import read_toml
+from ..lexicon import read_model
 from .facts import figure_root
 
 SUBJECTS = {"nsubj", "nsubjpass"}
@@ -86,11 +86,7 @@ class AttributionLexicon:
 
 def load_attribution_lexicon(path: str | Path) -> AttributionLexicon:
     """attribution.toml -> AttributionLexicon; ConfigError naming file and key on a bad file."""
-    try:
-        table = AttributionFile(**read_toml(path))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+    table = read_model(path, AttributionFile)
     phrases: dict[tuple[str, str], set[str]] = {}
     for phrase in table.cues.phrases:
         words = phrase.lower().split()

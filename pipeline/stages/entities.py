@@ -12,12 +12,10 @@ import bisect
 import re
 from pathlib import Path
 
-from pydantic import ValidationError
 
 from ..document import Document
-from ..errors import ConfigError
 from ..identifiers import is_identifier_number
-from ..lexicon import read_toml, read_word_list
+from ..lexicon import read_model, read_word_list
 from . import entity_rules as rules
 from .parse import GAZETTEER_KEY, PLACES_KEY
 
@@ -196,11 +194,7 @@ def _spelled_by(text: str, paren: int, acronym: str) -> tuple[int, int] | None:
 
 
 def _load_fixes(path: Path) -> rules.EntityFixes:
-    try:
-        return rules.EntityFixes(**read_toml(path))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+    return read_model(path, rules.EntityFixes)
 
 
 def _headline(text: str, pos: int) -> bool:

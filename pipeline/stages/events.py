@@ -51,11 +51,10 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..document import Document
-from ..errors import ConfigError
-from ..lexicon import read_toml
+from ..lexicon import read_model
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -132,11 +131,7 @@ class EventsLexicon:
 
 def load_events_lexicon(path: str | Path) -> EventsLexicon:
     """events.toml -> EventsLexicon; ConfigError naming file and key on a bad file."""
-    try:
-        table = EventsFile(**read_toml(path))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+    table = read_model(path, EventsFile)
     return EventsLexicon(
         incident=frozenset(w.lower() for w in table.kinds.incident),
         commemoration=frozenset(w.lower() for w in table.kinds.commemoration if " " not in w),

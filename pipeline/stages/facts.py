@@ -30,11 +30,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional
 
-from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 from ..document import Document
-from ..errors import ConfigError
-from ..lexicon import read_toml
+from ..lexicon import read_model
 from ..resources import Words
 
 NOMINAL = {"NOUN", "PROPN", "PRON", "NUM", "ADJ"}
@@ -172,11 +171,7 @@ def load_lexicon(path: str | Path) -> FactLexicon:
     Raises ConfigError naming the file and the key when the file does not follow
     ``TriggerFile`` (unknown fact type or key, wrong value type).
     """
-    try:
-        table = TriggerFile(**read_toml(path))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+    table = read_model(path, TriggerFile)
     types = {
         name: TypeRules(
             verbs=_words(rules.verbs),

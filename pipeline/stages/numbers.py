@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..adapters.quantulum_adapter import unit_symbol
 from ..document import Document
-from ..errors import ConfigError
 from ..identifiers import is_identifier_number
-from ..lexicon import read_toml
+from ..lexicon import read_model
 from ..records import NumberMod
 from ..patterns import trie_alternation
 from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
@@ -119,10 +118,7 @@ class NumbersLexicon(_Strict):
 
 def load_lexicon(path: Path) -> NumbersLexicon:
     """Read and check the numbers lexicon; a problem is a ConfigError naming the file."""
-    try:
-        return NumbersLexicon(**read_toml(path))
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: invalid numbers lexicon: {exc}") from None
+    return read_model(path, NumbersLexicon)
 
 
 def _alternation(words) -> str:
