@@ -59,6 +59,7 @@ class DatesSection(_Section):
 
 class NumbersSection(_Section):
     lexicon: Path
+    qualifiers: Path
 
 
 class FactsSection(_Section):

@@ -99,6 +99,7 @@ RESOURCES: dict[str, tuple[Kind, Union[None, str, type[BaseModel]]]] = {
     "dates.lexicon": ("toml", "pipeline.timex_rules:DatesLexicon"),
     "dates.grammar": ("toml", "pipeline.timex_rules:Grammar"),
     "dates.qualifiers": ("toml", "pipeline.timex_rules:QualifierTable"),
+    "numbers.qualifiers": ("toml", "pipeline.timex_rules:QualifierTable"),
     "numbers.lexicon": ("toml", "pipeline.stages.numbers:NumbersLexicon"),
     "facts.triggers": ("toml", "pipeline.stages.facts:TriggerFile"),
     "attribution.cues": ("toml", "pipeline.stages.attribution:AttributionFile"),

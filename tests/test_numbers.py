@@ -257,13 +257,22 @@ def test_lexicon_with_an_unknown_key_is_a_config_error(tmp_path):
         load_lexicon(bad)
 
 
-def test_lexicon_with_a_bad_mod_is_a_config_error(tmp_path):
-    good = load_config().stage_options("numbers")["lexicon"]
-    text = open(good, encoding="utf-8").read().replace('"over" = "MORE_THAN"', '"over" = "MOST"')
-    bad = tmp_path / "numbers.toml"
+def test_qualifier_table_with_a_bad_mod_is_a_config_error(tmp_path):
+    options = load_config().stage_options("numbers")
+    text = open(options["qualifiers"], encoding="utf-8").read().replace(
+        '"over" = { numbers = "MORE_THAN" }', '"over" = { numbers = "MOST" }')
+    bad = tmp_path / "qualifiers.toml"
     bad.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match="qualifiers"):
-        load_lexicon(bad)
+    with pytest.raises(ConfigError, match="over"):
+        NumbersStage(lexicon=options["lexicon"], qualifiers=bad)
+
+
+def test_numbers_read_the_one_qualifier_table():
+    """configs/lexicons/qualifiers.toml is the only list of qualifiers (issue 14)."""
+    options = load_config().stage_options("numbers")
+    assert "qualifiers" not in open(options["lexicon"], encoding="utf-8").read().split("[words]")[0]
+    stage = NumbersStage(**options)
+    assert stage.qualifiers["at least"] == "AT_LEAST" and stage.qualifiers["exceeding"] == "MORE_THAN"
 
 
 @pytest.mark.parametrize("text,expected", [

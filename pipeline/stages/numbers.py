@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from ..adapters.quantulum_adapter import unit_symbol
 from ..document import Document
 from ..identifiers import is_identifier_number
+from ..errors import ConfigError
 from ..lexicon import read_model
 from ..records import NumberMod
 from ..patterns import trie_alternation
@@ -102,7 +103,6 @@ class RangesSection(_Strict):
 class NumbersLexicon(_Strict):
     """Schema of configs/lexicons/numbers.toml (unknown keys are errors)."""
 
-    qualifiers: dict[str, Mod]
     words: WordsSection
     scales: dict[str, float]
     suffixes: SuffixSection
@@ -160,10 +160,15 @@ class NumbersStage:
     requires = ("textmap", "parsed", "dates")
     assigns = ("numbers",)
 
-    def __init__(self, lexicon: Path):
+    def __init__(self, lexicon: Path, qualifiers: Path):
+        from ..timex_rules import load_qualifiers
+
         lex = load_lexicon(lexicon)
         self.lex = lex
-        self.qualifiers = {k.lower(): v for k, v in lex.qualifiers.items()}
+        try:  # one table for the numbers and dates layers (configs/lexicons/qualifiers.toml)
+            self.qualifiers = load_qualifiers(qualifiers, "numbers")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
         self.scales = {k.lower(): v for k, v in lex.scales.items()}
         self.vague = {k.lower(): v for k, v in lex.vague.items()}
         self.not_numbers = {w.lower() for w in lex.not_numbers.words}
