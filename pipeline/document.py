@@ -39,6 +39,14 @@ class Document:
         """A SPEC span dict (start, end, text) in original offsets."""
         return {"start": start, "end": end, "text": self.text[start:end]}
 
+    def tokens(self, start: int, end: int) -> Any:
+        """The spaCy Span of the parse over ORIGINAL offsets [start, end), widened to
+        whole tokens; None when there is no parse or no token there."""
+        if self.parsed is None or self.textmap is None:
+            return None
+        span = self.parsed.char_span(*self.textmap.span_to_normalised(start, end), alignment_mode="expand")
+        return span if span is not None and len(span) else None
+
     def from_normalised(self, start: int, end: int) -> tuple[int, int]:
         assert self.textmap is not None
         return self.textmap.span_to_original(start, end)

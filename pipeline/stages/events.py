@@ -397,9 +397,8 @@ class EventsStage:
         date and stops at the first verb."""
         if doc.parsed is None or not self.lexicon.report_words:
             return False
-        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(when["start"], when["end"]),
-                                    alignment_mode="expand")
-        if span is None or not len(span):
+        span = doc.tokens(when["start"], when["end"])
+        if span is None:
             return False
         tok = span.root
         for _ in range(4):
@@ -419,9 +418,8 @@ class EventsStage:
         heads, to the first verb."""
         if doc.parsed is None:
             return False
-        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
-                                    alignment_mode="expand")
-        if span is None or not len(span):
+        span = doc.tokens(entity["start"], entity["end"])
+        if span is None:
             return False
         tok = span.root
         for _ in range(6):
@@ -460,9 +458,8 @@ class EventsStage:
         places or on a place name."""
         if doc.parsed is None:
             return False
-        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
-                                    alignment_mode="expand")
-        if span is None or not len(span):
+        span = doc.tokens(entity["start"], entity["end"])
+        if span is None:
             return False
         root = span.root
         if root.dep_ != "pobj" or root.head.dep_ != "prep" or root.head.lower_ not in ("in", "of"):
@@ -502,9 +499,8 @@ class EventsStage:
         town of ...")."""
         if doc.parsed is None or not self.lexicon.object_verbs:
             return False
-        span = doc.parsed.char_span(*doc.textmap.span_to_normalised(entity["start"], entity["end"]),
-                                    alignment_mode="expand")
-        if span is None or not len(span):
+        span = doc.tokens(entity["start"], entity["end"])
+        if span is None:
             return False
         tok = span.root
         while tok.dep_ == "conj" and tok.head.i != tok.i:
@@ -632,9 +628,8 @@ class EventsStage:
         commemoration it dates the incident remembered, not the gathering."""
         if any(e["label"] == "EVENT" and e["start"] <= when["start"] and when["end"] <= e["end"] for e in entities):
             return True
-        s, e = doc.textmap.span_to_normalised(when["start"], when["end"])
-        span = doc.parsed.char_span(s, e, alignment_mode="expand")
-        if span is None or not len(span):
+        span = doc.tokens(when["start"], when["end"])
+        if span is None:
             return False
         head = span.root
         for _ in range(4):  # "1995" -> "Srebrenica" -> "massacre"; "of July 1995" -> "massacre"

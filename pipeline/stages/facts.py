@@ -876,9 +876,8 @@ class FactsStage:
         for number in doc.numbers:
             if not is_figure(number) or doc.text[max(0, number["start"] - 1):number["start"]] in ("+", "±"):
                 continue  # "GMT+3", "UTC+04:00"
-            s, e = doc.textmap.span_to_normalised(number["start"], number["end"])
-            span = doc.parsed.char_span(s, e, alignment_mode="expand")
-            if span is None or not len(span):
+            span = doc.tokens(number["start"], number["end"])
+            if span is None:
                 continue
             token = figure_root(span)
             out.append(Figure(number, token, _bisect(sent_starts, token.i)))
