@@ -25,6 +25,14 @@ def test_default_config_loads():
     assert config.pipeline.stages[0] == "normalise" and config.parse.model
 
 
+@pytest.mark.parametrize("path", sorted(p for p in DEFAULT_CONFIG.parent.glob("*.toml") if p.name != "quality_floors.toml"),
+                         ids=lambda p: p.name)
+def test_every_shipped_pipeline_config_loads(path):
+    """configs/dates_only.toml once broke when a key became required in default.toml."""
+    config = load_config(path)
+    assert config.pipeline.stages and config.parse.model
+
+
 def test_unknown_key_is_named(tmp_path):
     with pytest.raises(ConfigError, match="bogus"):
         load_config(_copy_with(tmp_path, "[dates]", "[dates]\nbogus = 1"))
