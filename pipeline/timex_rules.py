@@ -70,7 +70,9 @@ class RuleSpec(_Strict):
     name: str
     interpret: str
     pattern: str
-    needs: Optional[str] = None  # a pattern every match contains: texts without it are skipped
+    # A pattern (macros allowed) every match contains, at most Grammar.reach characters
+    # from the match's ends: the rule only scans the text around its matches.
+    needs: Optional[str] = None
 
 
 class CombineSpec(_Strict):
@@ -86,6 +88,9 @@ class Grammar(_Strict):
     macros: dict[str, str]
     rules: list[RuleSpec]
     combine: list[CombineSpec] = []
+    # How far a match (with the context its look-arounds read) may reach beyond the
+    # `needs` match inside it, in characters.
+    reach: int = Field(default=60, ge=1)
 
     @field_validator("rules")
     @classmethod
@@ -173,6 +178,31 @@ def load_qualifiers(path: str | Path, layer: str = "dates") -> dict[str, str]:
     return out
 
 
+# -- scanning ----------------------------------------------------------------------
+
+def scan_windows(text: str, needs, reach: int, gap: int = 40) -> list[tuple[int, int]]:
+    """Stretches of ``text`` to scan for a rule whose every match contains a match of
+    ``needs`` at most ``reach`` characters from its ends: each ``needs`` match widened
+    by ``reach`` on both sides, merged when they overlap or lie under ``gap`` characters
+    apart (a scan call costs about as much as scanning that many characters).
+
+    Scanning only these stretches finds exactly the matches a scan of the whole text
+    finds: a match overlapping a stretch's start would contain a ``needs`` match whose
+    stretch overlaps it, so the two were merged. Returns [(start, end)] in text order,
+    end-exclusive; [] when ``needs`` does not occur.
+    """
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in needs.finditer(text):
+        lo, hi = max(0, m.start() - reach), min(n, m.end() + reach)
+        if out and lo <= out[-1][1] + gap:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 # -- macro expansion -------------------------------------------------------------
 
 _MACRO = re.compile(r"\{([A-Z_]+)(?::([a-z0-9]+))?\}")
@@ -187,6 +217,16 @@ def expand(pattern: str, macros: dict[str, str], rule: str = "?") -> str:
         body = expand(macros[name], macros, rule)
         return f"(?P<{group}>{body})" if group else f"(?:{body})"
     return _MACRO.sub(sub, pattern)
+
+
+def first_word_forms(names) -> set[str]:
+    """The first word of each name as listed, capitalised and in capitals
+    ("Eid al-Fitr" -> {"Eid", "EID"})."""
+    out = set()
+    for name in names:
+        word = name.split()[0]
+        out |= {word, word[:1].upper() + word[1:], word[:1].upper() + word[1:].lower(), word.upper()}
+    return out
 
 
 def _alternation(phrases) -> str:
@@ -724,6 +764,7 @@ class TimexFinder:
         holiday_names = set(lx.holidays) | {k.replace("'", "’") for k in lx.holidays}
         self.holidays.update({re.sub(r"\s+", " ", k).lower().replace("'", "’"): v for k, v in lx.holidays.items()})
         macros["HOLIDAY"] = trie_alternation(holiday_names, flexible_spaces=True)
+        macros["HOLIDAY_FIRST"] = trie_alternation(first_word_forms(holiday_names))
         macros["RELATIVE"] = _alternation(k for k in self.relative if not k.startswith(("now", "right now", "at ")))
         macros["QUALIFIER"] = _alternation(qualifiers)
         macros["ANAPHOR_HEAD"] = _alternation(lx.anaphors.get("heads", []))
@@ -741,8 +782,8 @@ class TimexFinder:
             needs = None
             if rule.needs:
                 try:
-                    needs = re.compile(rule.needs)
-                except re.error as exc:
+                    needs = regex.compile(expand(rule.needs, macros, rule.name))
+                except regex.error as exc:
                     raise ValueError(f"rule {rule.name!r}: needs does not compile: {exc}") from None
             self.rules.append((rule.name, rule.interpret, pattern))
             self.needs.append(needs)
@@ -770,11 +811,17 @@ class TimexFinder:
         """Non-overlapping expressions in text order. A rule that fails on one match
         loses that match only (a line in ``errors`` says which)."""
         candidates: list[tuple[int, int, int, Timex]] = []
+        whole = ((0, len(text)),)
+        windows: dict[str, list[tuple[int, int]]] = {}  # by needs pattern: rules share them
         for order, (name, interpret, pattern) in enumerate(self.rules):
             needs = self.needs[order]
-            if needs is not None and needs.search(text) is None:
-                continue
-            for m in pattern.finditer(text):
+            if needs is None:
+                spans = whole
+            else:
+                spans = windows.get(needs.pattern)
+                if spans is None:
+                    spans = windows[needs.pattern] = scan_windows(text, needs, self.grammar.reach)
+            for m in (m for lo, hi in spans for m in pattern.finditer(text, lo, hi)):
                 s, e = m.span()
                 if e <= s or ("\n" in text[s:e] and re.search(r"[.;:!?]\s*\n|\n\s*\n", text[s:e])):
                     continue
