@@ -34,21 +34,53 @@ PHONE = re.compile(
 )
 
 
+# Cheap necessary conditions tried before the scans above (same answers, less work).
+# Every PHONE match holds a "+", a "(", a "-" or "." between digits, or starts with a "0"
+# after no word character or slash; this finds one such character (a BRANCH of literals,
+# so the engine jumps between candidate characters instead of trying every position).
+PHONE_HINT = re.compile(r"(?:\+|\(|-(?<=\d-)(?=\d)|\.(?<=\d\.)(?=\d)|0(?<![\w/]0))")
+# LIST_CONTEXT read backwards, matched at the start of the reversed text before the number:
+# it matches whenever LIST_CONTEXT.search finds a match ending there (a regex's reverse
+# accepts the reversed strings, and \b is symmetric), at one try instead of one per position.
+LIST_CONTEXT_REVERSED = re.compile(
+    r"[\d,\sand+()\-.]*\s*[.:]?"
+    r"(?:s?meti\s+adnega|s?meti|s?hpargarap|s?elcitra|s?noituloser|s?elur|s?noitces|\.s?on|s?rebmun|\.?let|xaf"
+    r"|enohp|llac|laid|eniltoh|enilpleh|xob\s+\.o\.p)\b",
+    re.IGNORECASE,
+)
+VERSION_CONTEXT_REVERSED = re.compile(r"\s+(?:etadpu|noisrev)\b", re.IGNORECASE)
+REFERENCE_CONTEXT_REVERSED = re.compile(
+    r"(?:\s+rebmun|\s*\.?on)?\s+(?:tnedicni|esac|ecnerefer|\.?fer|elif|emirc)\b", re.IGNORECASE)
+THREE_DIGITS = re.compile(r"\d{3,}")
+TRUNK_TAIL = re.compile(r"\s*[-–]\s*\d{2,}")
+
+
 def is_identifier_number(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is a number used as an identifier: inside a document
     symbol (A/74/649) or a telephone number, or after a word that numbers things
-    ("agenda item 31", "paragraph 4", "Tel."). Offsets index ``text``."""
-    for m in SYMBOL.finditer(text, max(0, start - 30), min(len(text), end + 30)):
-        if m.start() <= start and end <= m.end():
-            return True
-    for m in PHONE.finditer(text, max(0, start - 30), min(len(text), end + 30)):
-        if m.start() <= start and end <= m.end():
-            return True
+    ("agenda item 31", "paragraph 4", "Tel."). Offsets index ``text``.
+
+    Each scan runs only when its necessary condition holds (a "/" in the window for
+    SYMBOL, a PHONE_HINT character for PHONE, a match of the reversed pattern for the
+    context patterns); the answers are those of the scans alone."""
+    lo, hi = max(0, start - 30), min(len(text), end + 30)
+    if text.find("/", lo, hi) >= 0:
+        for m in SYMBOL.finditer(text, lo, hi):
+            if m.start() <= start and end <= m.end():
+                return True
+    if PHONE_HINT.search(text, lo, hi):
+        for m in PHONE.finditer(text, lo, hi):
+            if m.start() <= start and end <= m.end():
+                return True
     before = text[max(0, start - 80):start]
-    if LIST_CONTEXT.search(before) or VERSION_CONTEXT.search(before):
+    backwards = before[::-1]
+    if LIST_CONTEXT_REVERSED.match(backwards) and LIST_CONTEXT.search(before):
         return True
-    if REFERENCE_CONTEXT.search(before) and re.fullmatch(r"\d{3,}", text[start:end]):
+    if VERSION_CONTEXT_REVERSED.match(backwards) and VERSION_CONTEXT.search(before):
         return True
-    if re.match(r"\s*[-–]\s*\d{2,}", text[end:end + 6]) and re.search(r"\+\s*$|\(\d+\)\s*$", before):
+    if REFERENCE_CONTEXT_REVERSED.match(backwards) and THREE_DIGITS.fullmatch(text, start, end) \
+            and REFERENCE_CONTEXT.search(before):
+        return True
+    if TRUNK_TAIL.match(text[end:end + 6]) and re.search(r"\+\s*$|\(\d+\)\s*$", before):
         return True
     return False

@@ -39,3 +39,46 @@ def test_is_identifier_number(text, part, expected):
 ])
 def test_unit_symbol(word, symbol):
     assert unit_symbol(word) == symbol
+
+
+def _generated_texts(count: int = 3000) -> list[str]:
+    """Deterministic strings built from list words, separators and digits (cases the
+    context patterns take and cases they must not take)."""
+    import random
+
+    rng = random.Random(7)
+    pieces = ["item", "Items", "agenda  items", "paragraph", "No.", "nos.", "no", "tel", "Tel.", "fax",
+              "P.O.  Box", "call", "update", "version", "case", "ref.", "Ref", "incident", "number", "crime",
+              " ", "  ", "\n", ":", ".", ",", "-", "–", "+", "(", ")", "/", "A", "S/", "and", "AND", "0", "00",
+              "012", "3", "45", "678", "1234", "x", "hotel", "the", "İ", "ſ"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(count)]
+
+
+def test_reversed_context_patterns_match_exactly_where_the_forward_search_does():
+    """The reversed patterns decide with one try what the `$`-anchored searches decide."""
+    from pipeline import identifiers as ids
+
+    pairs = [(ids.LIST_CONTEXT, ids.LIST_CONTEXT_REVERSED), (ids.VERSION_CONTEXT, ids.VERSION_CONTEXT_REVERSED),
+             (ids.REFERENCE_CONTEXT, ids.REFERENCE_CONTEXT_REVERSED)]
+    hits = [0, 0, 0]
+    for text in _generated_texts():
+        for k in range(len(text) + 1):
+            before = text[max(0, k - 80):k]
+            for i, (forward, backward) in enumerate(pairs):
+                found = forward.search(before) is not None
+                assert found == (backward.match(before[::-1]) is not None), (before, forward.pattern)
+                hits[i] += found
+    assert all(hits)  # the generated strings do reach every pattern
+
+
+def test_phone_hint_is_found_in_every_window_holding_a_phone_number():
+    from pipeline import identifiers as ids
+
+    phones = 0
+    for text in _generated_texts():
+        for lo in range(0, len(text), 3):
+            hi = min(len(text), lo + 60)
+            if ids.PHONE.search(text, lo, hi):
+                phones += 1
+                assert ids.PHONE_HINT.search(text, lo, hi), text[lo:hi]
+    assert phones
