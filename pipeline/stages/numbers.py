@@ -135,6 +135,40 @@ def _words_re(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
+def _reversed_words(words, flexible_spaces: bool = False) -> str:
+    """Alternation of ``words`` spelled backwards (for a pattern matched on reversed text).
+
+    A search anchored at the end (``X$``) tries every start position; the reversed
+    pattern, matched once at the start of the reversed text, accepts exactly when some
+    end-anchored match exists (a regex's reverse accepts the reversed strings, ``\\b`` is
+    symmetric). Used as a cheap necessary condition before the forward search, whose
+    match object is still the one used."""
+    return trie_alternation([w[::-1] for w in words], flexible_spaces=flexible_spaces)
+
+
+def _initial_class(words, flexible_spaces: bool = False) -> tuple[str, str]:
+    """(first, rest): ``first`` + ``rest`` matches what ``\\b(?i:trie of words)`` matches, in a
+    form Python's engine scans fast.
+
+    ``first`` is one character class (each word's first letter in both cases, plus every
+    non-ASCII character, which may be a case variant such as the Kelvin sign), followed by
+    ``(?<!\\w.)``, the word boundary before it; ``rest`` checks that character with the
+    case-insensitive letter it stands for and matches the remainder of the words. A
+    pattern that starts with one character class lets ``re`` skip, in C, every position
+    whose character is not in it (re/_compiler.py, ``_get_charset_prefix``), which a
+    leading ``\\b`` or a case-insensitive first letter prevents. ``flexible_spaces``: a
+    space in a word matches any run of white space. Every word must start with an ASCII letter (ValueError otherwise)."""
+    groups: dict[str, list[str]] = {}
+    for w in set(words):
+        if not (w[:1].isascii() and w[:1].isalpha()):
+            raise ValueError(f"not a word starting with an ASCII letter: {w!r}")
+        groups.setdefault(w[0].lower(), []).append(w[1:])
+    letters = "".join(sorted(c + c.upper() for c in groups))
+    first = rf"[{letters}\u0080-\U0010ffff](?<!\w.)"
+    rest = "|".join(rf"(?<=(?i:{re.escape(c)}))(?i:{trie_alternation(tails, flexible_spaces)})" for c, tails in sorted(groups.items()))
+    return first, f"(?:{rest})"
+
+
 @dataclass
 class Item:
     """A number being built, in masked-text offsets."""
@@ -200,6 +234,11 @@ class NumbersStage:
         self.qual_left_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+$", re.IGNORECASE)
         self.neg_left_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<neg>{neg})\s+$", re.IGNORECASE)
         self.cur_left_re = re.compile(rf"(?:^|(?<![\w$£€¥₹]))(?P<cur>{prefix})[ \u00a0]?$")
+        # The same three read backwards, matched on the reversed left context: a cheap
+        # necessary condition for the searches above ("$" also matches before a final "\n").
+        self.qual_left_rev = re.compile(rf"\s+(?:{_reversed_words(self.qualifiers, True)})", re.IGNORECASE)
+        self.neg_left_rev = re.compile(rf"\s+(?:{_reversed_words(lex.words.negatives, True)})", re.IGNORECASE)
+        self.cur_left_rev = re.compile(rf"\n?[ \u00a0]?(?:{_reversed_words(self.prefix_cur)})")
         # Digit cores. Thousands by commas, or by spaces/no-break/thin spaces (each group
         # exactly three digits, the first one to three); decimals; "2 1/2"; "3/4"; ".75".
         self.digit_re = re.compile(
@@ -219,10 +258,14 @@ class NumbersStage:
         vocab |= {k for k in self.scales if k.isalpha()}
         word = _trie(w.lower() for w in vocab)
         joiner = r"(?:\s+(?:and|&)\s+|\s*&\s*|[-—]|\s+)"
-        self.spelled_re = re.compile(rf"\b(?:{word})(?:{joiner}(?:{word}))*\b", re.IGNORECASE)
+        # \b(?i:word)(?i:joiner word)*\b, its first letter in the fast-scanning form
+        first, rest = _initial_class(w.lower() for w in vocab)
+        self.spelled_re = re.compile(rf"{first}{rest}(?i:(?:{joiner}(?:{word}))*)\b")
+        # One-word runs -> the numbers they hold, for every word of the vocabulary.
+        self.one_word_runs = {w: parse_word_run([w], self.grammar) for w in (x.lower() for x in vocab) if w.isalpha()}
         self.token_re = re.compile(rf"\b(?:and|{word})\b|&", re.IGNORECASE)
-        self.vague_re = re.compile(rf"\b(?P<vague>{_trie(self.vague).replace(chr(92) + ' ', chr(92) + 's+')})\b",
-                                   re.IGNORECASE)
+        first, rest = _initial_class(self.vague, flexible_spaces=True)  # \b(?i:vague phrase)\b
+        self.vague_re = re.compile(rf"(?P<vague>{first}{rest})\b")
         digit_scales = [k for k in self.scales] + list(lex.suffixes.spaced)
         self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]|\.\w))+")
         self.scale_word_re = re.compile(rf"\s*({_alternation(digit_scales)})(?![\w])")
@@ -245,9 +288,9 @@ class NumbersStage:
         self.subunit_after_re = re.compile(
             rf"(?:\s*,?\s+and\s+|\s+)(?P<num>\d{{1,3}}|[a-z]+(?:-[a-z]+)?)\s*(?P<sub>{sub}|c\b|¢)(?![\w])",
             re.IGNORECASE)
+        first, rest = _initial_class(["a", "an"])  # \b(?i:an?)
         self.a_unit_re = re.compile(
-            rf"\b(?P<a>an?)\s+(?=(?:{_words_re([w for w in list(self.unit_symbols_ci) + list(self.cur_words) if w.isalpha() and not w.endswith('s')])})\b)",
-            re.IGNORECASE)
+            rf"(?P<a>{first}{rest})(?i:\s+(?=(?:{_words_re([w for w in list(self.unit_symbols_ci) + list(self.cur_words) if w.isalpha() and not w.endswith('s')])})\b))")
         desig = _words_re(lex.not_numbers.unit_designations)
         self.designation_re = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?i:{desig})\b")
         street = _words_re(lex.not_numbers.street_types)
@@ -260,7 +303,12 @@ class NumbersStage:
             rf"(?<!\w)(?i:{_words_re(lex.not_numbers.clock_prepositions_weak)})\s+{hh_mm}")
         self.clock_follower_re = re.compile(rf"\s+(?:{_words_re(lex.not_numbers.clock_followers)})\b", re.IGNORECASE)
         self.zone_re = re.compile(rf"\b(?:{_alternation(lex.not_numbers.clock_zones)})\s?[+\-−]\s?$")
+        # Reversed forms of end-anchored searches below, matched on reversed text first
+        # (necessary conditions; "$" also matches before a final "\n").
+        self.zone_rev = re.compile(rf"\n?\s?[+\-−]\s?(?:{_reversed_words(lex.not_numbers.clock_zones)})\b")
+        self.dotted_clock_rev = re.compile(r"\n?\d[0-5]\.(?:\d[01]?|[0-3]2)\s+")
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
+        self.half_word_re = re.compile("half", re.IGNORECASE)  # in every match of half_re
         self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
         self.range_skip = {w.lower() for w in lex.ranges.not_after}
         self.a_unit_after_re = re.compile(
@@ -268,26 +316,34 @@ class NumbersStage:
             re.IGNORECASE)
         self.street_after_re = re.compile(rf"(?:\s+[A-Z][\w'’-]*){{1,3}}\s+(?i:{street})(?!\w)")
         self.street_before_re = re.compile(rf"(?<!\w)(?i:{street})\s*$")
+        self.marker_after_re = re.compile(r"[.)](?:\s|$)")
+        self.street_before_rev = re.compile(rf"\s*(?i:{_reversed_words(lex.not_numbers.street_types)})")
         self.clock_after_re = re.compile(r"\s?(?:[ap]\.?m\.?|[AP]\.?M\.?|h\b|hrs\b|GMT\b|UTC\b)(?![\w])")
 
     # -- pieces --------------------------------------------------------------
 
     def _left(self, text: str, item: Item, allow_currency: bool = True) -> None:
-        """Grow ``item`` to the left over a currency sign or code, a negative word, a qualifier."""
+        """Grow ``item`` to the left over a currency sign or code, a negative word, a qualifier.
+
+        Each end-anchored search runs only when its reversed pattern (``*_left_rev``)
+        matches the reversed left context, a necessary condition."""
         before = text[max(0, item.start - 40):item.start]
         base = item.start - len(before)
-        if allow_currency and item.kind == "cardinal":
+        backwards = before[::-1]  # each search runs only when its reversed pattern matches here
+        if allow_currency and item.kind == "cardinal" and self.cur_left_rev.match(backwards):
             m = self.cur_left_re.search(before)
             if m:
                 item.kind, item.unit = "money", self.prefix_cur[m.group("cur")]
                 before = before[:m.start()]
+                backwards = before[::-1]
                 item.start = base + m.start()
-        m = self.neg_left_re.search(before)
+        m = self.neg_left_rev.match(backwards) and self.neg_left_re.search(before)
         if m:
             item.value = -item.value
             before = before[:m.start()]
+            backwards = before[::-1]
             item.start = base + m.start()
-        m = self.qual_left_re.search(before)
+        m = self.qual_left_rev.match(backwards) and self.qual_left_re.search(before)
         if m:
             item.mod = self.qualifiers[re.sub(r"\s+", " ", m.group("qual").lower())]
             item.start = base + m.start()
@@ -438,30 +494,35 @@ class NumbersStage:
     def _not_a_number(self, text: str, item: Item, core: tuple[int, int]) -> bool:
         """Identifiers, list markers, clock times, unit designations, street numbers.
 
-        ``core`` is the numeral itself (without qualifier, currency or unit)."""
+        ``core`` is the numeral itself (without qualifier, currency or unit). End-anchored
+        searches run only when their reversed patterns match (necessary conditions)."""
         c_start, c_end = core
         if is_identifier_number(text, c_start, c_end):
             return True
-        line_start = text.rfind("\n", 0, c_start) + 1
-        if item.start == c_start and text[line_start:c_start].strip() in ("", "(") \
-                and re.match(r"[.)](?:\s|$)", text[c_end:c_end + 2]) and item.kind in ("cardinal", "ordinal"):
+        if item.start == c_start and item.kind in ("cardinal", "ordinal") \
+                and self.marker_after_re.match(text[c_end:c_end + 2]) \
+                and text[text.rfind("\n", 0, c_start) + 1:c_start].strip() in ("", "("):
             return True  # paragraph number "1." or bullet "2)" at the start of a line
         if item.kind == "cardinal" and self.clock_after_re.match(text, c_end):
             return True
-        if self.zone_re.search(text[max(0, c_start - 8):c_start]):
+        zone = text[max(0, c_start - 8):c_start]
+        if self.zone_rev.match(zone[::-1]) and self.zone_re.search(zone):
             return True
         if item.kind == "cardinal" and item.end == c_end:
             window = text[max(0, c_start - 12):c_end]
-            if self.dotted_clock_re.search(window) or (
-                    self.dotted_clock_weak_re.search(window) and self.clock_follower_re.match(text, c_end)):
+            if self.dotted_clock_rev.match(window[::-1]) and (self.dotted_clock_re.search(window) or (
+                    self.dotted_clock_weak_re.search(window) and self.clock_follower_re.match(text, c_end))):
                 return True  # "until 10.30", "at 10.30 local time": a clock time
         if self._address_line(text, c_start):
             return True
         if item.kind == "ordinal" and self.designation_re.match(text, item.end):
             return True
-        if item.kind == "cardinal" and (self.street_after_re.match(text, c_end)
-                                        or self.street_before_re.search(text[max(0, c_start - 20):c_start])):
-            return True
+        if item.kind == "cardinal":
+            if self.street_after_re.match(text, c_end):
+                return True
+            street = text[max(0, c_start - 20):c_start]
+            if self.street_before_rev.match(street[::-1]) and self.street_before_re.search(street):
+                return True
         return False
 
     def _address_line(self, text: str, pos: int) -> bool:
@@ -512,9 +573,20 @@ class NumbersStage:
     def _spelled(self, text: str) -> list[Item]:
         out = []
         for m in self.spelled_re.finditer(text):
-            tokens = [(t.group(0).lower(), t.start(), t.end()) for t in self.token_re.finditer(text, m.start(), m.end())]
-            words = [t[0] for t in tokens]
-            for found in parse_word_run(words, self.grammar):
+            low = m.group(0).lower()
+            single = self.one_word_runs.get(low)
+            if single is not None:  # a run of one vocabulary word: its token is the whole match
+                if not single:
+                    continue
+                tokens = [(low, m.start(), m.end())]
+                words = [low]
+                runs = single
+            else:
+                tokens = [(t.group(0).lower(), t.start(), t.end())
+                          for t in self.token_re.finditer(text, m.start(), m.end())]
+                words = [t[0] for t in tokens]
+                runs = parse_word_run(words, self.grammar)
+            for found in runs:
                 start, end = tokens[found.first][1], tokens[found.last][2]
                 phrase = text[start:end]
                 if phrase.lower() in self.not_numbers:
@@ -605,6 +677,8 @@ class NumbersStage:
 
     def _halves(self, text: str) -> list[Item]:
         """"more than half", "nearly half": a qualified bare "half" is the number 0.5."""
+        if not self.half_word_re.search(text):
+            return []
         return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[re.sub(r"\s+", " ", m.group("qual").lower())])
                 for m in self.half_re.finditer(text)]
 
