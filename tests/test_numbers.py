@@ -398,3 +398,99 @@ def test_more_spelled_and_written_forms(numbers, text, expected):
 ])
 def test_hyphen_ranges(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+# -- fast forms of the scans: same matches as the plain forms -------------------------
+
+def _generated(pieces: list[str], count: int = 2000, seed: int = 3) -> list[str]:
+    """Deterministic strings glued from ``pieces`` (words, case variants, separators)."""
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+
+
+def test_ascii_case_variants_are_the_two_ascii_cases():
+    """What _initial_class relies on: an ASCII character matches a letter case-insensitively
+    only as its lower or upper case (other variants, such as the Kelvin sign, are not ASCII)."""
+    import re
+    import string
+
+    for letter in string.ascii_lowercase:
+        rx = re.compile(letter, re.IGNORECASE)
+        assert {chr(c) for c in range(128) if rx.fullmatch(chr(c))} == {letter, letter.upper()}
+
+
+@pytest.mark.parametrize("words,flexible", [
+    (["six", "seven", "sixty", "kilo", "a", "an", "in", "ii"], False),
+    (["tens of thousands", "thousands", "several dozen", "scores"], True),
+])
+def test_initial_class_matches_as_the_plain_pattern(words, flexible):
+    import re
+
+    from pipeline.patterns import trie_alternation
+    from pipeline.stages.numbers import _initial_class
+
+    plain = re.compile(rf"\b(?:{trie_alternation(words, flexible)})\b", re.IGNORECASE)
+    first, rest = _initial_class(words, flexible)
+    fast = re.compile(rf"{first}{rest}\b")
+    pieces = words + [w.upper() for w in words] + [w.title() for w in words] + [
+        " ", "  ", "\n", "-", "x", "_", "9", "é", "\u212a", "\u0130", "\u017f", "\u0131", "of", "OF", "s"]
+    hits = 0
+    for text in _generated(pieces):
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in fast.finditer(text)] == spans, text
+        hits += len(spans)
+    assert hits
+
+
+def test_initial_class_refuses_a_word_without_an_ascii_initial():
+    from pipeline.stages.numbers import _initial_class
+
+    with pytest.raises(ValueError):
+        _initial_class(["éclair"])
+
+
+def test_reversed_patterns_hold_wherever_the_end_anchored_searches_match(numbers):
+    """Each `*_rev` pattern matched on the reversed context must accept whenever its
+    forward search finds a match (else the stage would skip a real one)."""
+    lex = numbers.lex
+    pieces = (list(numbers.qualifiers) + [q.upper() for q in numbers.qualifiers] + list(lex.words.negatives)
+              + list(numbers.prefix_cur)[:40] + list(lex.not_numbers.clock_zones) + list(lex.not_numbers.street_types)
+              + [s.title() for s in lex.not_numbers.street_types] + list(lex.not_numbers.clock_prepositions)
+              + [" ", "  ", "\n", "\u00a0", "(", "“", "+", "-", "−", "x", "10.30", "9.05", "23.59", "1", "4", "."]
+              + [f"{w} " for w in lex.words.negatives] + [f" {w.title()}  " for w in lex.words.negatives]
+              + [f" {w} 10.30" for w in lex.not_numbers.clock_prepositions + lex.not_numbers.clock_prepositions_weak])
+    pairs = [(numbers.qual_left_re, numbers.qual_left_rev), (numbers.neg_left_re, numbers.neg_left_rev),
+             (numbers.cur_left_re, numbers.cur_left_rev), (numbers.zone_re, numbers.zone_rev),
+             (numbers.street_before_re, numbers.street_before_rev), (numbers.dotted_clock_re, numbers.dotted_clock_rev),
+             (numbers.dotted_clock_weak_re, numbers.dotted_clock_rev)]
+    hits = [0] * len(pairs)
+    for text in _generated(pieces, count=3000):
+        for k in range(len(text) + 1):
+            before = text[max(0, k - 40):k]
+            backwards = before[::-1]
+            for i, (forward, backward) in enumerate(pairs):
+                if forward.search(before):
+                    hits[i] += 1
+                    assert backward.match(backwards), (before, forward.pattern[:60])
+    assert all(hits), hits
+
+
+@pytest.mark.parametrize("text,expected", [
+    # one-word runs read from the table, next to runs of several words
+    ("a man and an hour", []),
+    ("Half of them", []),
+    ("one, two and Three", [("one", 1, "cardinal", None, None), ("two", 2, "cardinal", None, None),
+                            ("Three", 3, "cardinal", None, None)]),
+    ("ONE HUNDRED people", [("ONE HUNDRED", 100, "cardinal", None, None)]),
+    ("the third time", [("third", 3, "ordinal", None, None)]),
+    # qualified "half", with and without the word in other cases
+    ("nearly HALF of them", [("nearly HALF", 0.5, "cardinal", None, "APPROX")]),
+    ("about halfway", []),
+    # a qualifier, a negative word and a currency after a line break
+    ("more than\n20 people", [("more than\n20", 20, "cardinal", None, "MORE_THAN")]),
+    ("USD\n20", [("USD\n20", 20, "money", "USD", None)]),
+])
+def test_fast_paths_keep_their_answers(numbers, text, expected):
+    assert found(numbers, text) == expected
