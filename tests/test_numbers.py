@@ -494,3 +494,36 @@ def test_reversed_patterns_hold_wherever_the_end_anchored_searches_match(numbers
 ])
 def test_fast_paths_keep_their_answers(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+def test_mask_equals_masking_character_by_character():
+    """_mask joins slices; it must give what assigning MASK over each span gives, for
+    overlapping, touching, empty and out-of-range spans alike."""
+    import random
+
+    from pipeline.stages.numbers import MASK, _mask
+
+    def by_characters(text, spans):
+        chars = list(text)
+        for s, e in spans:
+            chars[s:e] = MASK * (e - s)
+        return "".join(chars)
+
+    rng = random.Random(5)
+    for _ in range(5000):
+        text = "".join(rng.choice("ab c") for _ in range(rng.randint(0, 30)))
+        spans = [(rng.randint(-3, 33), rng.randint(-3, 33)) for _ in range(rng.randint(1, 4))]
+        assert _mask(text, spans) == by_characters(text, spans), (text, spans)
+    assert _mask("on 5 May 2020 10 died", [(3, 13)]) == "on " + MASK * 10 + " 10 died"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # overlapping candidates: the longest extent wins, then the earlier finder
+    ("one hundred 20 people", [("one hundred", 100, "cardinal", None, None), ("20", 20, "cardinal", None, None)]),
+    ("nearly half a million and 3", [("nearly half a million", 500000, "cardinal", None, "APPROX"),
+                                     ("3", 3, "cardinal", None, None)]),
+    ("between 7,000 and 10,000 people", [("7,000", 7000, "cardinal", None, "AT_LEAST"),
+                                         ("10,000", 10000, "cardinal", None, "AT_MOST")]),
+])
+def test_overlaps_and_ranges(numbers, text, expected):
+    assert found(numbers, text) == expected

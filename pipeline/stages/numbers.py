@@ -21,6 +21,7 @@ quantulum3's unit catalogue, behind pipeline/adapters/quantulum_adapter.py.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -38,6 +39,11 @@ from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDI
 
 Mod = NumberMod  # SPEC numbers mods, one definition (pipeline/records.py)
 MASK = "\x00"  # stands for a character inside a dates span in the masked copy
+# Patterns used on every number, compiled once (module-level re calls look them up each time).
+SPACES = re.compile(r"\s+")
+SCIENTIFIC = re.compile(r"([\d.]+)\s?[×x]\s?10\^?([-−+]?\d+)")
+DIGIT_SEPARATORS = re.compile(r"[,\s\u00a0\u2009\u202f]")
+RANGE_AND = re.compile(r"\s+and\s+")
 
 
 class _Strict(BaseModel):
@@ -345,7 +351,7 @@ class NumbersStage:
             item.start = base + m.start()
         m = self.qual_left_rev.match(backwards) and self.qual_left_re.search(before)
         if m:
-            item.mod = self.qualifiers[re.sub(r"\s+", " ", m.group("qual").lower())]
+            item.mod = self.qualifiers[SPACES.sub(" ", m.group("qual").lower())]
             item.start = base + m.start()
 
     def _unit_at(self, text: str, pos: int) -> tuple[int, str, str] | None:
@@ -357,7 +363,7 @@ class NumbersStage:
                 best = m
         if best is not None:
             word = best.group(1)
-            low = re.sub(r"\s+", " ", word.lower())
+            low = SPACES.sub(" ", word.lower())
             if low in self.measure_of and self.of_re.match(text, best.end()):
                 return best.end(), "quantity", self.measure_of[low]
             if word in self.prefix_cur:
@@ -668,9 +674,15 @@ class NumbersStage:
         # Overlaps: the longest extent wins, then the earlier finder.
         found.sort(key=lambda f: (f[2].start - f[2].end, f[0], f[1]))
         taken: list[Item] = []
+        starts: list[int] = []  # of the taken items, sorted; their ends are then sorted too
+        ends: list[int] = []    # (taken items are disjoint and never empty)
         for _, _, item in found:
-            if not any(t.start < item.end and item.start < t.end for t in taken):
-                taken.append(item)
+            i = bisect_left(starts, item.end)  # taken items starting before this one ends
+            if i and ends[i - 1] > item.start:
+                continue  # the last of them reaches into it
+            starts.insert(i, item.start)
+            ends.insert(i, item.end)
+            taken.append(item)
         taken.sort(key=lambda i: i.start)
         self._between(masked, taken)
         return [i.record() for i in taken]
@@ -679,14 +691,14 @@ class NumbersStage:
         """"more than half", "nearly half": a qualified bare "half" is the number 0.5."""
         if not self.half_word_re.search(text):
             return []
-        return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[re.sub(r"\s+", " ", m.group("qual").lower())])
+        return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[SPACES.sub(" ", m.group("qual").lower())])
                 for m in self.half_re.finditer(text)]
 
     def _between(self, text: str, items: list[Item]) -> None:
         """"between 7,000 and 10,000": the ends of a range take AT_LEAST and AT_MOST
         (SPEC has no range value; "between" stays outside both extents)."""
         for a, b in zip(items, items[1:]):
-            if a.mod is not None or b.mod is not None or not re.fullmatch(r"\s+and\s+", text[a.end:b.start]):
+            if a.mod is not None or b.mod is not None or not RANGE_AND.fullmatch(text, a.end, b.start):
                 continue
             m = self.between_re.search(text[max(0, a.start - 30):a.start])
             if m and (m.group("before") or "").strip().lower() not in self.range_skip:
@@ -697,7 +709,7 @@ class NumbersStage:
         for m in self.vague_re.finditer(text):
             if is_identifier_number(text, m.start(), m.end()):
                 continue
-            item = Item(m.start(), m.end(), self.vague[re.sub(r"\s+", " ", m.group("vague").lower())],
+            item = Item(m.start(), m.end(), self.vague[SPACES.sub(" ", m.group("vague").lower())],
                         mod="AT_LEAST")
             self._left(text, item, allow_currency=False)
             out.append(item)
@@ -727,19 +739,33 @@ def _digit_value(raw: str, vulgar: Optional[str]) -> Optional[float]:
         if int(den) == 0:
             return None
         return (float(parts[0]) if len(parts) == 2 else 0.0) + int(num) / int(den)
-    sci = re.fullmatch(r"([\d.]+)\s?[×x]\s?10\^?([-−+]?\d+)", raw)
+    sci = SCIENTIFIC.fullmatch(raw)
     if sci:
         return float(sci.group(1)) * 10 ** int(sci.group(2).replace("−", "-"))
-    value = float(re.sub(r"[,\s\u00a0\u2009\u202f]", "", raw).replace("−", "-"))
+    value = float(DIGIT_SEPARATORS.sub("", raw).replace("−", "-"))
     if vulgar:
         value += VULGAR[vulgar]
     return value
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with every character inside ``spans`` replaced by MASK (same length)."""
+    """``text`` with every character inside ``spans`` replaced by MASK (same length).
+
+    Spans may overlap; spans outside ``0 <= start <= end <= len(text)`` take the
+    character-list path, whose slice assignment defines what they do."""
     if not spans:
         return text
+    n = len(text)
+    if all(0 <= s <= e <= n for s, e in spans):
+        pieces, pos = [], 0
+        for s, e in sorted(spans):
+            if e <= pos:
+                continue
+            s = max(s, pos)
+            pieces += (text[pos:s], MASK * (e - s))
+            pos = e
+        pieces.append(text[pos:])
+        return "".join(pieces)
     chars = list(text)
     for s, e in spans:
         chars[s:e] = MASK * (e - s)
