@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .patterns import trie_alternation
+
 SYMBOL = re.compile(r"\b[A-Z]{1,4}/(?:[A-Z0-9.\-]+/)*[A-Z0-9.\-]+")
 LIST_CONTEXT = re.compile(
     r"\b(?:agenda\s+items?|items?|paragraphs?|articles?|resolutions?|rules?|sections?|nos?\.|numbers?|tel\.?|fax|phone|call|dial|hotline|helpline|p\.o\.\s+box)[.:]?\s*[\d,\sand+()\-.]*$",
@@ -40,12 +42,15 @@ PHONE = re.compile(
 # so the engine jumps between candidate characters instead of trying every position).
 PHONE_HINT = re.compile(r"(?:\+|\(|-(?<=\d-)(?=\d)|\.(?<=\d\.)(?=\d)|0(?<![\w/]0))")
 # LIST_CONTEXT read backwards, matched at the start of the reversed text before the number:
-# it matches whenever LIST_CONTEXT.search finds a match ending there (a regex's reverse
+# it matches exactly when LIST_CONTEXT.search finds a match ending there (a regex's reverse
 # accepts the reversed strings, and \b is symmetric), at one try instead of one per position.
+# Its words are LIST_CONTEXT's, spelled out (a space stands for any run of white space);
+# "[.:]?\s*" then the tail class becomes the tail class then ":?" (\s and "." are in the class).
+LIST_WORDS = ["agenda item", "agenda items", "item", "items", "paragraph", "paragraphs", "article", "articles",
+              "resolution", "resolutions", "rule", "rules", "section", "sections", "no.", "nos.", "number",
+              "numbers", "tel", "tel.", "fax", "phone", "call", "dial", "hotline", "helpline", "p.o. box"]
 LIST_CONTEXT_REVERSED = re.compile(
-    r"[\d,\sand+()\-.]*\s*[.:]?"
-    r"(?:s?meti\s+adnega|s?meti|s?hpargarap|s?elcitra|s?noituloser|s?elur|s?noitces|\.s?on|s?rebmun|\.?let|xaf"
-    r"|enohp|llac|laid|eniltoh|enilpleh|xob\s+\.o\.p)\b",
+    rf"[\d,\sand+()\-.]*:?{trie_alternation([w[::-1] for w in LIST_WORDS], flexible_spaces=True)}\b",
     re.IGNORECASE,
 )
 VERSION_CONTEXT_REVERSED = re.compile(r"\s+(?:etadpu|noisrev)\b", re.IGNORECASE)
