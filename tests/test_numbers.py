@@ -527,3 +527,55 @@ def test_mask_equals_masking_character_by_character():
 ])
 def test_overlaps_and_ranges(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+def test_lowered_text_reads_as_case_insensitive_patterns_on_every_code_point():
+    """What _lowered relies on, over all of Unicode: outside CASE_EXCEPTIONS and characters
+    that lower-case to several, a letter or sign of the lowered-text patterns matches a
+    character case-insensitively exactly when the character lower-cases to it, and lower
+    casing keeps \\w and \\s."""
+    import re
+    import string
+
+    from pipeline.stages.numbers import CASE_EXCEPTIONS
+
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    cased = [c for c in every if c.lower() != c]
+    exceptions = set()
+    for p in string.ascii_lowercase + "&-—([\"“ ":
+        matched = set(re.findall(re.escape(p), every, re.IGNORECASE))
+        exceptions |= matched ^ ({p} | {c for c in cased if c.lower() == p})
+    assert exceptions  # (dotless i, long s, dotted capital I)
+    assert all(len(c.lower()) > 1 or CASE_EXCEPTIONS.match(c) for c in exceptions)  # _lowered refuses them
+    for rx in (re.compile(r"\w"), re.compile(r"\s")):
+        assert [c for c in cased if len(c.lower()) == 1 and bool(rx.match(c)) != bool(rx.match(c.lower()))] == []
+
+
+def test_word_scans_on_lowered_text_find_what_the_case_insensitive_scans_find(numbers):
+    from pipeline.stages.numbers import _lowered
+
+    pieces = ["one", "ONE", "Hundred", "thousands", "Tens of  Thousands", "a", "A", "an", "AN", "half", "HALF",
+              "more than", "Nearly", "dollar", "Kilogram", "metre", "dozen", "and", "&", "-", "—", " ", "  ",
+              "\n", "(", "“", "x", "3", "\u212aoti", "é", "ſ", "ı", "İ", "ix", "even"]
+    seen = 0
+    for text in _generated(pieces, count=2500, seed=11):
+        low = _lowered(text)
+        if low is None:
+            continue
+        seen += 1
+        for finder in (numbers._spelled, numbers._a_units, numbers._vague, numbers._halves):
+            assert finder(text, low) == finder(text), (finder.__name__, text)
+    assert seen > 500
+
+
+@pytest.mark.parametrize("text,expected", [
+    # texts _lowered refuses take the case-insensitive scans (answers as before they existed:
+    # the scan takes "ſix" but its lower-cased word is no vocabulary word)
+    ("ſix people", []),
+    ("İstanbul: Seven died", [("Seven", 7, "cardinal", None, None)]),
+    ("ıt has two", [("two", 2, "cardinal", None, None)]),
+    ("ONE HUNDRED ſ", [("ONE HUNDRED", 100, "cardinal", None, None)]),
+    ("\u212aoti", []),
+])
+def test_case_variants(numbers, text, expected):
+    assert found(numbers, text) == expected

@@ -175,6 +175,49 @@ def _initial_class(words, flexible_spaces: bool = False) -> tuple[str, str]:
     return first, f"(?:{rest})"
 
 
+# Characters that match an ASCII letter case-insensitively in ``re`` but do not lower-case
+# to it (dotless i, long s; dotted capital I lower-cases to two characters). Found by
+# comparing re.IGNORECASE with str.lower over every code point (tests/test_numbers.py).
+CASE_EXCEPTIONS = re.compile("[\u0130\u0131\u017f]")
+
+
+def _lowered(text: str) -> Optional[str]:
+    """``text.lower()`` when, character for character, it answers case-insensitive patterns
+    the way ``text`` does, else None.
+
+    That holds when every character lower-cases to one character and none is in
+    CASE_EXCEPTIONS: then a lower-case ASCII letter in a pattern matches a character of
+    ``text`` case-insensitively exactly when it equals that character lower-cased, and
+    ``\\w``, ``\\s`` and ``\\b`` read the same in both (checked over every code point in
+    tests/test_numbers.py). Offsets are unchanged. A case-sensitive pattern on the result
+    is cheaper to run than the case-insensitive one on ``text``."""
+    low = text.lower()
+    if len(low) != len(text) or CASE_EXCEPTIONS.search(text):
+        return None
+    return low
+
+
+def _word_starts(words, flexible_spaces: bool = False) -> str:
+    """``\\b(?:trie of words)`` for lower-case words, as one branch per first letter with
+    the word boundary checked after it (``c(?<!\\w.)rest``): a pattern that starts with
+    literal branches lets ``re`` skip, in C, every position holding none of those letters
+    (re/_compiler.py, ``_get_charset_prefix``). Words must start with a word character."""
+    groups: dict[str, list[str]] = {}
+    for w in set(words):
+        if not re.match(r"\w", w):
+            raise ValueError(f"not a word: {w!r}")
+        groups.setdefault(w[0], []).append(w[1:])
+    return "(?:" + "|".join(rf"{re.escape(c)}(?<!\w.){trie_alternation(tails, flexible_spaces)}"
+                            for c, tails in sorted(groups.items())) + ")"
+
+
+def _ascii_lower(words) -> Optional[list[str]]:
+    """``words`` lower-cased, or None when one of them has a non-ASCII character (the
+    lowered-text patterns, see _lowered, are built only from ASCII words)."""
+    out = [w.lower() for w in words]
+    return out if all(w.isascii() for w in out) else None
+
+
 @dataclass
 class Item:
     """A number being built, in masked-text offsets."""
@@ -267,11 +310,18 @@ class NumbersStage:
         # \b(?i:word)(?i:joiner word)*\b, its first letter in the fast-scanning form
         first, rest = _initial_class(w.lower() for w in vocab)
         self.spelled_re = re.compile(rf"{first}{rest}(?i:(?:{joiner}(?:{word}))*)\b")
+        # Case-sensitive forms for lower-cased text (_lowered); None when a word is not ASCII.
+        vocab_low = _ascii_lower(vocab)
+        self.spelled_low_re = vocab_low and re.compile(
+            rf"\b(?:{_trie(vocab_low)})(?:{joiner}(?:{_trie(vocab_low)}))*\b")
         # One-word runs -> the numbers they hold, for every word of the vocabulary.
         self.one_word_runs = {w: parse_word_run([w], self.grammar) for w in (x.lower() for x in vocab) if w.isalpha()}
         self.token_re = re.compile(rf"\b(?:and|{word})\b|&", re.IGNORECASE)
         first, rest = _initial_class(self.vague, flexible_spaces=True)  # \b(?i:vague phrase)\b
         self.vague_re = re.compile(rf"(?P<vague>{first}{rest})\b")
+        vague_low = _ascii_lower(self.vague)
+        self.vague_low_re = vague_low and re.compile(
+            rf"(?P<vague>{_word_starts(vague_low, flexible_spaces=True)})\b")
         digit_scales = [k for k in self.scales] + list(lex.suffixes.spaced)
         self.scale_re = re.compile(rf"(?:\s*(?:{_alternation(digit_scales)})(?![\w]|\.\w))+")
         self.scale_word_re = re.compile(rf"\s*({_alternation(digit_scales)})(?![\w])")
@@ -295,8 +345,11 @@ class NumbersStage:
             rf"(?:\s*,?\s+and\s+|\s+)(?P<num>\d{{1,3}}|[a-z]+(?:-[a-z]+)?)\s*(?P<sub>{sub}|c\b|¢)(?![\w])",
             re.IGNORECASE)
         first, rest = _initial_class(["a", "an"])  # \b(?i:an?)
-        self.a_unit_re = re.compile(
-            rf"(?P<a>{first}{rest})(?i:\s+(?=(?:{_words_re([w for w in list(self.unit_symbols_ci) + list(self.cur_words) if w.isalpha() and not w.endswith('s')])})\b))")
+        a_units = [w for w in list(self.unit_symbols_ci) + list(self.cur_words) if w.isalpha() and not w.endswith('s')]
+        self.a_unit_re = re.compile(rf"(?P<a>{first}{rest})(?i:\s+(?=(?:{_words_re(a_units)})\b))")
+        a_units_low = _ascii_lower(a_units)
+        self.a_unit_low_re = a_units_low and re.compile(
+            rf"(?P<a>{_word_starts(['a', 'an'])})\s+(?=(?:{_trie(a_units_low)})\b)")
         desig = _words_re(lex.not_numbers.unit_designations)
         self.designation_re = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?i:{desig})\b")
         street = _words_re(lex.not_numbers.street_types)
@@ -315,6 +368,9 @@ class NumbersStage:
         self.dotted_clock_rev = re.compile(r"\n?\d[0-5]\.(?:\d[01]?|[0-3]2)\s+")
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
         self.half_word_re = re.compile("half", re.IGNORECASE)  # in every match of half_re
+        qual_low = _ascii_lower(self.qualifiers)
+        self.half_low_re = qual_low and re.compile(
+            rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{_trie(qual_low).replace(chr(92) + ' ', chr(92) + 's+')})\s+(?P<half>half)\b")
         self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
         self.range_skip = {w.lower() for w in lex.ranges.not_after}
         self.a_unit_after_re = re.compile(
@@ -576,16 +632,19 @@ class NumbersStage:
             out.append(item)
         return out
 
-    def _spelled(self, text: str) -> list[Item]:
+    def _spelled(self, text: str, low: Optional[str] = None) -> list[Item]:
+        """Spelled numbers; ``low`` is _lowered(text) or None (then the case-insensitive scan)."""
         out = []
-        for m in self.spelled_re.finditer(text):
-            low = m.group(0).lower()
-            single = self.one_word_runs.get(low)
+        scan = self.spelled_low_re.finditer(low) if low is not None and self.spelled_low_re \
+            else self.spelled_re.finditer(text)
+        for m in scan:
+            word = text[m.start():m.end()].lower()
+            single = self.one_word_runs.get(word)
             if single is not None:  # a run of one vocabulary word: its token is the whole match
                 if not single:
                     continue
-                tokens = [(low, m.start(), m.end())]
-                words = [low]
+                tokens = [(word, m.start(), m.end())]
+                words = [word]
                 runs = single
             else:
                 tokens = [(t.group(0).lower(), t.start(), t.end())
@@ -616,10 +675,12 @@ class NumbersStage:
                 out.append(item)
         return out
 
-    def _a_units(self, text: str) -> list[Item]:
-        """"a dollar", "a kilogram": the article is the number one."""
+    def _a_units(self, text: str, low: Optional[str] = None) -> list[Item]:
+        """"a dollar", "a kilogram": the article is the number one. ``low``: as in _spelled."""
         out = []
-        for m in self.a_unit_re.finditer(text):
+        scan = self.a_unit_low_re.finditer(low) if low is not None and self.a_unit_low_re \
+            else self.a_unit_re.finditer(text)
+        for m in scan:
             item = Item(m.start(), m.end("a"), 1.0)
             self._right(text, item, glued_ok=False)
             if item.kind == "cardinal" or not self.a_unit_after_re.match(text, item.end):
@@ -669,8 +730,9 @@ class NumbersStage:
         """
         masked = _mask(text, dates)
         found: list[tuple[int, int, Item]] = []
+        low = _lowered(masked)  # for the case-insensitive word scans, when it reads the same
         for rank, finder in enumerate((self._digits, self._spelled, self._a_units, self._vague, self._halves)):
-            found += [(rank, i, item) for i, item in enumerate(finder(masked))]
+            found += [(rank, i, item) for i, item in enumerate(finder(masked) if rank == 0 else finder(masked, low))]
         # Overlaps: the longest extent wins, then the earlier finder.
         found.sort(key=lambda f: (f[2].start - f[2].end, f[0], f[1]))
         taken: list[Item] = []
@@ -687,12 +749,19 @@ class NumbersStage:
         self._between(masked, taken)
         return [i.record() for i in taken]
 
-    def _halves(self, text: str) -> list[Item]:
-        """"more than half", "nearly half": a qualified bare "half" is the number 0.5."""
-        if not self.half_word_re.search(text):
+    def _halves(self, text: str, low: Optional[str] = None) -> list[Item]:
+        """"more than half", "nearly half": a qualified bare "half" is the number 0.5.
+        ``low``: as in _spelled."""
+        if low is not None and self.half_low_re:
+            if "half" not in low:
+                return []
+            scan = self.half_low_re.finditer(low)
+        elif not self.half_word_re.search(text):
             return []
-        return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[SPACES.sub(" ", m.group("qual").lower())])
-                for m in self.half_re.finditer(text)]
+        else:
+            scan = self.half_re.finditer(text)
+        return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[SPACES.sub(" ", text[m.start("qual"):m.end("qual")].lower())])
+                for m in scan]
 
     def _between(self, text: str, items: list[Item]) -> None:
         """"between 7,000 and 10,000": the ends of a range take AT_LEAST and AT_MOST
@@ -704,12 +773,14 @@ class NumbersStage:
             if m and (m.group("before") or "").strip().lower() not in self.range_skip:
                 a.mod, b.mod = "AT_LEAST", "AT_MOST"
 
-    def _vague(self, text: str) -> list[Item]:
+    def _vague(self, text: str, low: Optional[str] = None) -> list[Item]:
+        """Vague magnitudes ("thousands"); ``low``: as in _spelled."""
         out = []
-        for m in self.vague_re.finditer(text):
+        scan = self.vague_low_re.finditer(low) if low is not None and self.vague_low_re else self.vague_re.finditer(text)
+        for m in scan:
             if is_identifier_number(text, m.start(), m.end()):
                 continue
-            item = Item(m.start(), m.end(), self.vague[SPACES.sub(" ", m.group("vague").lower())],
+            item = Item(m.start(), m.end(), self.vague[SPACES.sub(" ", text[m.start():m.end()].lower())],
                         mod="AT_LEAST")
             self._left(text, item, allow_currency=False)
             out.append(item)
