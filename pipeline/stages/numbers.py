@@ -197,17 +197,19 @@ def _lowered(text: str) -> Optional[str]:
     return low
 
 
-def _word_starts(words, flexible_spaces: bool = False) -> str:
+def _word_starts(words, flexible_spaces: bool = False, not_after: str = r"\w") -> str:
     """``\\b(?:trie of words)`` for lower-case words, as one branch per first letter with
     the word boundary checked after it (``c(?<!\\w.)rest``): a pattern that starts with
     literal branches lets ``re`` skip, in C, every position holding none of those letters
-    (re/_compiler.py, ``_get_charset_prefix``). Words must start with a word character."""
+    (re/_compiler.py, ``_get_charset_prefix``). Words must start with a word character.
+    ``not_after``: the class of characters that may not precede a word (``\\w`` makes the
+    word boundary; ``[^\\s(]`` would mean "at the start or after a space or bracket")."""
     groups: dict[str, list[str]] = {}
     for w in set(words):
         if not re.match(r"\w", w):
             raise ValueError(f"not a word: {w!r}")
         groups.setdefault(w[0], []).append(w[1:])
-    return "(?:" + "|".join(rf"{re.escape(c)}(?<!\w.){trie_alternation(tails, flexible_spaces)}"
+    return "(?:" + "|".join(rf"{re.escape(c)}(?<!{not_after}.){trie_alternation(tails, flexible_spaces)}"
                             for c, tails in sorted(groups.items())) + ")"
 
 
@@ -369,8 +371,9 @@ class NumbersStage:
         self.half_re = re.compile(rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{qual})\s+(?P<half>half)\b", re.IGNORECASE)
         self.half_word_re = re.compile("half", re.IGNORECASE)  # in every match of half_re
         qual_low = _ascii_lower(self.qualifiers)
-        self.half_low_re = qual_low and re.compile(
-            rf"(?:^|(?<=[\s(\[\"“]))(?P<qual>{_trie(qual_low).replace(chr(92) + ' ', chr(92) + 's+')})\s+(?P<half>half)\b")
+        # half_re on lower-cased text; "(?:^|(?<=[\s(\[\"“]))" becomes the words' not_after
+        qual_start = _word_starts(qual_low, True, not_after=r'[^\s(\["“]') if qual_low else ""
+        self.half_low_re = qual_low and re.compile(rf"(?P<qual>{qual_start})\s+(?P<half>half)\b")
         self.between_re = re.compile(rf"\b(?P<before>\w+\s+)?(?:{_words_re(lex.ranges.openers)})\s+$", re.IGNORECASE)
         self.range_skip = {w.lower() for w in lex.ranges.not_after}
         self.a_unit_after_re = re.compile(
