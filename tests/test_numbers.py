@@ -579,3 +579,39 @@ def test_word_scans_on_lowered_text_find_what_the_case_insensitive_scans_find(nu
 ])
 def test_case_variants(numbers, text, expected):
     assert found(numbers, text) == expected
+
+
+def test_longest_first_trie_matches_as_the_flat_alternation(numbers):
+    """The unit patterns' tries take, at every position, what the flat longest-first
+    alternations take (the same words, the same span)."""
+    import re
+
+    from pipeline.stages.numbers import _alternation, _longest_first, _words_re
+
+    lex = numbers.lex
+    cs_units = list(numbers.unit_symbols) + list(lex.currencies.iso_codes) + list(lex.currencies.prefix) \
+        + list(numbers.glued_subunits)
+    ci_units = list(numbers.unit_symbols_ci) + list(numbers.cur_words) + list(numbers.subunits)
+    cases = [(cs_units, _alternation(cs_units), _longest_first(cs_units), 0),
+             (ci_units, _words_re(ci_units), _longest_first(ci_units, True, True), re.IGNORECASE)]
+    for words, flat, fast, flags in cases:
+        assert flat != fast  # the trie is in use for the lexicon's lists
+        flat_rx = re.compile(rf"\s?({flat})(?![^\W²³])", flags)
+        fast_rx = re.compile(rf"\s?({fast})(?![^\W²³])", flags)
+        pieces = words + [w.upper() for w in words[:60]] + [" ", "  ", "/", "²", "-", "x", "s", "h", "2", "."]
+        hits = 0
+        for text in _generated(pieces, count=800, seed=13):
+            for pos in range(len(text)):
+                a, b = flat_rx.match(text, pos), fast_rx.match(text, pos)
+                assert (a and a.span(1)) == (b and b.span(1)), (text, pos)
+                hits += a is not None
+        assert hits
+
+
+def test_longest_first_keeps_the_flat_list_when_a_trie_could_differ():
+    from pipeline.stages.numbers import _longest_first, _words_re
+
+    # micro sign and Greek mu match each other case-insensitively: siblings a trie would split
+    assert set(_longest_first(["µg", "μg"], ignore_case=True).split("|")) == {"µg", "μg"}
+    assert set(_longest_first(["Kg", "kg"], ignore_case=True).split("|")) == {"Kg", "kg"}
+    assert _longest_first(["per  cent"], flexible_spaces=True) == _words_re(["per  cent"])

@@ -141,6 +141,28 @@ def _words_re(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
+def _longest_first(words, flexible_spaces: bool = False, ignore_case: bool = False) -> str:
+    """An alternation of ``words`` that, matched at one position, takes the longest word
+    that lets the rest of the pattern match, as the flat longest-first alternation
+    (_alternation, _words_re) does: a trie (pipeline/patterns.py) when that is certain,
+    which tries a few branches where the flat list tries every word; else the flat list.
+
+    Certain when no text character can match two sibling characters of the trie (always
+    without ``ignore_case``; with it, when every word is lower case and each character is
+    ASCII or has no case), and, with ``flexible_spaces``, no word has a leading, trailing or
+    double space: then the words matching at a position are prefixes of one another in the
+    text, the trie tries each continuation before stopping, and the first success of both
+    forms is the longest word whose continuation succeeds."""
+    words = set(words)
+    certain = not flexible_spaces or all(w == w.strip() and "  " not in w for w in words)
+    if ignore_case:
+        certain = certain and all(w == w.lower() and all(c.isascii() or c.lower() == c == c.upper() for c in w)
+                                  for w in words)
+    if not certain:
+        return _words_re(words) if flexible_spaces else _alternation(words)
+    return trie_alternation(words, flexible_spaces=flexible_spaces)
+
+
 def _reversed_words(words, flexible_spaces: bool = False) -> str:
     """Alternation of ``words`` spelled backwards (for a pattern matched on reversed text).
 
@@ -329,11 +351,10 @@ class NumbersStage:
         self.scale_word_re = re.compile(rf"\s*({_alternation(digit_scales)})(?![\w])")
         self.mult_re = re.compile(rf"\s+({_words_re(lex.multipliers)})\b", re.IGNORECASE)
         self.pct_re = re.compile(rf"\s?(?:{_words_re(lex.percent.signs)})(?![\w])", re.IGNORECASE)
-        self.unit_cs_re = re.compile(
-            rf"\s?({_alternation(list(self.unit_symbols) + list(cur.iso_codes) + list(cur.prefix) + list(self.glued_subunits))})(?![^\W²³])")
-        self.unit_ci_re = re.compile(
-            rf"\s?({_words_re(list(self.unit_symbols_ci) + list(self.cur_words) + list(self.subunits))})(?![^\W²³])",
-            re.IGNORECASE)
+        cs_units = list(self.unit_symbols) + list(cur.iso_codes) + list(cur.prefix) + list(self.glued_subunits)
+        self.unit_cs_re = re.compile(rf"\s?({_longest_first(cs_units)})(?![^\W²³])")
+        ci_units = list(self.unit_symbols_ci) + list(self.cur_words) + list(self.subunits)
+        self.unit_ci_re = re.compile(rf"\s?({_longest_first(ci_units, True, True)})(?![^\W²³])", re.IGNORECASE)
         word_ = r"([^\W\d_][\w²³]*)"
         self.next_words_re = re.compile(rf"[\s-]?{word_}(?:\s+{word_})?(?:\s+{word_})?")
         self.power_re = re.compile(r"(?:\^([23])|([²³])|\s+(squared|cubed))(?![\w])", re.IGNORECASE)
