@@ -37,10 +37,13 @@ PHONE = re.compile(
 
 
 # Cheap necessary conditions tried before the scans above (same answers, less work).
-# Every PHONE match holds a "+", a "(", a "-" or "." between digits, or starts with a "0"
-# after no word character or slash; this finds one such character (a BRANCH of literals,
-# so the engine jumps between candidate characters instead of trying every position).
-PHONE_HINT = re.compile(r"(?:\+|\(|-(?<=\d-)(?=\d)|\.(?<=\d\.)(?=\d)|0(?<![\w/]0))")
+# Every PHONE match holds one of these, each read off one PHONE alternative: "+" and a
+# digit; "(" and 2-5 digits and ")"; "-" between 2 digits and 2 more (three-digit groups
+# by hyphens, UN job numbers); "." between 3 digits and 2-4 digits and another "."; a "0"
+# after no word character or slash, then two digits or a space and a digit (trunk "0").
+# A BRANCH of literals, so the engine jumps between candidate characters.
+PHONE_HINT = re.compile(
+    r"(?:\+(?=\s?\d)|\((?=\d{2,5}\))|-(?<=\d\d-)(?=\d\d)|\.(?<=\d{3}\.)(?=\d{2,4}\.\d)|0(?<![\w/]0)(?=\d\d| \d))")
 # LIST_CONTEXT read backwards, matched at the start of the reversed text before the number:
 # it matches exactly when LIST_CONTEXT.search finds a match ending there (a regex's reverse
 # accepts the reversed strings, and \b is symmetric), at one try instead of one per position.
