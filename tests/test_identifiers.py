@@ -84,3 +84,16 @@ def test_phone_hint_is_found_in_every_window_holding_a_phone_number():
                 phones += 1
                 assert ids.PHONE_HINT.search(text, lo, hi), text[lo:hi]
     assert phones > 1000
+
+
+def test_unit_phrase_starts_hold_every_first_word_of_a_unit_of_several_words():
+    from pipeline.adapters.quantulum_adapter import _catalogue, unit_phrase_starts
+
+    starts = unit_phrase_starts()
+    assert {"kilometres", "degrees"} <= starts and "people" not in starts
+    exact, names = _catalogue()
+    phrases = [k for k in [*exact, *names] if " " in k]
+    assert phrases
+    for phrase in phrases + [p.upper() for p in phrases] + [p.title() for p in phrases]:
+        if unit_symbol(phrase) is not None:
+            assert phrase.split(" ")[0].lower() in starts, phrase

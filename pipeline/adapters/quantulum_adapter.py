@@ -100,3 +100,12 @@ def unit_symbol(word: str) -> Optional[str]:
         return None
     exact, names = _catalogue()
     return exact.get(word) or names.get(word.lower())
+
+
+@lru_cache(maxsize=1)
+def unit_phrase_starts() -> frozenset[str]:
+    """Lower-cased first words of the catalogue's units of several words ("kilometres" for
+    "kilometres per hour"): unit_symbol answers None for any phrase of several words whose
+    lower-cased first word is not in this set (a cheap test before building the phrase)."""
+    exact, names = _catalogue()
+    return frozenset(key.split(" ")[0].lower() for key in [*exact, *names] if " " in key)

@@ -28,7 +28,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from ..adapters.quantulum_adapter import unit_symbol
+from ..adapters.quantulum_adapter import unit_phrase_starts, unit_symbol
 from ..document import Document
 from ..identifiers import is_identifier_number
 from ..errors import ConfigError
@@ -293,6 +293,7 @@ class NumbersStage:
         self.subunits = {k.lower(): tuple(v) for k, v in cur.subunits.items()}
         self.glued_subunits = {k: tuple(v) for k, v in cur.glued_subunits.items()}
         self.unit_symbols = dict(lex.units.symbols)
+        self.unit_phrase_starts = unit_phrase_starts()
         self.unit_symbols_ci = {k.lower(): v for k, v in lex.units.symbols.items() if len(k) >= 3}
         self.measure_of = {k.lower(): v for k, v in lex.units.measure_before_of.items()}
         self.not_units = set(lex.units.not_units)
@@ -464,9 +465,10 @@ class NumbersStage:
                 return best.end(), "quantity", self.unit_symbols_ci[low]
         m = self.next_words_re.match(text, pos)
         if m and m.group(1) not in self.not_units and m.group(1).lower() not in self.not_units:
+            phrase_start = m.group(1).lower() in self.unit_phrase_starts
             for k in (3, 2, 1):  # the longest unit name first: "kilometres per hour"
-                if m.group(k) is None:
-                    continue
+                if m.group(k) is None or (k > 1 and not phrase_start):
+                    continue  # (no unit of several words starts with that word)
                 symbol = unit_symbol(" ".join(m.group(j) for j in range(1, k + 1)))
                 if symbol:
                     return m.end(k), "quantity", symbol
