@@ -615,3 +615,18 @@ def test_longest_first_keeps_the_flat_list_when_a_trie_could_differ():
     assert set(_longest_first(["µg", "μg"], ignore_case=True).split("|")) == {"µg", "μg"}
     assert set(_longest_first(["Kg", "kg"], ignore_case=True).split("|")) == {"Kg", "kg"}
     assert _longest_first(["per  cent"], flexible_spaces=True) == _words_re(["per  cent"])
+
+
+def test_address_line_fast_searches_find_what_the_plain_ones_find(numbers):
+    lex = numbers.lex
+    words = list(lex.not_numbers.address_words) + list(lex.not_numbers.street_types)
+    pieces = words + [w.upper() for w in words] + [w.title() for w in words] + [
+        " ", "  ", "\t", ",", "4", "866", "12a", "Second", "x", "é", "-", "(", "ſ", "\u212a"]
+    hits = 0
+    for line in _generated(pieces, count=3000, seed=17):
+        plain = bool(numbers.address_word_re.search(line) or numbers.street_number_re.search(line))
+        fast = bool(numbers.address_word_fast_re.search(line) or numbers.street_number_after_re.search(line)
+                    or numbers.street_number_before_re.search(line))
+        assert plain == fast, line
+        hits += plain
+    assert 100 < hits < 2900

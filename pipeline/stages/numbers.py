@@ -377,6 +377,16 @@ class NumbersStage:
         desig = _words_re(lex.not_numbers.unit_designations)
         self.designation_re = re.compile(rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?i:{desig})\b")
         street = _words_re(lex.not_numbers.street_types)
+        # The same two searches as used (only whether they find something matters): the
+        # address words with their first letter as one class (_initial_class), the street
+        # number pattern as its two alternatives, the first starting with a digit; both
+        # forms let re skip positions that cannot start a match.
+        first, rest = _initial_class(lex.not_numbers.address_words, flexible_spaces=True)
+        self.address_word_fast_re = re.compile(rf"{first}{rest}(?!\w)")
+        first, rest = _initial_class(lex.not_numbers.street_types, flexible_spaces=True)
+        self.street_number_after_re = re.compile(rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)")
+        self.street_number_before_re = re.compile(rf"{first}{rest}\s+(?:\S+\s+)?\d")
+        # their plain forms (tests/test_numbers.py checks the fast ones against them)
         self.address_word_re = re.compile(rf"(?<!\w)(?i:{_words_re(lex.not_numbers.address_words)})(?!\w)")
         self.street_number_re = re.compile(
             rf"\d[\w,]*\s+(?:\S+\s+)?(?i:{street})(?!\w)|(?<!\w)(?i:{street})\s+(?:\S+\s+)?\d")
@@ -626,7 +636,8 @@ class NumbersStage:
         line = text[start:end].strip()
         if len(line) > 100 or line.endswith((".", "!", "?")):
             return False
-        return bool(self.address_word_re.search(line) or self.street_number_re.search(line))
+        return bool(self.address_word_fast_re.search(line) or self.street_number_after_re.search(line)
+                    or self.street_number_before_re.search(line))
 
     # -- finders ---------------------------------------------------------------
 
