@@ -414,7 +414,7 @@ class EventsStage:
         text = doc.text[s0:s1]
         ents, _ = ix.inside(s0, s1)
         dates = [d for d in ix.once(("dated", s0, s1), self._dated, ix, s0, s1)
-                 if not self._dates_report(doc, d, fact) and not self._state_time(doc.text, d)]
+                 if not self._dates_report(ix, d, fact) and not self._state_time(doc.text, d)]
         places = ix.once(("where", s0, s1), self._locative_places, ix, s0, s1)
         lemmas = ix.lemmas(parse_sent.start, parse_sent.end) if parse_sent is not None else set()
         if self._statistics(ix, fact, s0, s1):
@@ -644,25 +644,37 @@ class EventsStage:
         of its paragraph when one of them names an incident (the nearest date and place
         found): "Four days later, on 20 April, our ship found a boat south of Lampedusa.
         The boat had capsized. ... 12 are missing". ``k`` indexes ``sentences``; ``ctx``
-        is filled in place."""
+        is filled in place. What the paragraph gives is found once per sentence and
+        whether ``ctx`` has dates and places (:meth:`_frame_before`)."""
+        has_dates, has_places = bool(ctx.dates), bool(ctx.places)
+        nouns, dates, places = ix.once(("frame", k, has_dates, has_places), self._frame_before,
+                                       ix, sentences, k, has_dates, has_places)
+        if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
+            ctx.dates, ctx.places = ctx.dates or list(dates), ctx.places or list(places)
+            ctx.incident_noun = True
+            ctx.nouns = ctx.nouns | frozenset(nouns)
+
+    def _frame_before(self, ix: _DocView, sentences: list[dict], k: int, has_dates: bool,
+                      has_places: bool) -> tuple[set[str], list[dict], list[dict]]:
+        """(incident words, nearest dates, nearest places) of the sentences before
+        ``sentences[k]`` in its paragraph, looking back until it has an incident word and
+        dates (unless ``has_dates``) and places (unless ``has_places``). The lists are
+        shared: do not change them."""
         lex = self.lexicon
-        doc = ix.doc
+        text = ix.doc.text
         nouns: set = set()
         dates: list = []
         places: list = []
         for j in range(k - 1, -1, -1):
-            if "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
+            if "\n\n" in text[sentences[j]["end"]:sentences[j + 1]["start"]]:
                 break  # a blank line ends the paragraph
             s0, s1 = sentences[j]["start"], sentences[j]["end"]
             nouns |= self._lemmas(ix, s0, s1) & lex.incident
-            dates = dates or list(self._frame_dates(ix, s0, s1))
-            places = places or list(self._frame_places(ix, s0, s1))
-            if nouns and (dates or ctx.dates) and (places or ctx.places):
+            dates = dates or self._frame_dates(ix, s0, s1)
+            places = places or self._frame_places(ix, s0, s1)
+            if nouns and (dates or has_dates) and (places or has_places):
                 break
-        if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
-            ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
-            ctx.incident_noun = True
-            ctx.nouns = ctx.nouns | frozenset(nouns)
+        return nouns, dates, places
 
     def _frame_dates(self, ix: _DocView, s0: int, s1: int) -> list[dict]:
         """Dates of another sentence [s0, s1) that can date an incident: dating, not at
@@ -722,12 +734,19 @@ class EventsStage:
                 return True
         return bool(lex.commemoration_re and lex.commemoration_re.search(text))
 
-    def _dates_report(self, doc: Document, when: dict, fact: dict) -> bool:
+    def _dates_report(self, ix: _DocView, when: dict, fact: dict) -> bool:
         """A date that hangs on the verb that reports the figure ("stated earlier this
         month that 312 remained in custody") dates the report, not the event."""
         cue = (fact.get("attribution") or {}).get("cue")
         if not cue:
             return False
+        return ix.once(("report", when["start"], when["end"], cue["start"], cue["end"]),
+                       self._hangs_on, ix.doc, when, cue)
+
+    @staticmethod
+    def _hangs_on(doc: Document, when: dict, cue: dict) -> bool:
+        """Whether the date ``when`` hangs on the word at ``cue`` (original spans), climbing
+        at most four heads and stopping at the first verb."""
         s, e = doc.textmap.span_to_normalised(when["start"], when["end"])
         span = doc.parsed.char_span(s, e, alignment_mode="expand")
         c0, c1 = doc.textmap.span_to_normalised(cue["start"], cue["end"])
