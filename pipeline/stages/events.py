@@ -253,19 +253,34 @@ class Event:
     provisional: Optional[tuple] = None  # the document's date, for an undated event of the lede
     nouns: set = field(default_factory=set)  # incident words of its facts' sentences
 
-    def date_key(self) -> Optional[tuple]:
-        return next((k for k in (point_date(d.get("value")) for d in self.dates) if k), None)
+    def date_key(self, point: Callable[[Optional[str]], Optional[tuple]] = point_date) -> Optional[tuple]:
+        """The days of its first dates entry that has some (``point``: :func:`point_date`
+        or a stand-in giving the same values), or None."""
+        return first_days(self.dates, point)
 
 
-def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366) -> bool:
+def first_days(dates: list[dict], point: Callable[[Optional[str]], Optional[tuple]] = point_date
+               ) -> Optional[tuple[date, date]]:
+    """The (first, last) day of the first entry of ``dates`` whose value covers days
+    (:func:`point_date`, or ``point`` giving the same values), or None."""
+    for d in dates:
+        days = point(d.get("value"))
+        if days:
+            return days
+    return None
+
+
+def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366,
+         point: Callable[[Optional[str]], Optional[tuple]] = point_date) -> bool:
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
     their dates do not conflict and, with ``places``, a dated figure on other days than
     the event's, about another kind of incident ("capsize" after a "strike"), shares one
     of its places (a crackdown spreading to the next city the next day stays one event).
     An event whose sentences name no incident word ("20,000 people marched") is of no
-    other kind than any incident."""
-    mine = event.date_key()
-    theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
+    other kind than any incident. ``point`` reads a TIMEX3 value as :func:`point_date`
+    does (group_facts passes one that remembers the values of its document)."""
+    mine = event.date_key(point)
+    theirs = first_days(ctx.dates, point)
     if mine and theirs and dates_conflict(mine, theirs, window):
         return False
     if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window,
@@ -311,7 +326,14 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
     born undated in the lede (before offset ``lede_end``) is taken to be near the
     document's date (``provisional``, a span of days) until a date of its own comes."""
     events: list[Event] = []
-    fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window)  # noqa: E731
+    days: dict[Optional[str], Optional[tuple]] = {}  # TIMEX3 value -> point_date(value), for this call
+
+    def point(value: Optional[str]) -> Optional[tuple]:
+        if value not in days:
+            days[value] = point_date(value)
+        return days[value]
+
+    fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window, point)  # noqa: E731
     current: dict[str, int] = {}
     out = []
     paragraph = None
@@ -327,10 +349,10 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
             if cur is not None and events[cur].first == ctx.sentence_start:
                 chosen = cur
         elif ctx.kind == "commemoration" and ctx.dates and any(
-                ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False) for ev in events):
+                ev.kind == "incident" and ev.date_key(point) and fits_(ev, ctx, False) for ev in events):
             # a mass funeral days after the killings belongs to them (docs/annotation.md)
             chosen = next(k for k, ev in enumerate(events)
-                          if ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False))
+                          if ev.kind == "incident" and ev.date_key(point) and fits_(ev, ctx, False))
         elif ctx.names:
             chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind and any(
                 _same_name(n["text"], m["text"]) for n in ev.names for m in ctx.names)), None)
@@ -452,7 +474,11 @@ class EventsStage:
         """GPE/LOC/FAC entities of the sentence [s0, s1) named where something happened
         (:meth:`_locative`), in layer order."""
         return [e for e in ix.inside(s0, s1)[0] if e["label"] in PLACE_LABELS
-                and ix.once(("locative", e["start"], e["end"]), self._locative, ix.doc.text, e, ix.doc)]
+                and ix.once(("locative", e["start"], e["end"]), self._locative, ix, e)]
+
+    def _attacked_once(self, ix: _DocView, entity: dict) -> bool:
+        """:meth:`_attacked`, once per entity of the document."""
+        return ix.once(("attacked", entity["start"], entity["end"]), self._attacked, ix.doc, entity)
 
     def _talk_date(self, ix: _DocView, when: dict) -> bool:
         """:meth:`_dates_talk`, once per dates entry of the document."""
@@ -524,8 +550,7 @@ class EventsStage:
         are dropped when the sentence has another place, else kept. Each test runs once
         per entity of the document."""
         doc = ix.doc
-        attacked = lambda e: ix.once(("attacked", e["start"], e["end"]), self._attacked, doc, e)  # noqa: E731
-        ranked = sorted(places, key=lambda e: (not attacked(e),  # the target of an attack first
+        ranked = sorted(places, key=lambda e: (not self._attacked_once(ix, e),  # the target of an attack first
                                                abs(e["start"] - anchor) if anchor is not None else e["start"]))
         plain = [e for e in ranked if not ix.once(("aside", e["start"], e["end"]), self._aside_place, doc, e)]
         return plain or ranked
@@ -554,13 +579,23 @@ class EventsStage:
         return holder.lemma_.lower() in self.lexicon.place_nouns or holder.lower_ in self.lexicon.place_nouns \
             or holder.ent_type_ in PLACE_LABELS
 
-    def _locative(self, text: str, entity: dict, doc: Optional[Document] = None) -> bool:
+    def _locative(self, ix: _DocView, entity: dict) -> bool:
         """A place where something happened: after a locative preposition ("in Baku",
         "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
         Khojaly", "the territory of present-day Armenia": words of ``modifiers`` are
         skipped like articles), before an incident noun ("Kramatorsk station strike"),
-        or, with ``doc`` parsed, the object of a verb of attack ("troops attacked Baku");
-        not a possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        or, with the document parsed, the object of a verb of attack ("troops attacked
+        Baku"; that test is shared with :meth:`_ranked_places`); not a possessor
+        ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        by_words = self._locative_words(ix.doc.text, entity)
+        if by_words is not None:
+            return by_words
+        return self._attacked_once(ix, entity)
+
+    def _locative_words(self, text: str, entity: dict) -> Optional[bool]:
+        """What the words around the place tell of :meth:`_locative`: False for a
+        possessor, True after a locative preposition, after "of" behind a noun of places
+        or before an incident noun; None when only the parse can tell."""
         if is_possessor(text, entity):
             return False
         before = WORD.findall(text[max(0, entity["start"] - 40):entity["start"]].lower())
@@ -575,7 +610,7 @@ class EventsStage:
         after = LOWER_WORD.findall(text[entity["end"]:entity["end"] + 40].lower())[:2]
         if any(w in self.lexicon.incident for w in after):
             return True
-        return doc is not None and self._attacked(doc, entity)
+        return None
 
     def _attacked(self, doc: Document, entity: dict) -> bool:
         """The place is the object (or a conjunct of the object) of a verb of
