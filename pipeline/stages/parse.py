@@ -27,10 +27,14 @@ def _hard_breaks_factory():
 
         @Language.component("recount_hard_breaks")
         def hard_breaks(doc):
-            """A token after a hard line break (a "\\n" token) starts a sentence."""
-            for token in doc[:-1]:
-                if "\n" in token.text:
-                    doc[token.i + 1].is_sent_start = True
+            """A token after a hard line break (a "\\n" token) starts a sentence.
+
+            Only white-space tokens can hold a line break (spaCy's tokenizer splits
+            every other white space off), so only those are looked at."""
+            last = len(doc) - 1
+            for i in doc.to_array("IS_SPACE").nonzero()[0].tolist():
+                if i < last and "\n" in doc[i].text:
+                    doc[i + 1].is_sent_start = True
             return doc
 
 
@@ -47,7 +51,8 @@ def _places_factory():
             index = PlaceIndex(read_tsv(path))
 
             def places(doc):
-                found = index.find(doc.text, [(t.idx, t.idx + len(t)) for t in doc])
+                offsets = [(start, start + length) for start, length in doc.to_array(["IDX", "LENGTH"]).tolist()]
+                found = index.find(doc.text, offsets)
                 doc.spans[PLACES_KEY] = [_span(doc, i, j, kind, guard) for i, j, _, _, kind, guard in found]
                 return doc
 
