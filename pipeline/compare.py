@@ -53,9 +53,12 @@ class Range:
         return lo < hi or (lo == hi and not lo_open and hi_closed)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def is_vague(text: Optional[str]) -> bool:
     """"hundreds", "thousands of": a magnitude written without digits."""
-    return bool(text) and not re.search(r"\d", text) and text.strip().lower().rstrip("s").endswith(
+    return bool(text) and not _DIGIT.search(text) and text.strip().lower().rstrip("s").endswith(
         ("hundred", "thousand", "million", "billion", "dozen", "score"))
 
 
@@ -161,14 +164,18 @@ def date_span(value: Optional[str]) -> Optional[tuple[date, date]]:
     return a[0], b[1]
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def fold(text: Optional[str]) -> str:
     """Lower case, accents and punctuation dropped, a leading "the" and possessives gone."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['’]s\b", "", text)
-    words = re.findall(r"[a-z0-9]+", text)
+    if not text.isascii():  # ASCII is its own NFKD form, with no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    words = _WORD.findall(_POSSESSIVE.sub("", text.lower()))
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(words)

@@ -145,12 +145,15 @@ def _report_rows(con) -> Iterator[dict]:
         places.setdefault(doc_id, []).append({"text": text, "label": label_})
     events: list[dict] = []
     where: dict[tuple, int] = {}
+    doc_places: dict[str, frozenset] = {}  # once per document, not once per event
     for doc_id, event_id, name, date, place in con.execute(
             "SELECT doc_id, id, name_text, date_value, place_text FROM events ORDER BY doc_id, idx").fetchall():
         where[(doc_id, event_id)] = len(events)
+        if doc_id not in doc_places:
+            doc_places[doc_id] = document_places(places.get(doc_id, []))
         events.append({"id": event_id, "doc_id": doc_id, "name": name and {"text": name},
                        "date": date and {"value": date}, "place": place and {"text": place},
-                       "doc_places": document_places(places.get(doc_id, []))})
+                       "doc_places": doc_places[doc_id]})
     reports: list[list[dict]] = [[] for _ in events]
     for (doc_id, event, ftype, value_json, mod, start, end, number_text, source, cue, sentence, doc_date,
          publisher, total_json, total_mod, total_text) in con.execute(_FACT_ROWS).fetchall():
@@ -181,6 +184,28 @@ def _report_rows(con) -> Iterator[dict]:
                        "conflict": bool(group["conflicts"]), "sentence": r["sentence"]}
 
 
+def _create_reports(con) -> None:
+    """The ``reports`` table from :func:`_report_rows`, handed to DuckDB as one NumPy
+    object array per column (DuckDB scans a registered dict of arrays as a table: about
+    four times faster than list parameters), each column cast to its REPORT_COLUMNS type."""
+    import numpy
+
+    columns_of: dict[str, list] = {k: [] for k in REPORT_COLUMNS}
+    appends = [(k, columns_of[k].append) for k in REPORT_COLUMNS]
+    for row in _report_rows(con):
+        for k, append in appends:
+            append(row[k])
+    if not columns_of["doc_id"]:
+        con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
+        return
+    con.register("report_columns", {k: numpy.array(v, dtype=object) for k, v in columns_of.items()})
+    try:
+        select = ", ".join(f'CAST("{k}" AS {t}) AS "{k}"' for k, t in REPORT_COLUMNS.items())
+        con.execute(f"CREATE TABLE reports AS SELECT {select} FROM report_columns")
+    finally:
+        con.unregister("report_columns")
+
+
 def build(con, record_files: Sequence[Path]) -> dict[str, int]:
     """Create every table of the module docstring in the DuckDB connection ``con`` from
     JSONL record files; returns {table: row count}. Raises ExportError when a file
@@ -199,16 +224,7 @@ def build(con, record_files: Sequence[Path]) -> dict[str, int]:
         con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
     con.execute(f"CREATE TEMP TABLE facts_raw AS {_SQL['facts']}")
     con.execute(_FACT_SENTENCE)
-    columns_of = {k: [] for k in REPORT_COLUMNS}
-    for row in _report_rows(con):
-        for k, column in columns_of.items():
-            column.append(row[k])
-    # one list parameter per column, unnested side by side: no per-row INSERT
-    select = ", ".join(f'CAST(unnest(${k}) AS {t}) AS "{k}"' for k, t in REPORT_COLUMNS.items())
-    if columns_of["doc_id"]:
-        con.execute(f"CREATE TABLE reports AS SELECT {select}", columns_of)
-    else:
-        con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
+    _create_reports(con)
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
