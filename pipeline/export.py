@@ -283,22 +283,24 @@ def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = Fals
 
 
 def _to_sqlite(con, path: Path) -> None:
-    """Copy every table into a new SQLite file (JSON and list columns as JSON text)."""
+    """Copy every table into a new SQLite file (JSON and list columns as JSON text,
+    made by DuckDB's ``to_json``). The file is new and renamed into place only when
+    complete (:func:`_replace`), so it is written without a rollback journal."""
     db = sqlite3.connect(path)
     try:
+        db.execute("PRAGMA journal_mode=OFF")
         for table in TABLES:
             described = con.execute(f"DESCRIBE {table}").fetchall()
             names = [row[0] for row in described]
             types = [row[1] for row in described]
             decl = ", ".join(f'"{n}" {_sqlite_type(t)}' for n, t in zip(names, types))
             db.execute(f'CREATE TABLE "{table}" ({decl})')
-            cursor = con.execute(f"SELECT * FROM {table}")
-            convert = [i for i, t in enumerate(types) if t.endswith("[]")]
+            select = ", ".join(f'to_json("{n}")::VARCHAR' if t.endswith("[]") else f'"{n}"'
+                               for n, t in zip(names, types))
+            cursor = con.execute(f"SELECT {select} FROM {table}")
+            insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(names))})'
             while rows := cursor.fetchmany(10000):
-                if convert:
-                    rows = [tuple(json.dumps(v) if i in convert and v is not None else v for i, v in enumerate(r))
-                            for r in rows]
-                db.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(names))})', rows)
+                db.executemany(insert, rows)
         db.commit()
     finally:
         db.close()
