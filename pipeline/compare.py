@@ -41,12 +41,17 @@ SYMBOL = {None: "", "MORE_THAN": ">", "AT_LEAST": "≥", "LESS_THAN": "<", "AT_M
 
 @dataclass(frozen=True)
 class Range:
+    """The interval of values a reported figure allows, in the figure's own unit
+    (a count): ``lo``..``hi`` (``hi`` may be ``math.inf``), each end closed or open."""
+
     lo: float
     hi: float
     lo_closed: bool = True
     hi_closed: bool = True
 
     def overlaps(self, other: "Range") -> bool:
+        """Whether some value lies in both ranges (a shared end counts only when it is
+        closed in both)."""
         # On a tie the open bound is the tighter one: max picks open=True, min closed=False.
         lo, lo_open = max((self.lo, not self.lo_closed), (other.lo, not other.lo_closed))
         hi, hi_closed = min((self.hi, self.hi_closed), (other.hi, other.hi_closed))
@@ -80,6 +85,9 @@ def value_range(value: float, mod: Optional[str], vague: bool = False) -> Range:
 
 
 def label(value: float, mod: Optional[str], text: Optional[str] = None) -> str:
+    """A figure as a short label: the mod's symbol (SYMBOL: ">", "≥", "<", "≤", "~")
+    and the value with thousands commas ("≥1,000", "~2.50"); a vague magnitude's
+    ``text`` ("Hundreds of") is given instead, lower-cased with single spaces."""
     if text and is_vague(text):
         return " ".join(text.lower().split())
     number = f"{value:,}" if isinstance(value, int) or float(value).is_integer() else f"{value:,.2f}"

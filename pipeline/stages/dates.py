@@ -86,6 +86,17 @@ def _words_pattern(words: list[str]) -> re.Pattern:
 
 
 class DatesStage:
+    """Stage ``dates``: reads ``textmap``, ``parsed`` and ``sentences`` (and the input's
+    ``meta_doc_date``); writes ``dates`` (SPEC v2 items, half-open offsets into the
+    original text), ``doc_date``, ``provenance["dates"]`` (rule and anchor per item) and
+    ``errors`` lines for expressions it had to drop.
+
+    Config ``[dates]``: ``lexicon`` (dates.toml), ``grammar`` (timex_grammar.toml),
+    ``qualifiers`` (qualifiers.toml, its ``dates`` column). The constructor raises
+    ValueError when the grammar, lexicon or qualifiers break their schema, and OSError /
+    tomllib.TOMLDecodeError when a file cannot be read as TOML.
+    """
+
     name = "dates"
     requires = ("textmap", "parsed", "sentences")
     assigns = ("dates", "doc_date")
