@@ -22,7 +22,7 @@ from ..adapters.dateparser_adapter import parse_date
 from ..document import Document
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml
-from ..timex import Anchor, Timex, day_of, duration_value, granularity, parse_value_date
+from ..timex import Anchor, Timex, granularity, parse_value_date
 from ..timex_resolve import Context, resolve_all
 from ..timex_rules import TimexFinder, _alternation, is_phone_number, load_qualifiers
 
