@@ -59,6 +59,10 @@ LIST_CONTEXT_REVERSED = re.compile(
 VERSION_CONTEXT_REVERSED = re.compile(r"\s+(?:etadpu|noisrev)\b", re.IGNORECASE)
 REFERENCE_CONTEXT_REVERSED = re.compile(
     r"(?:\s+rebmun|\s*\.?on)?\s+(?:tnedicni|esac|ecnerefer|\.?fer|elif|emirc)\b", re.IGNORECASE)
+# Any of the three: one try decides that none of them can match (the usual case).
+ANY_CONTEXT_REVERSED = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (LIST_CONTEXT_REVERSED, VERSION_CONTEXT_REVERSED, REFERENCE_CONTEXT_REVERSED)),
+    re.IGNORECASE)
 THREE_DIGITS = re.compile(r"\d{3,}")
 TRUNK_TAIL = re.compile(r"\s*[-–]\s*\d{2,}")
 
@@ -82,13 +86,14 @@ def is_identifier_number(text: str, start: int, end: int) -> bool:
                 return True
     before = text[max(0, start - 80):start]
     backwards = before[::-1]
-    if LIST_CONTEXT_REVERSED.match(backwards) and LIST_CONTEXT.search(before):
-        return True
-    if VERSION_CONTEXT_REVERSED.match(backwards) and VERSION_CONTEXT.search(before):
-        return True
-    if REFERENCE_CONTEXT_REVERSED.match(backwards) and THREE_DIGITS.fullmatch(text, start, end) \
-            and REFERENCE_CONTEXT.search(before):
-        return True
-    if TRUNK_TAIL.match(text[end:end + 6]) and re.search(r"\+\s*$|\(\d+\)\s*$", before):
+    if ANY_CONTEXT_REVERSED.match(backwards):
+        if LIST_CONTEXT_REVERSED.match(backwards) and LIST_CONTEXT.search(before):
+            return True
+        if VERSION_CONTEXT_REVERSED.match(backwards) and VERSION_CONTEXT.search(before):
+            return True
+        if REFERENCE_CONTEXT_REVERSED.match(backwards) and THREE_DIGITS.fullmatch(text, start, end) \
+                and REFERENCE_CONTEXT.search(before):
+            return True
+    if TRUNK_TAIL.match(text, end, end + 6) and re.search(r"\+\s*$|\(\d+\)\s*$", before):
         return True
     return False

@@ -66,10 +66,13 @@ def test_reversed_context_patterns_match_exactly_where_the_forward_search_does()
     for text in _generated_texts():
         for k in range(len(text) + 1):
             before = text[max(0, k - 80):k]
+            any_found = False
             for i, (forward, backward) in enumerate(pairs):
                 found = forward.search(before) is not None
                 assert found == (backward.match(before[::-1]) is not None), (before, forward.pattern)
                 hits[i] += found
+                any_found |= found
+            assert any_found == (ids.ANY_CONTEXT_REVERSED.match(before[::-1]) is not None), before
     assert all(hits)  # the generated strings do reach every pattern
 
 
