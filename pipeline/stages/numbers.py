@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -34,7 +35,7 @@ from ..identifiers import is_identifier_number
 from ..errors import ConfigError
 from ..lexicon import read_model
 from ..records import NumberMod
-from ..patterns import trie_alternation
+from ..patterns import trie_alternation as _trie_alternation
 from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
 
 Mod = NumberMod  # SPEC numbers mods, one definition (pipeline/records.py)
@@ -129,6 +130,17 @@ def load_lexicon(path: Path) -> NumbersLexicon:
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=512)
+def _cached_trie(words: frozenset, flexible_spaces: bool) -> str:
+    return _trie_alternation(words, flexible_spaces=flexible_spaces)
+
+
+def trie_alternation(words, flexible_spaces: bool = False) -> str:
+    """pipeline/patterns.py's trie_alternation, memoised by word set: the stage is built for
+    every run, and the pattern text depends on the lexicon's word lists only."""
+    return _cached_trie(frozenset(words), flexible_spaces)
 
 
 def _trie(words) -> str:
@@ -293,7 +305,6 @@ class NumbersStage:
         self.subunits = {k.lower(): tuple(v) for k, v in cur.subunits.items()}
         self.glued_subunits = {k: tuple(v) for k, v in cur.glued_subunits.items()}
         self.unit_symbols = dict(lex.units.symbols)
-        self.unit_phrase_starts = unit_phrase_starts()
         self.unit_symbols_ci = {k.lower(): v for k, v in lex.units.symbols.items() if len(k) >= 3}
         self.measure_of = {k.lower(): v for k, v in lex.units.measure_before_of.items()}
         self.not_units = set(lex.units.not_units)
@@ -475,7 +486,7 @@ class NumbersStage:
                 return best.end(), "quantity", self.unit_symbols_ci[low]
         m = self.next_words_re.match(text, pos)
         if m and m.group(1) not in self.not_units and m.group(1).lower() not in self.not_units:
-            phrase_start = m.group(1).lower() in self.unit_phrase_starts
+            phrase_start = m.group(1).lower() in unit_phrase_starts()  # (catalogue read on first use)
             for k in (3, 2, 1):  # the longest unit name first: "kilometres per hour"
                 if m.group(k) is None or (k > 1 and not phrase_start):
                     continue  # (no unit of several words starts with that word)
