@@ -197,7 +197,8 @@ def _initial_class(words, flexible_spaces: bool = False) -> tuple[str, str]:
     pattern that starts with one character class lets ``re`` skip, in C, every position
     whose character is not in it (re/_compiler.py, ``_get_charset_prefix``), which a
     leading ``\\b`` or a case-insensitive first letter prevents. ``flexible_spaces``: a
-    space in a word matches any run of white space. Every word must start with an ASCII letter (ValueError otherwise)."""
+    space in a word matches any run of white space. Every word must start with an ASCII
+    letter (ValueError otherwise)."""
     groups: dict[str, list[str]] = {}
     for w in set(words):
         if not (w[:1].isascii() and w[:1].isalpha()):
@@ -205,7 +206,8 @@ def _initial_class(words, flexible_spaces: bool = False) -> tuple[str, str]:
         groups.setdefault(w[0].lower(), []).append(w[1:])
     letters = "".join(sorted(c + c.upper() for c in groups))
     first = rf"[{letters}\u0080-\U0010ffff](?<!\w.)"
-    rest = "|".join(rf"(?<=(?i:{re.escape(c)}))(?i:{trie_alternation(tails, flexible_spaces)})" for c, tails in sorted(groups.items()))
+    rest = "|".join(rf"(?<=(?i:{re.escape(c)}))(?i:{trie_alternation(tails, flexible_spaces)})"
+                    for c, tails in sorted(groups.items()))
     return first, f"(?:{rest})"
 
 
@@ -808,7 +810,8 @@ class NumbersStage:
             return []
         else:
             scan = self.half_re.finditer(text)
-        return [Item(m.start(), m.end(), 0.5, mod=self.qualifiers[SPACES.sub(" ", text[m.start("qual"):m.end("qual")].lower())])
+        return [Item(m.start(), m.end(), 0.5,
+                     mod=self.qualifiers[SPACES.sub(" ", text[m.start("qual"):m.end("qual")].lower())])
                 for m in scan]
 
     def _between(self, text: str, items: list[Item]) -> None:
@@ -824,7 +827,8 @@ class NumbersStage:
     def _vague(self, text: str, low: Optional[str] = None) -> list[Item]:
         """Vague magnitudes ("thousands"); ``low``: as in _spelled."""
         out = []
-        scan = self.vague_low_re.finditer(low) if low is not None and self.vague_low_re else self.vague_re.finditer(text)
+        scan = self.vague_low_re.finditer(low) if low is not None and self.vague_low_re \
+            else self.vague_re.finditer(text)
         for m in scan:
             if is_identifier_number(text, m.start(), m.end()):
                 continue
