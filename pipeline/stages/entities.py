@@ -91,6 +91,7 @@ CLOCK_ANY = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?![.:]\d)|\b\d{1,2}\s*[ap]\.?m\.?(
 DAY_PART = re.compile(r"(?<![+\-−\d])\d|\b(?:today|yesterday|tomorrow)\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 # Clock times the dates layer did not find become TIME entities all the same.
 CLOCK_FALLBACK = re.compile(r"(?<![\w:.])\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?!\w))?(?![\w:])", re.I)
+CLOCK_FALLBACK_ANCHOR = (":", (1, 2))  # every match has ":" 1 or 2 characters after its start
 # "KRAMATORSK, Ukraine, April 8 (Agency) -": the wire's name after a dateline.
 DATELINE_AGENCY = re.compile(r"(?m)^[A-Z][A-Z .'’-]+,[^\n(]{0,60}?\(([A-Z][\w&.'’ -]{1,40})\)\s*[-–—]")
 # A flattened table: a header line with "|" cells, then rows with "|" cells.
@@ -99,7 +100,9 @@ SHARE_LINE = re.compile(r"(?mi)^(?:share(?: this)?|follow us(?: on)?)\s*:?\s*(.+
 # Labels checked for capitalised common words and role titles.
 ROLE_CHECK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT")
 SAINT_PLACE = re.compile(r"\bSt\.? [A-Z][a-z]+['’]s(?: (?:Hospital|Church|Cathedral|Abbey|School|College|Hall|Chapel|Square|Park))?")
+SAINT_PLACE_ANCHOR = ("St", (0,))
 CITY_OF = re.compile(r"\b(?:City|Town|Municipality) of (?:[A-Z][\w’'-]+)(?: [A-Z][\w’'-]+)?")
+CITY_OF_ANCHOR = (" of ", (len("City"), len("Municipality")))  # "Town" is as long as "City"
 CAPS_DATELINE = re.compile(r"(?m)^([A-Z][A-Z’'-]{2,}(?: [A-Z][A-Z’'-]{2,}){0,2}),\s+(?=\d{1,2} [A-Z][a-z]+|[A-Z][a-z]+,? \d|[A-Z][a-z]+, )")
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,9})\)")
 GOVERNMENT_OF = re.compile(r"Government of (?:the )?")
@@ -315,6 +318,25 @@ def matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Mat
             out.append(m)
             cursor = m.end()
     return out
+
+
+def literal_positions(text: str, literal: str) -> list[int]:
+    """Every position where ``literal`` (non-empty) starts in ``text``, overlaps included."""
+    out = []
+    pos = text.find(literal)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(literal, pos + 1)
+    return out
+
+
+def anchored_finditer(pattern: re.Pattern, text: str, literal: str, offsets: tuple[int, ...]) -> list[re.Match]:
+    """The matches of ``pattern.finditer(text)`` for a pattern each of whose matches
+    holds ``literal`` at one of ``offsets`` characters from its start: ``pattern`` is
+    tried only there (str.find locates the literal), not at every character."""
+    starts = sorted({pos - k for pos in literal_positions(text, literal) for k in offsets if pos >= k})
+    found = matches_at(pattern, text, starts)
+    return list(pattern.finditer(text)) if found is None else found
 
 
 def _load_fixes(path: Path) -> rules.EntityFixes:
@@ -591,9 +613,9 @@ class EntitiesStage:
                     out.append((*char(m_start, m_end), "LANGUAGE", rule))
             elif rule in ("event_any", "event_place"):
                 events.append((rule, m_start, m_end))
-        for m in SAINT_PLACE.finditer(text):
+        for m in anchored_finditer(SAINT_PLACE, text, *SAINT_PLACE_ANCHOR):
             out.append((m.start(), m.end(), "FAC", "saint_place"))  # "St Brennan's Hospital"
-        for m in CITY_OF.finditer(text):
+        for m in anchored_finditer(CITY_OF, text, *CITY_OF_ANCHOR):
             prev = text[max(0, m.start() - 30):m.start()].split()
             if prev and prev[-1][:1].isupper() and prev[-1][-1:].isalpha():
                 continue  # "Kansas City of ...": part of a longer name
@@ -735,7 +757,7 @@ class EntitiesStage:
                 a, b = trim_span(text, a, b, self.strip_words)  # "a minute" -> "minute" (SPEC: no article)
                 if b > a:
                     spans.append((a, b, label, P_DATE))
-        for m in CLOCK_FALLBACK.finditer(text):
+        for m in anchored_finditer(CLOCK_FALLBACK, text, *CLOCK_FALLBACK_ANCHOR):
             if dated.free(m.start(), m.end()):
                 spans.append((m.start(), m.end(), "TIME", P_DATE))
                 dates.append((m.start(), m.end(), None))
@@ -901,7 +923,7 @@ class EntitiesStage:
         People displaced | Households"): the first cell of each row is a place (GPE)."""
         out = list(chosen)
         taken = [(s, e) for s, e, _ in out]
-        for m in TABLE_BLOCK.finditer(text):
+        for m in (TABLE_BLOCK.finditer(text) if "|" in text else ()):  # a table has "|"
             header = m.group(1).split("|")[0].strip().lower()
             if header not in self.place_heads:
                 continue
@@ -996,17 +1018,23 @@ class EntitiesStage:
 
     def _drop_boilerplate(self, text: str, chosen):
         """No names on page-furniture lines, in web/e-mail addresses or phone numbers."""
-        blocked = [(m.start(), m.end()) for p in self.bp_patterns for m in p.finditer(text)]
-        blocked += [(m.end() - len(m.group().lstrip(" \t(")), m.end()) for m in self.paragraph_number.finditer(text)]
+        if not chosen:
+            return []
+        blocked = SpanSet(len(text), ((m.start(), m.end()) for p in self.bp_patterns for m in p.finditer(text)))
+        for m in self.paragraph_number.finditer(text):
+            blocked.add(m.end() - len(m.group().lstrip(" \t(")), m.end())
+        furniture: dict[str, bool] = {}  # line -> boilerplate_line(line), once per document
         out = []
         for start, end, label in chosen:
-            if any(s < end and start < e for s, e in blocked):
+            if not blocked.free(start, end):
                 continue
             line_start = text.rfind("\n", 0, start) + 1
             line_end = text.find("\n", end)
             line = text[line_start:line_end if line_end >= 0 else len(text)]
             if label not in ("DATE", "TIME"):
-                if rules.boilerplate_line(line, self.bp_phrases, self.bp_separators):
+                if line not in furniture:
+                    furniture[line] = rules.boilerplate_line(line, self.bp_phrases, self.bp_separators)
+                if furniture[line]:
                     continue
                 if text[start:end].lower() in self.bp_phrases and len(line.split()) <= 8:
                     continue
