@@ -371,6 +371,7 @@ class EntitiesStage:
         self.title_prefixes = sorted(
             (s.lower() for s in fixes.titles.get("prefixes", [])), key=len, reverse=True
         )
+        self._title_starts = tuple(prefix + " " for prefix in self.title_prefixes)
         self.head_label = {
             word: label for label, words in fixes.head_label.items() for word in words
         }
@@ -704,7 +705,7 @@ class EntitiesStage:
         """
         start, end = trim(start, end) if trim else trim_span(text, start, end, self.strip_words)
         lowered = text[start:end].lower()
-        if label == "PERSON":
+        if label == "PERSON" and lowered.startswith(self._title_starts):
             for prefix in self.title_prefixes:
                 if lowered.startswith(prefix + " "):
                     start += len(prefix) + 1
@@ -884,7 +885,8 @@ class EntitiesStage:
         (configs) before "of [the] <GPE or ORG>" makes one ORG of both."""
         out = []
         for start, end, label in chosen:
-            if label in ("GPE", "ORG"):
+            # a match ending at ``start`` ends in "of " or "of the " (institution_of)
+            if label in ("GPE", "ORG") and text.endswith(("of ", "of the "), 0, start):
                 m = self.institution_of.search(text, max(0, start - 60), start)
                 if m and m.end() == start and (not out or out[-1][1] <= m.start()):
                     out.append((*trim_span(text, m.start(), end, self.strip_words), "ORG"))  # "The Embassy"
@@ -912,7 +914,8 @@ class EntitiesStage:
                 taken.append(found)
                 acronyms.add(m.group(1))
         for name in acronyms:
-            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+            mention = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            for m in anchored_finditer(mention, text, name, (0,)):
                 if all(m.end() <= s or e <= m.start() for s, e in taken):
                     out.append((m.start(), m.end(), "ORG"))
                     taken.append((m.start(), m.end()))
