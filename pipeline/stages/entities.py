@@ -992,16 +992,16 @@ class EntitiesStage:
             if want and label != want and label in MISREAD_PLACE + ("GPE",) and label not in ("LOC", "FAC"):
                 label = want
             out.append((start, end, label))
-        taken = [(s, e) for s, e, _ in out]
+        taken = SpanSet(len(text), ((s, e) for s, e, _ in out))
         for name in sorted(sense, key=len, reverse=True):
             pos = text.find(name)
             while pos >= 0:
                 end = pos + len(name)
                 edge_ok = (pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "-")) and \
                     (end == len(text) or not (text[end].isalnum() or text[end] == "-"))
-                if edge_ok and all(end <= s or e <= pos for s, e in taken):
+                if edge_ok and taken.free(pos, end):
                     out.append((pos, end, sense[name]))
-                    taken.append((pos, end))
+                    taken.add(pos, end)
                 pos = text.find(name, end)
         return sorted(out)
 
