@@ -414,7 +414,7 @@ class EntitiesStage:
                                              if not pattern.pattern.startswith("(?i)")
                                              else f"(?P<{rule}>(?i:{pattern.pattern[4:]}))"
                                              for rule, pattern in self.cue_patterns))
-        # Where a cue can start (cue_starts): after a non-word character, where one of the
+        # Where a cue can start (_cue_scan): after a non-word character, where one of the
         # rules' opening words follows; the rules without opening words find their own.
         self.cue_finder = word_start_finder(
             w for rule, _ in self.cue_patterns if openers.get(rule) for w in openers[rule])
@@ -713,7 +713,7 @@ class EntitiesStage:
                     break
         if end <= start or lowered in self.not_entities:
             return None
-        if " of " in lowered and self.title_of.match(lowered):
+        if " of " in lowered and self.title_of.match(lowered):  # title_of ends in " of "
             return None  # "Permanent Representative of X": a title; X is found on its own
         if text[start].islower() and label in NAME_LABELS:
             return None
