@@ -219,3 +219,198 @@ def test_spelled_by(text, acronym, expected):
 
     found = _spelled_by(text, text.index("("), acronym)
     assert (text[found[0]:found[1]] if found else None) == expected
+
+
+# ---- cheaper scans that must find exactly what the plain scans find -----------------
+
+import re  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from pipeline.stages.entities import (  # noqa: E402
+    CITY_OF, CITY_OF_ANCHOR, CLOCK_FALLBACK, CLOCK_FALLBACK_ANCHOR, SAINT_PLACE, SAINT_PLACE_ANCHOR,
+    SpanSet, all_match_starts, anchored_finditer, literal_positions, matches_at, word_start_finder)
+
+
+@pytest.fixture(scope="module")
+def entities_stage(config):
+    from pipeline.stages.entities import EntitiesStage
+
+    return EntitiesStage(**config.stage_options("entities"))
+
+
+def _spans(matches):
+    return [(m.lastgroup, m.span()) for m in matches]
+
+
+# Pieces of cue text and of what can stand around it: cue words in three cases, words
+# that hold a cue ("sub-district", "Province" inside "Provinces"), punctuation, quotes,
+# and characters where a word boundary or IGNORECASE is unusual ("ſ" is an "s" under
+# IGNORECASE, "K" (Kelvin) a "k", "İ"/"ı" an "i"; "²" and a combining accent are no
+# word characters for re).
+CUE_PIECES = ["village", "villages", "of", "Of", "OF", "the", "district", "District", "DISTRICT", "sub-district",
+              "province", "Provinces", "capital", "Capital", "said", "SAID", "Said", "told", "ſaid", "massacre",
+              "attack", "attacks", "Russian", "English", "including", "such as", "Kunduz", "K", "İ", "ı", "ſ", "x",
+              "²", "\u0301", "é", "_", "1", " ", "  ", "\n", "\t", ",", ".", "?", "!", "”", "’", "'", "\"", "»",
+              "-", "(", ")", ":"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CUE_PIECES), max_size=16))
+def test_cue_scan_finds_what_the_combined_alternation_finds(entities_stage, pieces):
+    text = "".join(pieces)
+    assert _spans(entities_stage._cue_scan(text)) == _spans(entities_stage.cue_regex.finditer(text))
+
+
+@pytest.mark.parametrize("text", [
+    "In Tiboré village, Pissila commune, Centre-Nord region, the sub-district of Darvaz",
+    "“We will rebuild,” said Amina Yusuf, a teacher. Officials told reporters.",
+    "the villages of Kül-Tepe, Darvaz and Aşağı Mirak, such as Belnik; the Armenian genocide",
+    "DISTRICT OF X. ſaid Kelvin İstanbul district² capital, Capital,",
+    "",
+])
+def test_cue_scan_on_sentences(entities_stage, text):
+    assert _spans(entities_stage._cue_scan(text)) == _spans(entities_stage.cue_regex.finditer(text))
+
+
+@pytest.mark.parametrize("words,finds", [
+    (["district", "Village"], True),
+    (["12th"], True),
+    # no finder (the plain scan is used): a word that starts with a non-word or a
+    # non-ASCII character, an empty word, no words
+    (["-district"], False), (["Ürümqi"], False), ([""], False), ([], False),
+])
+def test_word_start_finder(words, finds):
+    assert (word_start_finder(words) is not None) is finds
+
+
+def test_ignorecase_pairs_ascii_letters_with_word_characters_only():
+    """word_start_finder's premise: re's IGNORECASE matches an ASCII letter or digit only
+    to word characters, so such a word after a word boundary follows a non-word one."""
+    everything = "".join(map(chr, range(0x110000)))
+    partners = re.findall(r"(?i)[a-z0-9]", everything)
+    assert re.fullmatch(r"\w+", "".join(partners))
+    assert set(partners) > set("azAZ09")  # (it does pair some non-ASCII letters: "K", "ſ")
+
+
+@pytest.mark.parametrize("words,text,starts", [
+    (["village", "district"], "a Village, the sub-district;village", [2, 19, 28]),
+    (["said"], "he SAID it,said", [3, 11]),
+    (["said"], "unsaid said", [7]),  # never inside a word
+])
+def test_word_start_finder_match_ends(words, text, starts):
+    assert [m.end() for m in word_start_finder(words).finditer(text)] == starts
+
+
+@pytest.mark.parametrize("pattern,text,expected", [
+    (r"aa", "aaaa", [0, 1, 2]),        # overlapping matches too
+    (r"[,.]”", "x,” y.” z", [1, 5]),
+    (r"b", "aaa", []),
+])
+def test_all_match_starts(pattern, text, expected):
+    assert all_match_starts(re.compile(pattern), text) == expected
+
+
+@pytest.mark.parametrize("pattern,text,starts,expected", [
+    (r"ab|b", "abab", [0, 1, 2, 3], [(0, 2), (2, 4)]),   # the next match is tried from the last one's end
+    (r"ab|b", "abab", [1, 3], [(1, 2), (3, 4)]),
+    (r"a*", "baa", [0, 1], None),                          # an empty match: not reproduced
+])
+def test_matches_at(pattern, text, starts, expected):
+    found = matches_at(re.compile(pattern), text, starts)
+    assert (found if found is None else [m.span() for m in found]) == expected
+
+
+@pytest.mark.parametrize("text,literal,expected", [
+    (" of of of ", " of ", [0, 3, 6]), ("::", ":", [0, 1]), ("abc", "x", []),
+])
+def test_literal_positions(text, literal, expected):
+    assert literal_positions(text, literal) == expected
+
+
+ANCHORED = [(CLOCK_FALLBACK, CLOCK_FALLBACK_ANCHOR), (SAINT_PLACE, SAINT_PLACE_ANCHOR), (CITY_OF, CITY_OF_ANCHOR)]
+ANCHOR_PIECES = ["1", "09", "12", ":", ":30", "10:40", "a.m.", "pm", "UTC", "St", "St.", "Stan", " ", "Mary", "’s",
+                 "'s", "Hospital", "City", "Town", "Municipality", "Kansas", " of ", "of", "Tuzla", "Novi Sad", "x",
+                 ".", ",", "\n", "-", "0", "Municipality of Tuzla", "City of Novi Sad", "Town of X", "St Mary’s Hospital",
+                 "St. Anne's", "at 9:15 a.m.", "10:40:12", "1:2:33"]
+
+
+@pytest.mark.parametrize("text", [
+    "the Municipality of Tuzla and the City of Novi Sad; Kansas City of Missouri",
+    "St Brennan's Hospital, St. Anne’s, Stan's, St Mary’s Church",
+    "at 09:15, 9:15 a.m., 10:40:12, 3.10:20, 1:2:33 and 12:30pm",
+])
+def test_anchored_finditer_on_sentences(text):
+    for pattern, (literal, offsets) in ANCHORED:
+        assert [m.span() for m in anchored_finditer(pattern, text, literal, offsets)] == \
+            [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ANCHOR_PIECES), max_size=14), st.sampled_from(ANCHORED))
+def test_anchored_finditer_finds_what_finditer_finds(pieces, anchored):
+    pattern, (literal, offsets) = anchored
+    text = "".join(pieces)
+    assert [m.span() for m in anchored_finditer(pattern, text, literal, offsets)] == \
+        [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 12), st.lists(st.tuples(st.integers(-2, 14), st.integers(-2, 14)), max_size=6),
+       st.tuples(st.integers(-2, 14), st.integers(-2, 14)))
+def test_span_set_answers_as_the_pairwise_check(size, spans, query):
+    taken = SpanSet(size, spans)
+    a, b = query
+    assert taken.free(a, b) is all(b <= s or e <= a for s, e in spans)
+
+
+# trim_span, written with the patterns its string tests stand for (the definition).
+def _trim_by_patterns(text, start, end, strip_words):
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and (text[start].isspace() or text[start] in EDGE):
+            start, changed = start + 1, True
+        while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE):
+            if text[end - 1] == "." and re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$").search(text, start, end):
+                break
+            end, changed = end - 1, True
+        m = re.match(r"(\w+)\s+", text[start:end])
+        if m and m.group(1).lower() in strip_words:
+            start, changed = start + m.end(), True
+        m = re.search(r"['’]s?$", text[start:end])
+        if m and end - start > 2 and not re.match(r"St\.? [A-Z]\w+['’]s$", text[start:end]):
+            end, changed = start + m.start(), True
+        span = text[start:end]
+        if span.count("(") > span.count(")"):
+            end, changed = start + span.rindex("("), True
+        m = re.search(r"\s+(?:of|the|and|for|in|to)$", text[start:end])
+        if m:
+            end, changed = start + m.start(), True
+    return start, end
+
+
+EDGE = "\"'“”‘’«»()[]{},.;:!?–—-•●▪◦‣·*|"
+TRIM_PIECES = ["a", "Z", "x", " ", "\n", "\t", "'", "’", "s", "S", "t", ".", "(", ")", "of", "the", "The", "and",
+               "in", "to", "for", "St", "St.", "U.S.", "\"", "”", "-", ",", "é", "Mary"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TRIM_PIECES), max_size=12), st.data())
+def test_trim_span_as_its_patterns_say(pieces, data):
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert trim_span(text, start, end, STRIP) == _trim_by_patterns(text, start, end, STRIP)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ministry of\n", "Ministry"),       # "$" matches before a final newline
+    ("Donetsk’s\n", "Donetsk"),
+    ("St Mary's", "St Mary's"),          # must NOT change: a saint's name
+    ("Ministry of Foreign Affairs of", "Ministry of Foreign Affairs"),
+    ("Office (", "Office"),
+])
+def test_trim_span_edges(text, expected):
+    s, e = trim_span(text, 0, len(text), STRIP)
+    assert text[s:e] == expected

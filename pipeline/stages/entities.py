@@ -9,6 +9,7 @@ span cross a sentence boundary; drop numbers that are identifiers.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from pathlib import Path
 
@@ -25,29 +26,59 @@ DOTTED_ABBREV = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
 EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?–—-•●▪◦‣·*|"
 
 
+EDGE_CHARS = frozenset(EDGE_PUNCT)
+LEAD_WORD = re.compile(r"(\w+)\s+")
+SAINT_POSSESSIVE = re.compile(r"St\.? [A-Z]\w+['’]s$")
+# A small word a name never ends in, and the last letters such a span must have.
+CUT_SMALL_WORD = re.compile(r"\s+(?:of|the|and|for|in|to)$")
+SMALL_WORD_ENDS = ("of", "the", "and", "for", "in", "to")
+POSSESSIVE_ENDS = ("'s", "’s")
+APOSTROPHES = ("'", "’")
+
+
+def _before_dollar(span: str) -> str:
+    """What a pattern ending in ``$`` (no MULTILINE) can end at: ``span`` less one final "\n"."""
+    return span[:-1] if span.endswith("\n") else span
+
+
 def trim_span(text: str, start: int, end: int, strip_words: frozenset[str]) -> tuple[int, int]:
-    """Shrink [start, end) past articles, possessives, quotes and punctuation."""
+    """Shrink [start, end) past articles, possessives, quotes and punctuation.
+
+    Offsets index ``text``; returns (start, end), start == end when nothing is left.
+    Repeats until nothing changes: edge spaces and EDGE_PUNCT (a final "." of a dotted
+    abbreviation stays), a leading word of ``strip_words`` (lower-cased), a final
+    possessive ("'s", "’s"; not in "St Mary's"), an unclosed "(" and what follows
+    it, a final small word ("of", "the", ...). The checks for a possessive and a
+    small word are plain string tests in front of the patterns they stand for
+    (``['’]s?$``, CUT_SMALL_WORD): ``$`` also matches before one final "\n".
+    """
     changed = True
     while changed and start < end:
         changed = False
-        while start < end and (text[start].isspace() or text[start] in EDGE_PUNCT):
+        while start < end and (text[start].isspace() or text[start] in EDGE_CHARS):
             start, changed = start + 1, True
-        while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCT):
+        while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_CHARS):
             if text[end - 1] == "." and DOTTED_ABBREV.search(text, start, end):
                 break  # "U.S.", "E.U.": the last period is part of the abbreviation
             end, changed = end - 1, True
-        m = re.match(r"(\w+)\s+", text[start:end])
+        span = text[start:end]
+        m = LEAD_WORD.match(span)
         if m and m.group(1).lower() in strip_words:
             start, changed = start + m.end(), True
-        m = re.search(r"['’]s?$", text[start:end])
-        if m and end - start > 2 and not re.match(r"St\.? [A-Z]\w+['’]s$", text[start:end]):
-            end, changed = start + m.start(), True
-        span = text[start:end]
-        if span.count("(") > span.count(")"):  # "X (Ombudsman" -> "X"
+            span = text[start:end]
+        tail = span[:-1] if span.endswith("\n") else span  # _before_dollar, inline (hot)
+        # the leftmost match of ['’]s?$: an apostrophe before a final "s", or a final one
+        cut = len(tail) - 2 if tail.endswith(POSSESSIVE_ENDS) else len(tail) - 1 if tail.endswith(APOSTROPHES) else -1
+        if cut >= 0 and end - start > 2 and not SAINT_POSSESSIVE.match(span):
+            end, changed = start + cut, True
+            span = text[start:end]
+        if "(" in span and span.count("(") > span.count(")"):  # "X (Ombudsman" -> "X"
             end, changed = start + span.rindex("("), True
-        m = re.search(r"\s+(?:of|the|and|for|in|to)$", text[start:end])
-        if m:  # a name cut by the model: "Ministry of Foreign Affairs of"
-            end, changed = start + m.start(), True
+            span = text[start:end]
+        if _before_dollar(span).endswith(SMALL_WORD_ENDS):
+            m = CUT_SMALL_WORD.search(span)
+            if m:  # a name cut by the model: "Ministry of Foreign Affairs of"
+                end, changed = start + m.start(), True
     return start, end
 
 
@@ -60,6 +91,7 @@ CLOCK_ANY = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?![.:]\d)|\b\d{1,2}\s*[ap]\.?m\.?(
 DAY_PART = re.compile(r"(?<![+\-−\d])\d|\b(?:today|yesterday|tomorrow)\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 # Clock times the dates layer did not find become TIME entities all the same.
 CLOCK_FALLBACK = re.compile(r"(?<![\w:.])\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?(?!\w))?(?![\w:])", re.I)
+CLOCK_FALLBACK_ANCHOR = (":", (1, 2))  # every match has ":" 1 or 2 characters after its start
 # "KRAMATORSK, Ukraine, April 8 (Agency) -": the wire's name after a dateline.
 DATELINE_AGENCY = re.compile(r"(?m)^[A-Z][A-Z .'’-]+,[^\n(]{0,60}?\(([A-Z][\w&.'’ -]{1,40})\)\s*[-–—]")
 # A flattened table: a header line with "|" cells, then rows with "|" cells.
@@ -68,10 +100,13 @@ SHARE_LINE = re.compile(r"(?mi)^(?:share(?: this)?|follow us(?: on)?)\s*:?\s*(.+
 # Labels checked for capitalised common words and role titles.
 ROLE_CHECK_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT")
 SAINT_PLACE = re.compile(r"\bSt\.? [A-Z][a-z]+['’]s(?: (?:Hospital|Church|Cathedral|Abbey|School|College|Hall|Chapel|Square|Park))?")
+SAINT_PLACE_ANCHOR = ("St", (0,))
 CITY_OF = re.compile(r"\b(?:City|Town|Municipality) of (?:[A-Z][\w’'-]+)(?: [A-Z][\w’'-]+)?")
+CITY_OF_ANCHOR = (" of ", (len("City"), len("Municipality")))  # "Town" is as long as "City"
 CAPS_DATELINE = re.compile(r"(?m)^([A-Z][A-Z’'-]{2,}(?: [A-Z][A-Z’'-]{2,}){0,2}),\s+(?=\d{1,2} [A-Z][a-z]+|[A-Z][a-z]+,? \d|[A-Z][a-z]+, )")
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,9})\)")
 GOVERNMENT_OF = re.compile(r"Government of (?:the )?")
+TITLE_OF_SPLIT = re.compile(r"(.+?)\s+of\s+(?:the\s+)?")
 NUMBER_LABELS = {"cardinal": "CARDINAL", "ordinal": "ORDINAL", "percent": "PERCENT",
                  "money": "MONEY", "quantity": "QUANTITY"}
 NUMERIC_LABELS = frozenset(NUMBER_LABELS.values())
@@ -126,6 +161,37 @@ def merge_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
                 continue
         out.append((start, end, label))
     return out
+
+
+class SpanSet:
+    """Character spans of one text, asked "is [a, b) free of all of them?".
+
+    ``size``: the text's length. ``free(a, b)`` answers exactly as
+    ``all(b <= s or e <= a for s, e in spans)`` would, but in time linear in b - a:
+    spans inside [0, size] with s < e mark their characters in a bytearray; any other
+    span (empty, reversed, out of range), and any such question, is checked one by one.
+    """
+
+    def __init__(self, size: int, spans=()):
+        self._mask = bytearray(size)
+        self._spans: list[tuple[int, int]] = []
+        self._odd: list[tuple[int, int]] = []
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, s: int, e: int) -> None:
+        """Take [s, e)."""
+        self._spans.append((s, e))
+        if 0 <= s < e <= len(self._mask):
+            self._mask[s:e] = b"\x01" * (e - s)
+        else:
+            self._odd.append((s, e))
+
+    def free(self, a: int, b: int) -> bool:
+        """Whether [a, b) overlaps none of the spans taken (touching is not overlapping)."""
+        if 0 <= a < b <= len(self._mask):
+            return self._mask.find(1, a, b) < 0 and (not self._odd or all(b <= s or e <= a for s, e in self._odd))
+        return all(b <= s or e <= a for s, e in self._spans)
 
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -193,6 +259,86 @@ def _spelled_by(text: str, paren: int, acronym: str) -> tuple[int, int] | None:
     return first, paren - 1
 
 
+def word_start_finder(words) -> re.Pattern | None:
+    """A pattern whose matches end where one of ``words`` starts, in any case, right after
+    a non-word character: ``[^\\w](?=(?i:<words as a trie>))``.
+
+    Its match ends are every position where ``\\b(?:w1|w2|...)`` (with or without
+    IGNORECASE) can match after position 0, provided each word starts with an ASCII
+    letter or digit (re's IGNORECASE pairs those only with word characters: "K", "ſ",
+    "İ", "ı"); otherwise, or without words, None. The trie (one branch per next
+    character) costs re one test per character where the alternation costs one per word;
+    a branch ends at the first complete word, since only a word's presence matters here.
+    """
+    words = {w.lower() if w.isascii() else w for w in words}  # ASCII: same under IGNORECASE
+    if not words or not all(w[:1].isascii() and w[:1].isalnum() for w in words):
+        return None
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        if "" in node:
+            return ""  # a word ends here: a longer one adds nothing to "a word starts here"
+        alts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return re.compile(r"[^\w](?=(?i:" + branch(trie) + "))")
+
+
+def all_match_starts(pattern: re.Pattern, text: str) -> list[int]:
+    """Every position where ``pattern`` matches ``text`` (overlapping matches included)."""
+    out = []
+    m = pattern.search(text)
+    while m:
+        out.append(m.start())
+        m = pattern.search(text, m.start() + 1)
+    return out
+
+
+def matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match] | None:
+    """The matches of ``pattern.finditer(text)``, found by ``pattern.match`` at ``starts``
+    only: sorted positions that include every position where a match can begin.
+
+    Leftmost first, the next one tried from the end of the last (as finditer does);
+    None when a match is empty (finditer's handling of those is not repeated here).
+    """
+    out: list[re.Match] = []
+    cursor = 0
+    for pos in starts:
+        if pos < cursor:
+            continue
+        m = pattern.match(text, pos)
+        if m:
+            if m.end() == pos:
+                return None
+            out.append(m)
+            cursor = m.end()
+    return out
+
+
+def literal_positions(text: str, literal: str) -> list[int]:
+    """Every position where ``literal`` (non-empty) starts in ``text``, overlaps included."""
+    out = []
+    pos = text.find(literal)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(literal, pos + 1)
+    return out
+
+
+def anchored_finditer(pattern: re.Pattern, text: str, literal: str, offsets: tuple[int, ...]) -> list[re.Match]:
+    """The matches of ``pattern.finditer(text)`` for a pattern each of whose matches
+    holds ``literal`` at one of ``offsets`` characters from its start: ``pattern`` is
+    tried only there (str.find locates the literal), not at every character."""
+    starts = sorted({pos - k for pos in literal_positions(text, literal) for k in offsets if pos >= k})
+    found = matches_at(pattern, text, starts)
+    return list(pattern.finditer(text)) if found is None else found
+
+
 def _load_fixes(path: Path) -> rules.EntityFixes:
     return read_model(path, rules.EntityFixes)
 
@@ -225,6 +371,7 @@ class EntitiesStage:
         self.title_prefixes = sorted(
             (s.lower() for s in fixes.titles.get("prefixes", [])), key=len, reverse=True
         )
+        self._title_starts = tuple(prefix + " " for prefix in self.title_prefixes)
         self.head_label = {
             word: label for label, words in fixes.head_label.items() for word in words
         }
@@ -261,18 +408,25 @@ class EntitiesStage:
             r"(?:[A-Z][\w’'-]+ ){0,3}(?:" + "|".join(map(re.escape, institutions)) + r") of (?:the )?"
         ) if institutions else re.compile(r"(?!)")
         self._matchers: dict[int, object] = {}
-        self.cue_patterns = self._cue_patterns()
+        self.cue_patterns, openers = self._cue_patterns()
         # One pass over the text for all cues: each rule is a named group (flags scoped).
         self.cue_regex = re.compile("|".join(f"(?P<{rule}>{pattern.pattern.replace('(?i)', '')})"
                                              if not pattern.pattern.startswith("(?i)")
                                              else f"(?P<{rule}>(?i:{pattern.pattern[4:]}))"
                                              for rule, pattern in self.cue_patterns))
+        # Where a cue can start (_cue_scan): after a non-word character, where one of the
+        # rules' opening words follows; the rules without opening words find their own.
+        self.cue_finder = word_start_finder(
+            w for rule, _ in self.cue_patterns if openers.get(rule) for w in openers[rule])
+        self.cue_own_starts = [pattern for rule, pattern in self.cue_patterns if not openers.get(rule)]
         # Model CARDINAL/ORDINAL/... spans where the numbers layer has nothing (identifiers).
         self.keep_unmatched_numeric = False
 
     # ---- rule spans -------------------------------------------------------------
-    def _cue_patterns(self) -> list[tuple[str, re.Pattern]]:
-        """Compiled cue expressions of the rules, from the word lists in configs/."""
+    def _cue_patterns(self) -> tuple[list[tuple[str, re.Pattern]], dict[str, list[str]]]:
+        """Compiled cue expressions of the rules, from the word lists in configs/, and for
+        each rule whose expression is ``\\b`` + one of some words + ..., those words (its
+        opening words: every match starts with one of them, in any case)."""
         f = self.fixes
 
         def words(items, flags=0):
@@ -280,29 +434,39 @@ class EntitiesStage:
             return alt
 
         out = []
+        openers: dict[str, list[str]] = {}
         of_heads = self.place_heads | {w.lower() for w in f.places.of_heads}
         if of_heads:
+            openers["place_of"] = sorted(of_heads)
             out.append(("place_of", re.compile(r"\b(?:" + words(of_heads) + r")\s+(?:of|OF|Of)\b")))
         if self.place_heads:
+            openers["place_head"] = sorted(self.place_heads)
             out.append(("place_head", re.compile(r"\b(?:" + words(self.place_heads) + r")\b")))
+        openers["place_appos"] = ["Capital", "capital"]
         out.append(("place_appos", re.compile(r"\b[Cc]apital\s*,")))
         if f.places.capitalised_heads:
             caps = set(f.places.capitalised_heads) | {h.upper() for h in f.places.capitalised_heads}
+            openers["place_caphead"] = sorted(caps)
             out.append(("place_caphead", re.compile(r"\b(?:" + words(caps) + r")\b")))
         if f.languages.names:
+            openers["language"] = sorted(f.languages.names)
             out.append(("language", re.compile(r"\b(?:" + words(f.languages.names) + r")\b")))
         if f.places.list_heads and f.places.list_cues:
+            openers["place_list"] = sorted(f.places.list_heads)
             out.append(("place_list", re.compile(r"(?i)\b(?:" + words(f.places.list_heads) + r")\s*,?\s+(?:"
                                                  + words(f.places.list_cues) + r")\b")))
         if f.persons.closing_quotes:
             out.append(("person_quote", re.compile(r"[,.?!](?:" + words(f.persons.closing_quotes) + ")")))
         if self.speech_verbs:
+            openers["person_verb"] = sorted(self.speech_verbs)
             out.append(("person_verb", re.compile(r"(?i)\b(?:" + words(self.speech_verbs) + r")\b")))
         if f.events.heads_any:
+            openers["event_any"] = sorted(f.events.heads_any)
             out.append(("event_any", re.compile(r"(?i)\b(?:" + words(f.events.heads_any) + r")\b")))
         if f.events.heads_place:
+            openers["event_place"] = sorted(f.events.heads_place)
             out.append(("event_place", re.compile(r"(?i)\b(?:" + words(f.events.heads_place) + r")\b")))
-        return out
+        return out, openers
 
     def _matcher(self, vocab):
         """spaCy PhraseMatcher of the cue phrases (titles, bylines, storm words), built
@@ -329,7 +493,7 @@ class EntitiesStage:
         expressions over ``text`` and mapped to tokens through their start offsets."""
         starts = parsed.to_array("IDX").tolist()
         out = []
-        for m in self.cue_regex.finditer(text):
+        for m in self._cue_scan(text):
             rule = m.lastgroup
             first = bisect.bisect_right(starts, m.start()) - 1
             end = bisect.bisect_left(starts, m.end())
@@ -338,6 +502,21 @@ class EntitiesStage:
                 if rule == "place_of":  # "village of X" is also "... village" for the rule before it
                     out.append(("place_head", first, first + 1))
         return out
+
+    def _cue_scan(self, text: str) -> list[re.Match]:
+        """The matches of ``cue_regex.finditer(text)`` (leftmost first; at one position the
+        first rule in order), found by trying cue_regex only where a cue can start:
+        position 0, after a non-word character where an opening word follows
+        (cue_finder), and where a rule without opening words matches (overlaps included).
+        Falls back to the plain scan when the opening words do not allow it."""
+        if self.cue_finder is None:
+            return list(self.cue_regex.finditer(text))
+        starts = {0}
+        starts.update(m.end() for m in self.cue_finder.finditer(text))
+        for pattern in self.cue_own_starts:
+            starts.update(all_match_starts(pattern, text))
+        found = matches_at(self.cue_regex, text, sorted(starts))
+        return list(self.cue_regex.finditer(text)) if found is None else found
 
     def _followed_by_appositive(self, tokens, end: int, verbs: bool) -> bool:
         """After token ``end``: ", a/an/the/who ..." (an appositive) or a speech verb."""
@@ -435,9 +614,9 @@ class EntitiesStage:
                     out.append((*char(m_start, m_end), "LANGUAGE", rule))
             elif rule in ("event_any", "event_place"):
                 events.append((rule, m_start, m_end))
-        for m in SAINT_PLACE.finditer(text):
+        for m in anchored_finditer(SAINT_PLACE, text, *SAINT_PLACE_ANCHOR):
             out.append((m.start(), m.end(), "FAC", "saint_place"))  # "St Brennan's Hospital"
-        for m in CITY_OF.finditer(text):
+        for m in anchored_finditer(CITY_OF, text, *CITY_OF_ANCHOR):
             prev = text[max(0, m.start() - 30):m.start()].split()
             if prev and prev[-1][:1].isupper() and prev[-1][-1:].isalpha():
                 continue  # "Kansas City of ...": part of a longer name
@@ -518,11 +697,15 @@ class EntitiesStage:
                     return self.head_label[head]
         return label
 
-    def _trimmed(self, text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
-        """SPEC extent of a candidate, or None when nothing of it is an entity."""
-        start, end = trim_span(text, start, end, self.strip_words)
+    def _trimmed(self, text: str, start: int, end: int, label: str, trim=None) -> tuple[int, int] | None:
+        """SPEC extent of a candidate, or None when nothing of it is an entity.
+
+        ``trim``: (start, end) -> trim_span of them in ``text`` (a per-document memo), if
+        the caller has one.
+        """
+        start, end = trim(start, end) if trim else trim_span(text, start, end, self.strip_words)
         lowered = text[start:end].lower()
-        if label == "PERSON":
+        if label == "PERSON" and lowered.startswith(self._title_starts):
             for prefix in self.title_prefixes:
                 if lowered.startswith(prefix + " "):
                     start += len(prefix) + 1
@@ -530,7 +713,7 @@ class EntitiesStage:
                     break
         if end <= start or lowered in self.not_entities:
             return None
-        if self.title_of.match(lowered):
+        if " of " in lowered and self.title_of.match(lowered):  # title_of ends in " of "
             return None  # "Permanent Representative of X": a title; X is found on its own
         if text[start].islower() and label in NAME_LABELS:
             return None
@@ -569,22 +752,24 @@ class EntitiesStage:
                     keep_article.add((s.start_char, s.end_char))  # "The Hague", "The Gambia"
                 raw.append((s.start_char, s.end_char, s.label_, P_GAZETTEER))
         spans = []
+        dated = SpanSet(len(text), ((s, e) for s, e, _ in dates))
         for s, e, _value in dates:
             for a, b, label in time_parts(text, s, e, self.time_words):
                 a, b = trim_span(text, a, b, self.strip_words)  # "a minute" -> "minute" (SPEC: no article)
                 if b > a:
                     spans.append((a, b, label, P_DATE))
-        for m in CLOCK_FALLBACK.finditer(text):
-            if all(m.end() <= s or e <= m.start() for s, e, _ in dates):
+        for m in anchored_finditer(CLOCK_FALLBACK, text, *CLOCK_FALLBACK_ANCHOR):
+            if dated.free(m.start(), m.end()):
                 spans.append((m.start(), m.end(), "TIME", P_DATE))
                 dates.append((m.start(), m.end(), None))
+                dated.add(m.start(), m.end())
         numeric = []
         if "numbers" in doc.assigned:
             # The numbers layer is authoritative for numeric names: its extents (with
             # qualifiers: "at least 30 000") replace the model's CARDINAL/QUANTITY/... spans.
             for n in doc.numbers:
                 a, b = tm.span_to_normalised(n["start"], n["end"])
-                if any(a < e and s < b for s, e, _ in dates):
+                if not dated.free(a, b):
                     continue  # "10" and "40" of a clock time the dates layer missed
                 numeric.append((a, b))
                 spans.append((a, b, NUMBER_LABELS.get(n.get("kind"), "CARDINAL"), P_DATE))
@@ -594,35 +779,39 @@ class EntitiesStage:
         # wherever they overlap; the rest is decided as before: longest name wins,
         # ties to the gazetteer, then to dates.
         ruled: list[tuple[int, int, str]] = []
+        ruled_at = SpanSet(len(text))
+        trim = functools.lru_cache(maxsize=None)(lambda a, b: trim_span(text, a, b, self.strip_words))
         for start, end, label, _rule in sorted(self._rule_spans(parsed, place_evidence, model, norp, text),
                                                key=lambda x: (x[0] - x[1], x[0])):
             if label == "GPE":
                 label = self._label(text[start:end], label)  # "residents of Quayside Road": FAC
-            trimmed = self._trimmed(text, start, end, label)
-            if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled) \
-                    and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in dates):
+            trimmed = self._trimmed(text, start, end, label, trim)
+            if trimmed and ruled_at.free(*trimmed) and dated.free(*trimmed):
                 ruled.append((*trimmed, label))
+                ruled_at.add(*trimmed)
         spans += [(s, e, label, P_RULE) for s, e, label in ruled]
         for start, end, label, priority in raw:
             if (start, end) in keep_article:
                 spans.append((start, end, label, priority))
                 continue
-            title_of = self._title_of(text, start, end)
+            title_of = self._title_of(text, start, end, trim)
             if title_of and title_of in place_evidence:
                 start, end, label, priority = *title_of, "GPE", P_GAZETTEER  # "Dean of Westminster"
             elif title_of and label == "ORG" and text[title_of[0]].isupper():
                 start, end = title_of  # "Statement of the Ministry of ...": the Ministry
-            trimmed = self._trimmed(text, start, end, label)
+            trimmed = self._trimmed(text, start, end, label, trim)
             gov = GOVERNMENT_OF.match(text, trimmed[0], trimmed[1]) if trimmed and label == "ORG" else None
             if gov and gov.end() < trimmed[1]:
                 trimmed, label = (gov.end(), trimmed[1]), "GPE"  # "Government of X" -> GPE X (dev-set decision)
-            if trimmed and all(trimmed[1] <= s or e <= trimmed[0] for s, e, _ in ruled):
+            if trimmed and ruled_at.free(*trimmed):
                 spans.append((*trimmed, label, priority))
         spans.sort(key=lambda x: (-(x[1] - x[0]), -x[3], x[0]))
         chosen: list[tuple[int, int, str]] = []
+        taken = SpanSet(len(text))
         for start, end, label, _ in spans:
-            if all(end <= s or e <= start for s, e, _ in chosen):
+            if taken.free(start, end):
                 chosen.append((start, end, label))
+                taken.add(start, end)
         chosen = merge_names(text, sorted(split_at_breaks(text, chosen)))
         before = set(chosen)
         chosen = self._place_apposition(text, chosen, place_evidence)
@@ -638,10 +827,16 @@ class EntitiesStage:
         chosen = self._drop_common_words(parsed, text, chosen, norp | fixed)
         return self._drop_boilerplate(text, chosen), fixed
 
-    def _title_of(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        """The span of X in "<title> of [the] X" (title from [not_entities]), else None."""
-        s, e = trim_span(text, start, end, self.strip_words)
-        m = re.match(r"(.+?)\s+of\s+(?:the\s+)?", text[s:e])
+    def _title_of(self, text: str, start: int, end: int, trim=None) -> tuple[int, int] | None:
+        """The span of X in "<title> of [the] X" (title from [not_entities]), else None.
+
+        ``trim``: (start, end) -> trim_span of them in ``text`` (a per-document memo), if
+        the caller has one. A span without "of" has no such X (TITLE_OF_SPLIT needs it).
+        """
+        if "of" not in text[start:end]:
+            return None
+        s, e = trim(start, end) if trim else trim_span(text, start, end, self.strip_words)
+        m = TITLE_OF_SPLIT.match(text[s:e])
         if m and m.group(1).lower() in self.not_entities and s + m.end() < e:
             return s + m.end(), e
         return None
@@ -690,7 +885,8 @@ class EntitiesStage:
         (configs) before "of [the] <GPE or ORG>" makes one ORG of both."""
         out = []
         for start, end, label in chosen:
-            if label in ("GPE", "ORG"):
+            # a match ending at ``start`` ends in "of " or "of the " (institution_of)
+            if label in ("GPE", "ORG") and text.endswith(("of ", "of the "), 0, start):
                 m = self.institution_of.search(text, max(0, start - 60), start)
                 if m and m.end() == start and (not out or out[-1][1] <= m.start()):
                     out.append((*trim_span(text, m.start(), end, self.strip_words), "ORG"))  # "The Embassy"
@@ -718,7 +914,8 @@ class EntitiesStage:
                 taken.append(found)
                 acronyms.add(m.group(1))
         for name in acronyms:
-            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+            mention = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            for m in anchored_finditer(mention, text, name, (0,)):
                 if all(m.end() <= s or e <= m.start() for s, e in taken):
                     out.append((m.start(), m.end(), "ORG"))
                     taken.append((m.start(), m.end()))
@@ -729,7 +926,7 @@ class EntitiesStage:
         People displaced | Households"): the first cell of each row is a place (GPE)."""
         out = list(chosen)
         taken = [(s, e) for s, e, _ in out]
-        for m in TABLE_BLOCK.finditer(text):
+        for m in (TABLE_BLOCK.finditer(text) if "|" in text else ()):  # a table has "|"
             header = m.group(1).split("|")[0].strip().lower()
             if header not in self.place_heads:
                 continue
@@ -795,16 +992,16 @@ class EntitiesStage:
             if want and label != want and label in MISREAD_PLACE + ("GPE",) and label not in ("LOC", "FAC"):
                 label = want
             out.append((start, end, label))
-        taken = [(s, e) for s, e, _ in out]
+        taken = SpanSet(len(text), ((s, e) for s, e, _ in out))
         for name in sorted(sense, key=len, reverse=True):
             pos = text.find(name)
             while pos >= 0:
                 end = pos + len(name)
                 edge_ok = (pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "-")) and \
                     (end == len(text) or not (text[end].isalnum() or text[end] == "-"))
-                if edge_ok and all(end <= s or e <= pos for s, e in taken):
+                if edge_ok and taken.free(pos, end):
                     out.append((pos, end, sense[name]))
-                    taken.append((pos, end))
+                    taken.add(pos, end)
                 pos = text.find(name, end)
         return sorted(out)
 
@@ -824,17 +1021,23 @@ class EntitiesStage:
 
     def _drop_boilerplate(self, text: str, chosen):
         """No names on page-furniture lines, in web/e-mail addresses or phone numbers."""
-        blocked = [(m.start(), m.end()) for p in self.bp_patterns for m in p.finditer(text)]
-        blocked += [(m.end() - len(m.group().lstrip(" \t(")), m.end()) for m in self.paragraph_number.finditer(text)]
+        if not chosen:
+            return []
+        blocked = SpanSet(len(text), ((m.start(), m.end()) for p in self.bp_patterns for m in p.finditer(text)))
+        for m in self.paragraph_number.finditer(text):
+            blocked.add(m.end() - len(m.group().lstrip(" \t(")), m.end())
+        furniture: dict[str, bool] = {}  # line -> boilerplate_line(line), once per document
         out = []
         for start, end, label in chosen:
-            if any(s < end and start < e for s, e in blocked):
+            if not blocked.free(start, end):
                 continue
             line_start = text.rfind("\n", 0, start) + 1
             line_end = text.find("\n", end)
             line = text[line_start:line_end if line_end >= 0 else len(text)]
             if label not in ("DATE", "TIME"):
-                if rules.boilerplate_line(line, self.bp_phrases, self.bp_separators):
+                if line not in furniture:
+                    furniture[line] = rules.boilerplate_line(line, self.bp_phrases, self.bp_separators)
+                if furniture[line]:
                     continue
                 if text[start:end].lower() in self.bp_phrases and len(line.split()) <= 8:
                     continue
