@@ -230,16 +230,19 @@ def is_passive(verb) -> bool:
     return any(c.dep_ == "auxpass" for c in verb.children)
 
 
-def verb_keys(verb) -> dict[str, tuple]:
+def verb_keys(verb, children: Optional[list] = None) -> dict[str, tuple]:
     """'lemma', 'lemma word' (particle, object, complement) and 'lemma prep noun'
-    ("force from home", "take to hospital", "be in condition") -> the trigger tokens."""
+    ("force from home", "take to hospital", "be in condition") -> the trigger tokens.
+    ``children``: the verb's children when the caller already has them."""
     lemma = _lemma(verb)
     keys = {lemma: (verb,)}
-    for child in verb.children:
-        if child.dep_ in KEY_DEPS:
+    for child in (verb.children if children is None else children):
+        dep = child.dep_
+        if dep in KEY_DEPS:
+            toks = (verb, child) if verb.i <= child.i else (child, verb)
             for form in _forms(child):
-                keys.setdefault(f"{lemma} {form}", tuple(sorted((verb, child), key=lambda t: t.i)))
-        elif child.dep_ == "prep" and child.i > verb.i:
+                keys.setdefault(f"{lemma} {form}", toks)
+        elif dep == "prep" and child.i > verb.i:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     toks = (child, pobj) if lemma == "be" else (verb, child, pobj)  # "were in critical condition"
@@ -250,7 +253,12 @@ def verb_keys(verb) -> dict[str, tuple]:
 
 def is_negated(verb, lex: FactLexicon) -> bool:
     """"were not hurt", "never arrested": a negated verb reports no figure."""
-    return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in lex.negations) for c in verb.children)
+    return _negated(verb.children, lex)
+
+
+def _negated(children, lex: FactLexicon) -> bool:
+    """``is_negated`` over a verb's children (tokens)."""
+    return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in lex.negations) for c in children)
 
 
 # --- what the figure counts -------------------------------------------------------
@@ -442,36 +450,54 @@ def _chain_role(verb, first_role: str) -> str:
 
 
 def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
-    """Types a verb gives a figure in ``role`` (see fact_triggers.toml for the lists)."""
+    """Types a verb gives a figure in ``role`` (see fact_triggers.toml for the lists).
+
+    The verb's children, its keys and each child's forms are read once per call and
+    then tested against every type's lists (the parse is walked once, not per type)."""
     links: list[Link] = []
-    if is_negated(verb, lex):
+    children = list(verb.children)
+    if _negated(children, lex):
         return links
-    keys = verb_keys(verb)
+    keys = verb_keys(verb, children)
     if any(key in lex.idioms for key in keys):  # "wound up dead" is not a wound
         keys = {k: t for k, t in keys.items() if len(t) > 1}
     patient = role in ("object", "passive", "breakdown", "shared")
     actor = role in ("subject", "agent", "breakdown", "shared")
+    dobjs = [c for c in children if c.dep_ == "dobj"]
+    # key -> (trigger tokens, whether the verb has an object outside them)
+    keyed = [(key, toks, any(c not in toks for c in dobjs)) for key, toks in keys.items()]
+    counted_forces = None
+    complementable = role in ("subject", "passive", "object", "breakdown", "shared")
+    candidates = []  # (child, forms) of the children that may complete the verb
+    if complementable:
+        for child in children:
+            if child is counted or (counted is not None and child.i == counted.i):
+                continue  # "released 45 hostages": the figure's own noun completes nothing
+            if child.dep_ in COMPLEMENT_DEPS:
+                candidates.append((child, _forms(child)))
+    verb_lower = verb.lower_
     for name, rules in lex.types.items():
-        for key, toks in keys.items():
-            objects = [c for c in verb.children if c.dep_ == "dobj" and c not in toks]
+        for key, toks, objects in keyed:
             if key in rules.verbs and (patient or (role == "subject" and not objects)):
                 links.append(Link(name, toks, "verb"))
             elif key in rules.subject_verbs and actor:
-                if not rules.forces_only or (counted is not None and _forms(counted) & lex.forces):
+                if rules.forces_only and counted is not None and counted_forces is None:
+                    counted_forces = bool(_forms(counted) & lex.forces)
+                if not rules.forces_only or (counted is not None and counted_forces):
                     links.append(Link(name, toks, "verb"))
             elif key in rules.weak_verbs and (patient or (role == "subject" and not objects)):
                 links.append(Link(name, toks, "weak"))
-        if role in ("subject", "passive", "object", "breakdown", "shared"):
-            for child in verb.children:
-                if child is counted or (counted is not None and child.i == counted.i):
-                    continue  # "released 45 hostages": the figure's own noun completes nothing
-                if (child.dep_ in COMPLEMENT_DEPS and _forms(child) & rules.complements and not has_subject(child)
+        if complementable:
+            for child, forms in candidates:
+                if (forms & rules.complements and not has_subject(child)
                         and not _other_figure_between(verb, counted, child)):
                     links.append(Link(name, (child,), "complement"))
-            if role != "object" and verb.lower_ in rules.complements:
+            if role != "object" and verb_lower in rules.complements:
                 links.append(Link(name, (verb,), "complement"))  # "were missing" parsed as a verb
     # The longest phrase wins: "shot dead" is killed, not also the "shot" inside it.
     longer = [set(lk.trigger) for lk in links if len(lk.trigger) > 1]
+    if not longer:
+        return links
     return [lk for lk in links if not any(set(lk.trigger) < other for other in longer)]
 
 
