@@ -190,9 +190,12 @@ def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
     for child in token.children:
         if child.dep_ not in ("prep", "advcl", "pcomp", "advmod", "npadvmod", "conj", "dep"):
             continue
+        first = child.lower_
         for words in lex.prepositions:
+            if words[0] != first:  # the phrase's first word is the child itself
+                continue
             last = child.i + len(words) - 1
-            if last >= len(doc) or tuple(t.lower_ for t in doc[child.i:last + 1]) != words:
+            if last >= len(doc) or (last > child.i and tuple(t.lower_ for t in doc[child.i + 1:last + 1]) != words[1:]):
                 continue
             tail = doc[last]
             obj = next((c for c in tail.children if c.dep_ in ("pobj", "dobj")), None)
@@ -363,6 +366,16 @@ def opens_quote(sent, lex: AttributionLexicon) -> Optional[Found]:
     return None
 
 
+def has_quote_mark(sent, text: str) -> bool:
+    """Whether a token of ``sent`` is a quote mark (one of QUOTES). ``text`` is the text
+    the parse was made over: a sentence without any quote character there has no such
+    token, so its tokens are read only when one is there."""
+    chunk = text[sent.start_char:sent.end_char]
+    if not any(q in chunk for q in QUOTES):
+        return False
+    return any(t.text in QUOTES for t in sent)
+
+
 def inside_quote(sent) -> bool:
     """Whether a sentence is the continuation of a quotation: it has an odd number of
     quote marks, closing one, or none and ends where the quotation goes on."""
@@ -456,6 +469,8 @@ class AttributionStage:
         index = {s.start: k for k, s in enumerate(sents)}
         provenance = []
         rules = {p["start"]: p["rule"] for p in doc.provenance.get("facts", [])}
+        text = doc.textmap.text  # the text the parse was made over
+        quoted: dict[int, bool] = {}  # sentence index -> whether it has a quote mark
         persons = []
         for ent in doc.entities:  # the entities layer (model + gazetteer, cleaned), as token ranges
             if ent["label"] == "PERSON":
@@ -477,8 +492,10 @@ class AttributionStage:
                 skip = tuple(tspan) if tspan is not None else ()
             found, rule = attribution_in_sentence(token, lex, skip), "sentence"
             k = index.get(token.sent.start, 0)
-            if found is None and k > 0 and inside_quote(sents[k]) or found is None and k > 0 and not any(
-                    t.text in QUOTES for t in sents[k]) and _colon_end(sents[k - 1]):
+            if found is None and k > 0 and k not in quoted:
+                quoted[k] = has_quote_mark(sents[k], text)
+            if found is None and k > 0 and (quoted[k] and inside_quote(sents[k])
+                                            or not quoted[k] and _colon_end(sents[k - 1])):
                 found, rule = opens_quote(sents[k - 1], lex), "previous sentence"
             if found is None and k + 1 < len(sents):
                 found, rule = bare_reporting_clause(sents[k + 1], lex), "next sentence"
