@@ -18,6 +18,7 @@ Everything below ``AttributionStage`` is a pure function of spaCy tokens.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -30,6 +31,8 @@ from ..lexicon import read_model
 from .facts import figure_root
 
 SUBJECTS = {"nsubj", "nsubjpass"}
+# Relations of a child through which a verb reports nothing (its subject, its agent).
+NOT_REPORTED = SUBJECTS | {"agent", "csubj"}
 QUOTES = {'"', "“", "”", "«", "»"}
 
 
@@ -184,10 +187,11 @@ def _subject_of(verb, lex: AttributionLexicon):
     return None
 
 
-def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
-    """"according to X", "citing X" hanging on ``token``."""
+def _preposition_cue(token, lex: AttributionLexicon, children: Optional[list] = None) -> Optional[Found]:
+    """"according to X", "citing X" hanging on ``token`` (``children``: its children,
+    when the caller already has them)."""
     doc = token.doc
-    for child in token.children:
+    for child in (token.children if children is None else children):
         if child.dep_ not in ("prep", "advcl", "pcomp", "advmod", "npadvmod", "conj", "dep"):
             continue
         first = child.lower_
@@ -205,25 +209,27 @@ def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
     return None
 
 
-def _verb_cue(verb, via, lex: AttributionLexicon, figure=None) -> Optional[Found]:
+def _verb_cue(verb, via, lex: AttributionLexicon, figure=None, children: Optional[list] = None) -> Optional[Found]:
     """``verb`` reports the figure reached through its child ``via``: the cue span and
     the source. A value phrase makes the cue longer ("put the toll at", "put the number
     [of dead at]", "revised its count"); a reporting verb under another ("quoted as
-    saying") joins it."""
+    saying") joins it. ``children``: the verb's children, when the caller has them."""
     lemma = _lemma(verb)
-    if verb.pos_ not in ("VERB", "AUX") or via.dep_ in SUBJECTS | {"agent", "csubj"}:
+    if verb.pos_ not in ("VERB", "AUX") or via.dep_ in NOT_REPORTED:
         return None
     if (lemma, via.lower_) in lex.prep_phrases and via.dep_ == "prep":
         return Found((verb, via), source_tokens(_subject_of(verb, lex), lex))  # "spoke of 27 dead"
     if lemma not in lex.verbs:
         return None
+    if children is None:
+        children = list(verb.children)
     cue = (verb, verb)
     phrase = False
-    for obj in verb.children:
+    for obj in children:
         if obj.dep_ != "dobj":
             continue
         preps = lex.phrases.get((lemma, _lemma(obj)))
-        prep = next((c for c in verb.children if c.dep_ in ("prep", "dative") and preps and c.lower_ in preps
+        prep = next((c for c in children if c.dep_ in ("prep", "dative") and preps and c.lower_ in preps
                      and c.i > obj.i), None)
         of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         holds_figure = of is not None and figure is not None and figure in of.subtree
@@ -234,24 +240,26 @@ def _verb_cue(verb, via, lex: AttributionLexicon, figure=None) -> Optional[Found
         elif _lemma(obj) in lex.value_objects:
             cue, phrase = ((verb, verb) if lemma in lex.verb_only else (verb, obj)), True
     if not phrase and lemma in lex.phrase_only and (via.dep_ != "ccomp" or any(
-            c.dep_ == "dobj" for c in verb.children)):
+            c.dep_ == "dobj" for c in children)):
         return None  # "claimed the lives of 150, 744 others were wounded" reports nothing
-    if own_voice(_subject_of(verb, lex), lex):
+    subject = _subject_of(verb, lex)
+    if own_voice(subject, lex):
         return None  # "Our report documents ...": the publisher's own figures
     head = verb.head
     if verb.dep_ in ("pcomp", "xcomp", "advcl") and head.pos_ == "ADP" and head.head.i != head.i:
         head = head.head
     if verb.dep_ in ("pcomp", "xcomp", "advcl") and head.i < verb.i and _lemma(head) in lex.verbs \
-            and not any(c.dep_ in SUBJECTS and c.dep_ != "nsubjpass" for c in verb.children):
+            and not any(c.dep_ in SUBJECTS and c.dep_ != "nsubjpass" for c in children):
         cue = (head, cue[1])  # "quoted as saying", "was said to have"
-        verb = head
-    return Found(cue, source_tokens(_subject_of(verb, lex), lex))
+        subject = _subject_of(head, lex)
+    return Found(cue, source_tokens(subject, lex))
 
 
-def participle_cue(noun, lex: AttributionLexicon) -> Optional[Found]:
+def participle_cue(noun, lex: AttributionLexicon, children: Optional[list] = None) -> Optional[Found]:
     """"the 112 injured counted by the ministry": a reporting participle on the
-    figure's noun, with its agent as the source."""
-    for child in noun.children:
+    figure's noun, with its agent as the source (``children``: the noun's children,
+    when the caller has them)."""
+    for child in (noun.children if children is None else children):
         if child.dep_ == "acl" and _lemma(child) in lex.verbs:
             agent = next((c for c in child.children if c.dep_ == "agent"), None)
             if agent is not None:
@@ -282,39 +290,44 @@ def bracket_source(token, doc_text_end: int, lex: AttributionLexicon) -> Optiona
     return Found(None, (inner[0], inner[-1]))
 
 
-def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = ()) -> Optional[Found]:
+def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = (), sent=None) -> Optional[Found]:
     """Walk from the figure's token up to its sentence's root; the nearest reporting
     verb or "according to" on the way wins. ``skip`` are tokens that cannot be the
     cue (the fact's own trigger: "the agency recorded 17 abductions" has cue
-    "recorded", but "recorded" as a trigger of its own figure would not)."""
+    "recorded", but "recorded" as a trigger of its own figure would not). Each node's
+    children are read from the parse once; ``sent`` is the token's sentence when the
+    caller has it."""
     node, via = token, None
     while True:
+        children = list(node.children)
         if via is not None and node not in skip:
-            found = _verb_cue(node, via, lex, token)
+            found = _verb_cue(node, via, lex, token, children)
             if found:
                 return found
-        found = _preposition_cue(node, lex)
+        found = _preposition_cue(node, lex, children)
         if found:
             return found
         if node.pos_ in ("NOUN", "PROPN", "NUM", "ADJ", "VERB"):
-            found = participle_cue(node, lex)
+            found = participle_cue(node, lex, children)
             if found:
                 return found
-        for prep in node.children:  # "Among the 112 injured counted by the ministry are 19"
+        for prep in children:  # "Among the 112 injured counted by the ministry are 19"
             if prep.dep_ == "prep" and prep.i < token.i:
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj" and (found := participle_cue(pobj, lex)):
                         return found
         if node.head.i == node.i:
-            return final_reporting_clause(token, lex)
+            return final_reporting_clause(token, lex, sent)
         node, via = node.head, node
 
 
-def final_reporting_clause(token, lex: AttributionLexicon) -> Optional[Found]:
+def final_reporting_clause(token, lex: AttributionLexicon, sent=None) -> Optional[Found]:
     """'..., killing at least 50 people, including five children, the governor of the
     region said.': a sentence ending in a reporting verb whose parsed subject is the
-    figure's own phrase; the source is the words between the last comma and the verb."""
-    sent = token.sent
+    figure's own phrase; the source is the words between the last comma and the verb.
+    ``sent``: the token's sentence (a Span) when the caller has it."""
+    if sent is None:
+        sent = token.sent
     root = sent.root
     if root.i < token.i or _lemma(root) not in lex.verbs or _lemma(root) in lex.phrase_only:
         return None
@@ -428,7 +441,7 @@ class AttributionStage:
         self.lexicon = load_attribution_lexicon(cues)
         self.openers = self.lexicon.openers
 
-    def _table_source(self, doc: Document, fact: dict, sents: list, index: dict) -> Optional[Found]:
+    def _table_source(self, doc: Document, fact: dict, sents: list) -> Optional[Found]:
         """A figure of a flattened table takes the reporting clause of the sentence that
         introduces the table ("Local authorities registered the following arrivals:")."""
         text = doc.text
@@ -466,7 +479,7 @@ class AttributionStage:
     def __call__(self, doc: Document) -> Document:
         lex = self.lexicon
         sents = list(doc.parsed.sents)
-        index = {s.start: k for k, s in enumerate(sents)}
+        starts = [s.start for s in sents]  # sentence k holds tokens starts[k] .. starts[k + 1] - 1
         provenance = []
         rules = {p["start"]: p["rule"] for p in doc.provenance.get("facts", [])}
         text = doc.textmap.text  # the text the parse was made over
@@ -490,8 +503,8 @@ class AttributionStage:
                 ts, te = doc.textmap.span_to_normalised(trig["start"], trig["end"])
                 tspan = doc.parsed.char_span(ts, te, alignment_mode="expand")
                 skip = tuple(tspan) if tspan is not None else ()
-            found, rule = attribution_in_sentence(token, lex, skip), "sentence"
-            k = index.get(token.sent.start, 0)
+            k = max(bisect_right(starts, token.i) - 1, 0)
+            found, rule = attribution_in_sentence(token, lex, skip, sents[k]), "sentence"
             if found is None and k > 0 and k not in quoted:
                 quoted[k] = has_quote_mark(sents[k], text)
             if found is None and k > 0 and (quoted[k] and inside_quote(sents[k])
@@ -502,7 +515,7 @@ class AttributionStage:
             if found is None:
                 found, rule = bracket_source(token, len(doc.text), lex), "bracket"
             if found is None and rules.get(fact["number"]["start"]) == "table":
-                found, rule = self._table_source(doc, fact, sents, index), "table"
+                found, rule = self._table_source(doc, fact, sents), "table"
             if found is None:
                 continue
             source = person_name(resolve_pronoun(found.source, persons, lex), persons)
