@@ -43,6 +43,8 @@ KEY_DEPS = {"prt", "dobj", "oprd", "acomp", "attr", "xcomp", "advmod", "amod"}
 # Children of a verb that can be a complement trigger ("went missing", "held hostage").
 COMPLEMENT_DEPS = {"acomp", "oprd", "attr", "xcomp", "dobj", "advmod", "ccomp", "advcl"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+# Children of the last verb of a chain that the chain steps over ("gone missing").
+CHAIN_DEPS = COMPLEMENT_DEPS | {"prt"}
 DEFINITE = {"the", "these", "those", "this", "that", "its", "their", "our", "his", "her"}
 # "two more of the wounded", "eight further arrests": words that continue a figure.
 MORE_WORDS = {"more", "further", "additional", "other", "another"}
@@ -89,6 +91,11 @@ class FactLexicon:
     @cached_property
     def type_nouns(self) -> frozenset[str]:
         return frozenset().union(*(r.nouns for r in self.types.values()))
+
+    @cached_property
+    def people_or_type_nouns(self) -> frozenset[str]:
+        """``people`` | ``type_nouns``, built once."""
+        return self.people | self.type_nouns
 
     @cached_property
     def marker_re(self) -> Optional[re.Pattern]:
@@ -296,23 +303,58 @@ def counted_noun(num):
     return None, None
 
 
-def counts_people(noun, lex: FactLexicon) -> bool:
+def counts_people(noun, lex: FactLexicon, index: Optional["ParseIndex"] = None) -> bool:
     """Whether a counted noun is people or forces (not houses, years or crimes); a
-    noun of cases counts them through its compound ("39 abduction cases")."""
+    noun of cases counts them through its compound ("39 abduction cases").
+    ``index``: the parse's ParseIndex when the caller has one (same answer, cheaper)."""
     if noun is None or noun.pos_ == "PRON":  # "two of them", "those who died"
         return True
     forms = _forms(noun) | {f for c in noun.children if c.dep_ == "compound" for f in _forms(c)}
-    if forms & (lex.people | lex.type_nouns) or noun.tag_ == "NNPS" or is_group_name(noun):
+    if forms & lex.people_or_type_nouns or noun.tag_ == "NNPS" or is_group_name(noun, index):
         return True
-    return any(f.endswith(suffix) and len(f) - len(suffix) >= 3 for f in forms for suffix in lex.people_suffixes)
+    suffixes = lex.people_suffixes
+    return any(f.endswith(suffixes) and any(f.endswith(suffix) and len(f) - len(suffix) >= 3 for suffix in suffixes)
+               for f in forms)
 
 
-def is_group_name(token) -> bool:
-    """A nationality or other group name (NORP) by the model or by a gazetteer span group."""
+def is_group_name(token, index: Optional["ParseIndex"] = None) -> bool:
+    """A nationality or other group name (NORP) by the model or by a gazetteer span group.
+    ``index``: the parse's ParseIndex, whose NORP span tokens are collected once."""
     if token.ent_type_ == "NORP":
         return True
+    if index is not None:
+        return token.i in index.norp_tokens
     return any(span.label_ == "NORP" and span.start <= token.i < span.end
                for group in token.doc.spans.values() for span in group)
+
+
+class ParseIndex:
+    """What the facts helpers read from one parse again and again, computed once per
+    document: the sentence starts (token indices; the boundaries of ``Doc.sents``, so
+    ``bounds(i)`` is ``doc[i].sent``'s range without building it) and the tokens inside
+    a NORP span of any span group (collected on first use)."""
+
+    def __init__(self, parsed):
+        self.parsed = parsed
+        self.starts = [s.start for s in parsed.sents]
+        self._norp: Optional[frozenset[int]] = None
+
+    def sentence_of(self, i: int) -> int:
+        """Index of the sentence that holds token ``i``."""
+        return _bisect(self.starts, i)
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """(start, end) token range of the sentence that holds token ``i``."""
+        k = self.sentence_of(i)
+        return self.starts[k], (self.starts[k + 1] if k + 1 < len(self.starts) else len(self.parsed))
+
+    @property
+    def norp_tokens(self) -> frozenset[int]:
+        """Indices of the tokens inside a span labelled NORP in ``doc.spans``."""
+        if self._norp is None:
+            self._norp = frozenset(i for group in self.parsed.spans.values() for span in group
+                                   if span.label_ == "NORP" for i in range(span.start, span.end))
+        return self._norp
 
 
 # --- how the figure relates to verbs -----------------------------------------------
@@ -420,16 +462,17 @@ def participles(noun) -> list[tuple]:
     return out
 
 
-def coordinated(verb) -> list:
+def coordinated(verb, index: Optional[ParseIndex] = None) -> list:
     """The verb and the subjectless verbs coordinated right after it, which share its
-    subject: "were killed, have been injured, or gone missing"."""
+    subject: "were killed, have been injured, or gone missing". ``index``: the parse's
+    ParseIndex when the caller has one (for the sentence's end)."""
     chain, last = [verb], verb
     doc = verb.doc
     j = verb.i + 1
-    end = verb.sent.end
+    end = verb.sent.end if index is None else index.bounds(verb.i)[1]
     while j < end:
         tok = doc[j]
-        if tok.pos_ in CHAIN_GAP or (tok.head == last and tok.dep_ in COMPLEMENT_DEPS | {"prt"}):
+        if tok.pos_ in CHAIN_GAP or (tok.head == last and tok.dep_ in CHAIN_DEPS):
             j += 1
             continue
         if tok.pos_ == "VERB" and tok.dep_ == "conj" and not has_subject(tok):
@@ -699,8 +742,9 @@ def _verbs_of(anchor, counted) -> list:
     return [verb for verb, _ in rels]
 
 
-def link_figure(num, lex: FactLexicon) -> list[Link]:
-    """All facts one figure (the root token of its numbers span) reports, one per type."""
+def link_figure(num, lex: FactLexicon, index: Optional[ParseIndex] = None) -> list[Link]:
+    """All facts one figure (the root token of its numbers span) reports, one per type.
+    ``index``: the parse's ParseIndex when the caller has one (same links, cheaper)."""
     if num.dep_ == "nummod" and num.head.pos_ == "ADJ" and num.head.lower_ in MORE_WORDS:
         num = num.head  # "two more of the wounded died": "more" stands for the figure
     counted, group = counted_noun(num)
@@ -711,9 +755,9 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
     if misparsed:
         return misparsed
     adjective = adjective_links(num, counted, lex)
-    if adjective and counts_people(group, lex) and not is_age(num, lex):
+    if adjective and counts_people(group, lex, index) and not is_age(num, lex):
         return adjective  # "left more than 30,000 homeless"
-    if not counts_people(counted, lex) or not counts_people(group, lex) or is_age(num, lex):
+    if not counts_people(counted, lex, index) or not counts_people(group, lex, index) or is_age(num, lex):
         return []
     start = counted if counted is not None and (counted == num.head or counted.i == num.i + 1
                                                 or num.dep_ == "npadvmod") else num
@@ -734,7 +778,7 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         return []  # "one of those patients died": a member of a group counted elsewhere
     links: list[Link] = []
     for verb, role in rels:
-        for i, member in enumerate(coordinated(verb) if role in ("subject", "passive") else [verb]):
+        for i, member in enumerate(coordinated(verb, index) if role in ("subject", "passive") else [verb]):
             links += verb_links(member, role if i == 0 else _chain_role(member, role), lex, counted)
     if group is not None and not links and copula:  # "two of the dead were children"
         links += noun_links(group, lex, "partitive")
@@ -742,8 +786,10 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
             links += [Link(lk.type, lk.trigger, "partitive") for lk in verb_links(verb2, role, lex)]
     if not links or all(lk.rule == "weak" for lk in links):
         links = modifier_links(num, counted, lex) or links
+    if links:  # the rules below only fill an empty list
+        return _one_per_type(links)
     noun_ok = counted is not None and not any(_lemma(v) in lex.not_fact_verbs for v in _verbs_of(anchor, counted))
-    cases = noun_ok and not (_forms(counted) & (lex.people | lex.type_nouns))  # "39 abduction cases"
+    cases = noun_ok and not (_forms(counted) & lex.people_or_type_nouns)  # "39 abduction cases"
     if not links and noun_ok and counted.i != num.i and not (_forms(counted) & lex.people):
         # "risen to 57 dead and 140 injured": the figure's own noun before the value's noun
         links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
@@ -753,6 +799,11 @@ def link_figure(num, lex: FactLexicon) -> list[Link]:
         links = among_links(anchor, lex) or fate_links(anchor, lex)
     if not links and noun_ok:
         links = noun_links(counted, lex, "noun", compounds=cases, conjuncts=True)
+    return _one_per_type(links)
+
+
+def _one_per_type(links: list[Link]) -> list[Link]:
+    """Weak links only when there is nothing else; then the first link of each type."""
     if any(lk.rule != "weak" for lk in links):
         links = [lk for lk in links if lk.rule != "weak"]
     seen, out = set(), []
@@ -786,11 +837,13 @@ def is_figure(number: dict) -> bool:
 
 
 class Figure(NamedTuple):
-    """A figure found in a sentence: its numbers entry, parse token and sentence index."""
+    """A figure found in a sentence: its numbers entry, parse token and sentence index,
+    and the parse's span over the number (None when not given)."""
 
     number: dict
     token: object
     sentence: int
+    span: object = None
 
 
 def breakdown_marker(between: str, lex: FactLexicon) -> Optional[str]:
@@ -896,8 +949,7 @@ class FactsStage:
         self.triggers = triggers
         self.lexicon = load_lexicon(triggers)
 
-    def _figures(self, doc: Document) -> list[Figure]:
-        sent_starts = [s.start for s in doc.parsed.sents]
+    def _figures(self, doc: Document, index: ParseIndex) -> list[Figure]:
         out = []
         for number in doc.numbers:
             if not is_figure(number) or doc.text[max(0, number["start"] - 1):number["start"]] in ("+", "±"):
@@ -906,7 +958,7 @@ class FactsStage:
             if span is None:
                 continue
             token = figure_root(span)
-            out.append(Figure(number, token, _bisect(sent_starts, token.i)))
+            out.append(Figure(number, token, index.sentence_of(token.i), span))
         return out
 
     def _fact(self, doc: Document, figure: Figure, link: Link, span_tokens) -> dict:
@@ -923,26 +975,27 @@ class FactsStage:
     def __call__(self, doc: Document) -> Document:
         lex = self.lexicon
         facts, provenance, sents = [], [], []
-        figures = self._figures(doc)
+        index = ParseIndex(doc.parsed)
+        figures = self._figures(doc, index)
         previous: Optional[dict] = None
         for figure in figures:
             tok = figure.token
-            links = link_figure(tok, lex)
+            links = link_figure(tok, lex, index)
             cell = table_cell(doc.text, figure.number["start"], lex) if not links else None
             if cell is not None:
                 t0, t1 = doc.textmap.span_to_normalised(*cell.trigger)
                 trig = doc.parsed.char_span(t0, t1, alignment_mode="expand")
                 links = [Link(cell.type, tuple(trig), "table")] if trig is not None else []
             if not links:
-                links = (inherited_links(figure, facts, sents, doc, lex, previous)
+                links = (inherited_links(figure, facts, sents, doc, lex, previous, index)
                          or total_links(figure, facts, sents, doc, lex)
-                         or subject_type_links(figure, doc, lex))
+                         or subject_type_links(figure, doc, lex, index))
             previous = {"_fact_index": len(facts) if links else None}
-            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(figure.number["start"], figure.number["end"]),
-                                        alignment_mode="expand")
+            span = figure.span  # the number's tokens (Document.tokens: char_span, expanded)
+            partitive = bool(links) and is_partitive(tok)
             for link in links:
                 fact = self._fact(doc, figure, link, (span.start, span.end))
-                if link.rule == "partitive" or is_partitive(tok):
+                if link.rule == "partitive" or partitive:
                     fact["_partitive"] = True
                 if link.rule == "inherited":
                     fact["_inherits"] = True
@@ -1067,14 +1120,24 @@ def _category_clause(num, lex: FactLexicon) -> bool:
                                                for c in head.children)  # "Among them were 84 citizens"
 
 
-def subject_type_links(figure: Figure, doc: Document, lex: FactLexicon) -> list[Link]:
+def subject_type_links(figure: Figure, doc: Document, lex: FactLexicon,
+                       index: Optional[ParseIndex] = None) -> list[Link]:
     """"The wounded were treated in three hospitals: 61 at X, 35 at Y": a list after a
-    colon whose clause has no figure takes the type of the trigger word before it."""
+    colon whose clause has no figure takes the type of the trigger word before it.
+    ``index``: the parse's ParseIndex when the caller has one; with it a sentence
+    whose text has no colon before the figure is not walked."""
     tok = figure.token
-    colon = next((t for t in tok.sent if t.text == ":" and t.i < tok.i), None)
+    if index is None:
+        sent = tok.sent
+    else:
+        start, end = index.bounds(tok.i)
+        if ":" not in doc.textmap.text[doc.parsed[start].idx:tok.idx]:
+            return []  # no ":" token can stand before the figure
+        sent = doc.parsed[start:end]
+    colon = next((t for t in sent if t.text == ":" and t.i < tok.i), None)
     if colon is None:
         return []
-    for t in tok.sent:
+    for t in sent:
         if t.i >= colon.i:
             break
         if t.dep_ in SUBJECT_DEPS:
@@ -1108,7 +1171,8 @@ def total_links(figure: Figure, facts: list[dict], sents: list[int], doc: Docume
 
 
 def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Document,
-                    lex: FactLexicon, previous: Optional[dict] = None) -> list[Link]:
+                    lex: FactLexicon, previous: Optional[dict] = None,
+                    index: Optional[ParseIndex] = None) -> list[Link]:
     """A figure without a trigger of its own that breaks down an earlier total takes
     the total's type and trigger:
 
@@ -1120,11 +1184,12 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
       before.
 
     The figure must count people (or nothing) and be smaller than the total.
+    ``index``: the parse's ParseIndex when the caller has one (same links, cheaper).
     """
     tok = figure.token
     counted, group = counted_noun(tok)
     pronoun = group is not None and group.pos_ == "PRON"
-    if (group is not None and not pronoun) or not counts_people(counted, lex) or is_age(tok, lex):
+    if (group is not None and not pronoun) or not counts_people(counted, lex, index) or is_age(tok, lex):
         return []
     if counted is not None and counted.i != tok.i and noun_links(counted, lex, "noun"):
         return []
@@ -1132,7 +1197,8 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
         return []  # "one of whom remains on a ward", "6,900 of them have been identified", "two doctors told"
     if pronoun and previous is not None and previous.get("_fact_index") is None:
         return []  # "Nineteen of the injured are in hospital, four of them in intensive care"
-    sent_start = doc.from_normalised(tok.sent.start_char, tok.sent.start_char)[0]
+    start_char = tok.sent.start_char if index is None else doc.parsed[index.bounds(tok.i)[0]].idx
+    sent_start = doc.from_normalised(start_char, start_char)[0]
     for i in range(len(facts) - 1, -1, -1):
         total = facts[i]
         if figure.sentence - sents[i] > (2 if pronoun else 1):
