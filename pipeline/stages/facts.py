@@ -98,6 +98,26 @@ class FactLexicon:
         return self.people | self.type_nouns
 
     @cached_property
+    def verb_key_types(self) -> dict[str, tuple[tuple[str, bool, bool, bool], ...]]:
+        """Verb key -> (type, in verbs, in subject_verbs, in weak_verbs) for each type
+        that lists the key, in the order of ``types``: the types lists inverted once."""
+        index: dict[str, list] = {}
+        for name, rules in self.types.items():
+            for key in rules.verbs | rules.subject_verbs | rules.weak_verbs:
+                index.setdefault(key, []).append((name, key in rules.verbs, key in rules.subject_verbs,
+                                                  key in rules.weak_verbs))
+        return {key: tuple(entries) for key, entries in index.items()}
+
+    @cached_property
+    def complement_types(self) -> dict[str, frozenset[str]]:
+        """Word -> the types whose complements list it."""
+        index: dict[str, set] = {}
+        for name, rules in self.types.items():
+            for word in rules.complements:
+                index.setdefault(word, set()).add(name)
+        return {word: frozenset(names) for word, names in index.items()}
+
+    @cached_property
     def marker_re(self) -> Optional[re.Pattern]:
         """One compiled pattern of every breakdown marker (longest first)."""
         words = sorted(set(self.partial_markers) | set(self.complete_markers), key=len, reverse=True)
@@ -496,7 +516,8 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
     """Types a verb gives a figure in ``role`` (see fact_triggers.toml for the lists).
 
     The verb's children, its keys and each child's forms are read once per call and
-    then tested against every type's lists (the parse is walked once, not per type)."""
+    looked up in the lexicon's inverted lists (``verb_key_types``,
+    ``complement_types``); links come out type by type in the order of the types."""
     links: list[Link] = []
     children = list(verb.children)
     if _negated(children, lex):
@@ -506,37 +527,50 @@ def verb_links(verb, role: str, lex: FactLexicon, counted=None) -> list[Link]:
         keys = {k: t for k, t in keys.items() if len(t) > 1}
     patient = role in ("object", "passive", "breakdown", "shared")
     actor = role in ("subject", "agent", "breakdown", "shared")
-    dobjs = [c for c in children if c.dep_ == "dobj"]
-    # key -> (trigger tokens, whether the verb has an object outside them)
-    keyed = [(key, toks, any(c not in toks for c in dobjs)) for key, toks in keys.items()]
-    counted_forces = None
+    # type -> [(trigger tokens, the verb has an object outside them, in verbs, in subject_verbs, in weak_verbs)]
+    key_hits: dict[str, list] = {}
+    dobjs = None
+    for key, toks in keys.items():
+        entries = lex.verb_key_types.get(key)
+        if not entries:
+            continue
+        if dobjs is None:
+            dobjs = [c for c in children if c.dep_ == "dobj"]
+        objects = any(c not in toks for c in dobjs)
+        for name, in_verbs, in_subject, in_weak in entries:
+            key_hits.setdefault(name, []).append((toks, objects, in_verbs, in_subject, in_weak))
     complementable = role in ("subject", "passive", "object", "breakdown", "shared")
-    candidates = []  # (child, forms) of the children that may complete the verb
+    comp_hits: dict[str, list] = {}  # type -> children (in order) whose forms complete it
+    verb_types: frozenset[str] = frozenset()  # types the verb itself completes ("were missing")
     if complementable:
         for child in children:
             if child is counted or (counted is not None and child.i == counted.i):
                 continue  # "released 45 hostages": the figure's own noun completes nothing
             if child.dep_ in COMPLEMENT_DEPS:
-                candidates.append((child, _forms(child)))
-    verb_lower = verb.lower_
+                names = {n for f in _forms(child) for n in lex.complement_types.get(f, ())}
+                for name in names:
+                    comp_hits.setdefault(name, []).append(child)
+        if role != "object":
+            verb_types = lex.complement_types.get(verb.lower_, frozenset())
+    if not key_hits and not comp_hits and not verb_types:
+        return links
+    counted_forces = None
     for name, rules in lex.types.items():
-        for key, toks, objects in keyed:
-            if key in rules.verbs and (patient or (role == "subject" and not objects)):
+        for toks, objects, in_verbs, in_subject, in_weak in key_hits.get(name, ()):
+            if in_verbs and (patient or (role == "subject" and not objects)):
                 links.append(Link(name, toks, "verb"))
-            elif key in rules.subject_verbs and actor:
+            elif in_subject and actor:
                 if rules.forces_only and counted is not None and counted_forces is None:
                     counted_forces = bool(_forms(counted) & lex.forces)
                 if not rules.forces_only or (counted is not None and counted_forces):
                     links.append(Link(name, toks, "verb"))
-            elif key in rules.weak_verbs and (patient or (role == "subject" and not objects)):
+            elif in_weak and (patient or (role == "subject" and not objects)):
                 links.append(Link(name, toks, "weak"))
-        if complementable:
-            for child, forms in candidates:
-                if (forms & rules.complements and not has_subject(child)
-                        and not _other_figure_between(verb, counted, child)):
-                    links.append(Link(name, (child,), "complement"))
-            if role != "object" and verb_lower in rules.complements:
-                links.append(Link(name, (verb,), "complement"))  # "were missing" parsed as a verb
+        for child in comp_hits.get(name, ()):
+            if not has_subject(child) and not _other_figure_between(verb, counted, child):
+                links.append(Link(name, (child,), "complement"))
+        if name in verb_types:
+            links.append(Link(name, (verb,), "complement"))  # "were missing" parsed as a verb
     # The longest phrase wins: "shot dead" is killed, not also the "shot" inside it.
     longer = [set(lk.trigger) for lk in links if len(lk.trigger) > 1]
     if not longer:
