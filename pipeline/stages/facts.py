@@ -48,6 +48,8 @@ CHAIN_DEPS = COMPLEMENT_DEPS | {"prt"}
 DEFINITE = {"the", "these", "those", "this", "that", "its", "their", "our", "his", "her"}
 # "two more of the wounded", "eight further arrests": words that continue a figure.
 MORE_WORDS = {"more", "further", "additional", "other", "another"}
+# Relations through which an age word governs a figure ("aged 19, 23 and 31").
+AGE_CHAIN_DEPS = {"conj", "appos", "npadvmod", "pobj", "prep", "quantmod", "nummod", "cc"}
 # Tokens that may stand between two verbs sharing one subject ("killed, have been injured,").
 CHAIN_GAP = {"PUNCT", "CCONJ", "AUX", "ADV", "PART", "SPACE"}
 
@@ -452,7 +454,8 @@ def relations(anchor, lex: Optional[FactLexicon] = None) -> list[tuple]:
     agent, plus participles qualifying it (see ``participles``)."""
     out = []
     dep, head = anchor.dep_, anchor.head
-    if dep in SUBJECT_DEPS and any(c.dep_ in SUBJECT_DEPS and anchor.i < c.i < head.i for c in head.children):
+    a, h = anchor.i, head.i
+    if dep in SUBJECT_DEPS and h - a > 1 and any(a < c.i < h and c.dep_ in SUBJECT_DEPS for c in head.children):
         dep = "dep"  # two subjects for one verb: the parser hung a noun of another clause on it
     if dep in ("nsubjpass", "csubjpass"):
         out.append((head, "passive"))
@@ -480,10 +483,11 @@ def relations(anchor, lex: Optional[FactLexicon] = None) -> list[tuple]:
     if not out and dep == "npadvmod" and head.dep_ == "conj" and head.pos_ not in VERBAL and head.head.pos_ == "VERB":
         verb = head.head  # gapping: "52 died at the scene and seven later in hospital"
         out.append((verb, "passive" if is_passive(verb) else "subject"))
-    if anchor.left_edge.i > 0:
-        before = anchor.doc[anchor.left_edge.i - 1]
-        if (before.pos_ == "VERB" and before.tag_ in ("VBG", "VBD") and before.i == anchor.left_edge.i - 1
-                and not any(c.dep_ == "dobj" for c in before.children) and dep in SUBJECT_DEPS):
+    left = anchor.left_edge.i if dep in SUBJECT_DEPS else 0
+    if left > 0:
+        before = anchor.doc[left - 1]
+        if (before.pos_ == "VERB" and before.tag_ in ("VBG", "VBD")
+                and not any(c.dep_ == "dobj" for c in before.children)):
             out.append((before, "object"))  # "..., killing at least 50 people, ..." parsed as a subject
     return out + participles(anchor)
 
@@ -777,17 +781,20 @@ def is_age(num, lex: FactLexicon) -> bool:
     """"aged 19, 23 and 31", "ages 15 to 47", "Yamen Darwish (29)": the figure is an
     age, never a count."""
     doc = num.doc
-    if (0 < num.i < len(doc) - 1 and doc[num.i - 1].text == "(" and doc[num.i + 1].text == ")"
-            and num.i > 1 and doc[num.i - 2].pos_ == "PROPN"):
+    i = num.i
+    if 1 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ")" and doc[i - 2].pos_ == "PROPN":
         return True
+    words = lex.age_words
     tok = num
-    for _ in range(6):
-        if tok.lower_ in lex.age_words:
+    for _ in range(6):  # up the chain of a list or phrase holding the figure
+        if tok.lower_ in words:
             return True
-        if tok.dep_ in ("conj", "appos", "npadvmod", "pobj", "prep", "quantmod", "nummod", "cc") and tok.head.i != tok.i:
-            tok = tok.head
-        else:
-            return tok.lower_ in lex.age_words
+        if tok.dep_ not in AGE_CHAIN_DEPS:
+            return False
+        head = tok.head
+        if head.i == tok.i:
+            return False
+        tok = head
     return False
 
 
@@ -799,8 +806,10 @@ def _verbs_of(anchor, counted) -> list:
 def link_figure(num, lex: FactLexicon, index: Optional[ParseIndex] = None) -> list[Link]:
     """All facts one figure (the root token of its numbers span) reports, one per type.
     ``index``: the parse's ParseIndex when the caller has one (same links, cheaper)."""
-    if num.dep_ == "nummod" and num.head.pos_ == "ADJ" and num.head.lower_ in MORE_WORDS:
-        num = num.head  # "two more of the wounded died": "more" stands for the figure
+    head = num.head
+    if num.dep_ == "nummod" and head.pos_ == "ADJ" and head.lower_ in MORE_WORDS:
+        num, head = head, head.head  # "two more of the wounded died": "more" stands for the figure
+    num_dep = num.dep_
     counted, group = counted_noun(num, index)
     temporal = counted is not None and counted.lower_ in lex.time_words and counted.i != num.i
     if temporal:  # "three on Tuesday ..., and two yesterday": the figure hung on the day
@@ -813,10 +822,10 @@ def link_figure(num, lex: FactLexicon, index: Optional[ParseIndex] = None) -> li
         return adjective  # "left more than 30,000 homeless"
     if not counts_people(counted, lex, index) or not counts_people(group, lex, index) or is_age(num, lex):
         return []
-    start = counted if counted is not None and (counted == num.head or counted.i == num.i + 1
-                                                or num.dep_ == "npadvmod") else num
+    start = counted if counted is not None and (counted == head or counted.i == num.i + 1
+                                                or num_dep == "npadvmod") else num
     if temporal:
-        start = num.head
+        start = head
     anchor, breakdown_verb = climb(start, lex)
     if breakdown_verb:
         rels = [(anchor, "breakdown")]
@@ -824,10 +833,10 @@ def link_figure(num, lex: FactLexicon, index: Optional[ParseIndex] = None) -> li
         rels = relations(anchor, lex)
         if counted is not None and counted != anchor:
             rels += participles(counted)  # "thousands of people swarming"
-    copula = num.dep_ in SUBJECT_DEPS and _lemma(num.head) in lex.copulas
-    if copula and not any(c.dep_ in ("attr", "acomp", "oprd") for c in num.head.children):
+    copula = num_dep in SUBJECT_DEPS and _lemma(head) in lex.copulas
+    if copula and not any(c.dep_ in ("attr", "acomp", "oprd") for c in head.children):
         copula = False  # "nineteen of the injured are still in hospital" says where, not who
-    if (group is not None and group.pos_ != "PRON" and not copula and num.dep_ in SUBJECT_DEPS
+    if (group is not None and group.pos_ != "PRON" and not copula and num_dep in SUBJECT_DEPS
             and not noun_links(group, lex, "partitive") and not participles(group)):
         return []  # "one of those patients died": a member of a group counted elsewhere
     links: list[Link] = []
