@@ -25,6 +25,7 @@ lexicon, so tests can check each decision on a parsed sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -1155,9 +1156,7 @@ def table_cell(text: str, offset: int, lex: FactLexicon) -> Optional[TableCell]:
 
 
 def _bisect(starts: list[int], i: int) -> int:
-    import bisect
-
-    return max(bisect.bisect_right(starts, i) - 1, 0)
+    return max(bisect_right(starts, i) - 1, 0)
 
 
 def is_partitive(num, index: Optional[ParseIndex] = None) -> bool:
