@@ -162,7 +162,10 @@ def own_voice(subject, lex: AttributionLexicon) -> bool:
     """"we", "our report", "our researchers": the publisher speaking of itself."""
     if subject is None:
         return False
-    return any(t.lower_ in lex.own_voice for t in subject.subtree if t.i <= subject.i)
+    # the subtree's tokens up to the subject lie between its left edge and the subject
+    i = subject.i
+    return any(t.lower_ in lex.own_voice and (t.i == i or subject.is_ancestor(t))
+               for t in subject.doc[subject.left_edge.i:i + 1])
 
 
 def _subject_of(verb, lex: AttributionLexicon):
@@ -268,10 +271,16 @@ def participle_cue(noun, lex: AttributionLexicon, children: Optional[list] = Non
     return None
 
 
-def bracket_source(token, doc_text_end: int, lex: AttributionLexicon) -> Optional[Found]:
+def bracket_source(token, doc_text_end: int, lex: AttributionLexicon, text: Optional[str] = None) -> Optional[Found]:
     """"41 people killed (Ministry of Health)": a bracket right after the figure's
-    phrase, on its line, that names an organisation or person is its source (no cue)."""
+    phrase, on its line, that names an organisation or person is its source (no cue).
+    ``text``: the text the parse was made over, when the caller has it; then the
+    tokens are read only when a "(" stands in the text the bracket could be in."""
     doc = token.doc
+    if text is not None:
+        last = doc[min(token.i + 9, len(doc) - 1)]  # the bracket is one of the 9 tokens after the figure
+        if "(" not in text[token.idx:last.idx + len(last.text)]:
+            return None
     j = token.i + 1
     while j < len(doc) and j - token.i <= 8 and "\n" not in doc[j].text_with_ws and doc[j].text != "(":
         j += 1
@@ -513,7 +522,7 @@ class AttributionStage:
             if found is None and k + 1 < len(sents):
                 found, rule = bare_reporting_clause(sents[k + 1], lex), "next sentence"
             if found is None:
-                found, rule = bracket_source(token, len(doc.text), lex), "bracket"
+                found, rule = bracket_source(token, len(doc.text), lex, text), "bracket"
             if found is None and rules.get(fact["number"]["start"]) == "table":
                 found, rule = self._table_source(doc, fact, sents), "table"
             if found is None:
