@@ -35,8 +35,8 @@ dev: $(STAMP)  # the dev set: run it, then score it per genre
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
-	$(BIN)/python bench/run_bench.py
+bench: $(STAMP)  # `make bench QUICK=1`: small corpora, about two minutes
+	$(BIN)/python bench/run_bench.py $(if $(QUICK),--quick)
 
 # Refresh requirements.lock from pyproject.toml (dependencies and every extra) plus
 # the build backend. Versions already in the lock are kept unless pyproject.toml

@@ -222,6 +222,13 @@ def export(paths: List[Path] = typer.Argument(..., metavar="RECORDS... OUT",
 
 
 def main() -> None:
+    """Entry point of the ``recount`` command (pyproject.toml [project.scripts]) and of
+    ``python -m pipeline``: runs the Typer app on ``sys.argv``.
+
+    A RecountError becomes one line ``recount: error: ...`` on stderr and exit code 1;
+    a closed stdout (BrokenPipeError, ``... | head``) exits 1 quietly. Never returns
+    normally: click's standalone mode ends every command with SystemExit.
+    """
     try:
         app()
     except RecountError as exc:

@@ -41,21 +41,29 @@ SYMBOL = {None: "", "MORE_THAN": ">", "AT_LEAST": "≥", "LESS_THAN": "<", "AT_M
 
 @dataclass(frozen=True)
 class Range:
+    """The interval of values a reported figure allows, in the figure's own unit
+    (a count): ``lo``..``hi`` (``hi`` may be ``math.inf``), each end closed or open."""
+
     lo: float
     hi: float
     lo_closed: bool = True
     hi_closed: bool = True
 
     def overlaps(self, other: "Range") -> bool:
+        """Whether some value lies in both ranges (a shared end counts only when it is
+        closed in both)."""
         # On a tie the open bound is the tighter one: max picks open=True, min closed=False.
         lo, lo_open = max((self.lo, not self.lo_closed), (other.lo, not other.lo_closed))
         hi, hi_closed = min((self.hi, self.hi_closed), (other.hi, other.hi_closed))
         return lo < hi or (lo == hi and not lo_open and hi_closed)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def is_vague(text: Optional[str]) -> bool:
     """"hundreds", "thousands of": a magnitude written without digits."""
-    return bool(text) and not re.search(r"\d", text) and text.strip().lower().rstrip("s").endswith(
+    return bool(text) and not _DIGIT.search(text) and text.strip().lower().rstrip("s").endswith(
         ("hundred", "thousand", "million", "billion", "dozen", "score"))
 
 
@@ -77,6 +85,9 @@ def value_range(value: float, mod: Optional[str], vague: bool = False) -> Range:
 
 
 def label(value: float, mod: Optional[str], text: Optional[str] = None) -> str:
+    """A figure as a short label: the mod's symbol (SYMBOL: ">", "≥", "<", "≤", "~")
+    and the value with thousands commas ("≥1,000", "~2.50"); a vague magnitude's
+    ``text`` ("Hundreds of") is given instead, lower-cased with single spaces."""
     if text and is_vague(text):
         return " ".join(text.lower().split())
     number = f"{value:,}" if isinstance(value, int) or float(value).is_integer() else f"{value:,.2f}"
@@ -161,14 +172,18 @@ def date_span(value: Optional[str]) -> Optional[tuple[date, date]]:
     return a[0], b[1]
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def fold(text: Optional[str]) -> str:
     """Lower case, accents and punctuation dropped, a leading "the" and possessives gone."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['’]s\b", "", text)
-    words = re.findall(r"[a-z0-9]+", text)
+    if not text.isascii():  # ASCII is its own NFKD form, with no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    words = _WORD.findall(_POSSESSIVE.sub("", text.lower()))
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(words)

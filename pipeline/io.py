@@ -110,6 +110,8 @@ def collect_inputs(inputs: Iterable[str], notes: Optional[list[str]] = None) -> 
 
 
 def is_jsonl(source: str) -> bool:
+    """Whether an input path (as collect_inputs gives it) is read as JSON Lines, one
+    document per line (a ``.jsonl`` name); ``-`` (stdin) is one plain-text document."""
     return source != "-" and source.endswith(".jsonl")
 
 
@@ -314,6 +316,10 @@ def decode(data: bytes) -> tuple[str, list[str]]:
 
 
 def document_from_bytes(data: bytes, path: str, doc_id: str | None = None) -> Document:
+    """A Document from one file's bytes: decoded as UTF-8 (a BOM dropped), sha256 of the
+    bytes, doc_id the file's stem unless given. Never raises: undecodable, empty or
+    white-space-only input becomes an entry in the document's ``errors`` (the
+    stages then leave it alone; its record is still written)."""
     text, errors = decode(data)
     if not errors and not data:
         errors.append("empty document (0 bytes)")
@@ -404,6 +410,8 @@ def check_output(target: Path | None, resume: bool = False) -> None:
 
 
 def partial_path(target: Path) -> Path:
+    """The side file complete records go to before ``target`` is renamed into place
+    (``OUT.partial``, next to ``OUT``)."""
     return target.with_name(target.name + PARTIAL_SUFFIX)
 
 
@@ -460,20 +468,24 @@ class StreamWriter:
         self.notes: list[str] = []
 
     def resumed(self, doc_id: str, key: str) -> Optional[Kept]:
+        """Always None: nothing written to stdout can be resumed."""
         return None
 
     def write(self, line: str) -> None:
+        """Write one record line (ending in "\\n") and flush it."""
         self._handle.write(line)
         self._handle.flush()
 
     def sync(self) -> None:
+        """Flush (stdout has nothing to fsync)."""
         self._handle.flush()
 
     def commit(self) -> None:
+        """Flush at the end of the run."""
         self._handle.flush()
 
     def close(self) -> None:
-        pass
+        """Nothing to close: stdout belongs to the caller."""
 
 
 class ResumableWriter:
@@ -628,6 +640,10 @@ def _fsync_dir(folder: Path) -> None:
 
 def open_writer(target: Path | None, resume: bool = False,
                 expect_meta: Optional[dict] = None) -> StreamWriter | ResumableWriter:
+    """The writer of a run: a StreamWriter for stdout (``target`` None), else a
+    ResumableWriter of ``target`` (``resume``: keep the complete records of an earlier
+    side file made with ``expect_meta``). Raises InputError when ``target`` cannot be
+    written (check_output)."""
     check_output(target, resume)
     if target is None:
         return StreamWriter()

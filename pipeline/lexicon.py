@@ -22,6 +22,9 @@ def read_word_list(path: str | Path) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def read_toml(path: str | Path) -> dict:
+    """The parsed TOML file at ``path`` (UTF-8), cached per path for the process: every
+    caller shares one dict, so do not change it. OSError when the file cannot be read,
+    tomllib.TOMLDecodeError / UnicodeDecodeError when it is not UTF-8 TOML."""
     return tomllib.loads(Path(path).read_text(encoding="utf-8"))
 
 
@@ -40,6 +43,9 @@ def read_model(path: str | Path, model: type[M]) -> M:
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
+    """The JSON value of each line of a UTF-8 file, in order; blank lines and lines
+    starting with ``//`` (comments) are skipped. OSError when the file cannot be read,
+    json.JSONDecodeError on a line that is not JSON."""
     rows = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.lstrip().startswith("//"):

@@ -30,11 +30,18 @@ class _Strict(BaseModel):
 
 
 class Offsets(_Strict):
+    """A half-open character span [start, end) into the record's ``text``, in code points
+    (SPEC "Offsets"); unknown keys are errors. That the span lies inside the text is
+    checked by pipeline/validate.py, not here."""
+
     start: int = Field(ge=0)
     end: int = Field(ge=0)
 
 
 class Source(_Strict):
+    """Where the document came from (SPEC "Record" ``source``; v2 adds ``line``, ``name``,
+    ``url``, ``title``, ``extra``); unknown keys are errors."""
+
     path: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     line: Optional[int] = Field(default=None, ge=1)  # 1-based line in a .jsonl input, else null
@@ -55,25 +62,36 @@ class DocDate(_Strict):
 
 
 class Span(Offsets):
+    """Offsets with the ``text`` they cover (SPEC "Offsets": the record's
+    ``text[start:end]``; pipeline/validate.py checks it)."""
+
     text: str
 
 
 class Sentence(Offsets):
-    pass
+    """One segment of the sentences layer (SPEC "sentences")."""
 
 
 class Entity(Offsets):
+    """One item of the entities layer: span and OntoNotes label (SPEC "entities")."""
+
     text: str
     label: EntityLabel
 
 
 class DateItem(Offsets):
+    """One item of the dates layer: span, TIMEX3 ``value`` (null when it cannot be told)
+    and TIMEX3 ``mod`` (SPEC "dates")."""
+
     text: str
     value: Optional[str]
     mod: Optional[DateMod] = None
 
 
 class NumberItem(Offsets):
+    """One item of the numbers layer: span, ``value``, ``kind``, ``unit`` and ``mod``
+    (SPEC "numbers")."""
+
     text: str
     value: Union[int, float]
     kind: NumberKind
@@ -82,6 +100,9 @@ class NumberItem(Offsets):
 
 
 class EventDate(Span):
+    """An event's ``date``: the span of a dates-layer entry and its TIMEX3 ``value``
+    (SPEC "events")."""
+
     value: Optional[str]
 
 
@@ -96,11 +117,18 @@ class Event(_Strict):
 
 
 class Attribution(_Strict):
+    """Who gives a fact's figure: ``source`` and ``cue`` spans, either may be null
+    (SPEC "part_of and attribution"); unknown keys are errors."""
+
     source: Optional[Span] = None  # who gives the figure, without a leading "the"
     cue: Optional[Span] = None  # "according to", "said", ...
 
 
 class Fact(_Strict):
+    """One item of the facts layer: ``type``, ``value``/``mod`` as in numbers, ``number`` and
+    ``trigger`` offsets, ``event`` id, ``part_of`` index and ``attribution`` (SPEC "facts",
+    "part_of and attribution"); unknown keys are errors."""
+
     type: FactType
     value: Union[int, float]
     mod: Optional[NumberMod] = None
@@ -112,6 +140,10 @@ class Fact(_Strict):
 
 
 class Record(_Strict):
+    """One output or gold record (SPEC "Record"): a layer left as None is "not labelled"
+    (gold only; the emitter fills every layer); ``schema_version`` "1" or "2". Unknown
+    keys are errors (extra="forbid"), as in every model here."""
+
     schema_version: Literal["1", "2"] = SCHEMA_VERSION
     doc_id: str = Field(min_length=1)
     text: str

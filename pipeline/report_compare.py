@@ -58,6 +58,9 @@ def incident_lines(result: dict) -> Iterable[dict]:
 
 
 def to_jsonl(result: dict) -> str:
+    """``compare``'s result as JSON Lines text: one object per (incident, type) with the
+    keys of JSONL_FIELDS (see :func:`incident_lines`), each line ending in "\\n"; "" when
+    there is no incident."""
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in incident_lines(result))
 
 

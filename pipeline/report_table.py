@@ -11,6 +11,12 @@ def _f(x) -> str:
 
 
 def print_report(report: dict, console: Console | None = None) -> None:
+    """Print an evaluation report (pipeline.scoring.report_of) as two rich tables: one row
+    per layer and match mode (P/R/F1, tp/fp/fn, value and mod accuracy; the events,
+    attribution, part_of and incidents rows only when some scored document is a v2
+    record with facts), then entities per label (strict). Scores as 3-decimal fractions,
+    "-" when undefined. ``console``: default stdout, 130 columns when not a terminal.
+    KeyError when ``report`` lacks a layer's block."""
     if console is None:
         console = Console()
         if not console.is_terminal:  # pipes and CI logs: do not squeeze the table

@@ -43,6 +43,10 @@ PROVIDED_BY_READER = ("text",)
 
 
 class Stage(Protocol):
+    """What a stage is: a callable Document -> Document with a ``name`` and the
+    layers it ``requires`` and ``assigns`` (checked by check_chain when the pipeline
+    is built); it may also have ``pipe(docs)`` to process a batch at once."""
+
     name: str
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
@@ -210,6 +214,9 @@ def map_ordered(fn: Callable[[T], R], items: Iterable[T], workers: int,
 
 @dataclass
 class RunSummary:
+    """What a run did, for the CLI's summary line and exit code (counts of documents;
+    lists of one-line messages)."""
+
     documents: int = 0
     resumed: int = 0  # records kept from an interrupted run (--resume)
     failed: list[str] = field(default_factory=list)  # "doc_id: first fatal error"

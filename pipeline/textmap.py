@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 # Characters dropped from the normalised copy (they only confuse tokenizers).
 INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+# A run of white space (invisible characters inside it belong to it), or one invisible
+# character elsewhere. A lone " " inside the text is left out: it stays as it is, and
+# matching each one would cost a step per word. (\s is str.isspace() in Python's engine.)
+_INVISIBLE_CLASS = "".join(sorted(INVISIBLE))
+GAP = re.compile(f"\\s[\\s{_INVISIBLE_CLASS}]+|[^\\S ]|\\A |(?<=.) \\Z|[{_INVISIBLE_CLASS}]", re.S)
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
 # A line that starts with a paragraph number or a bullet starts a new block
 # ("1. The Government ...", "(a) ...", "iv) ...", "• ...", "- ...").
@@ -103,39 +108,33 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
     blank_is_paragraph = not _double_spaced(original)
     out: list[str] = []
     index: list[int] = []
-    pos = 0
     n = len(original)
-    while pos < n:
-        ch = original[pos]
-        if ch in INVISIBLE:
-            pos += 1
-            continue
-        if ch.isspace():
-            end = pos
-            while end < n and (original[end].isspace() or original[end] in INVISIBLE):
-                end += 1
-            if pos == 0 or end == n:
-                pos = end
-                continue
-            run = original[pos:end]
-            if "\n" in run:
-                before = original[original.rfind("\n", 0, pos) + 1:pos]
-                after_end = original.find("\n", end)
-                after = original[end:after_end if after_end >= 0 else n]
-                soft = is_soft_break(before, after, width, joining_words)
-                if soft and blank_is_paragraph and run.count("\n") > 1 \
-                        and not (before.rstrip().endswith(",") or before.split()[-1].lower() in joining_words) \
-                        and not after.strip()[:1].islower():
-                    soft = False  # a blank line ends a block where lines wrap with single breaks
-                out.append(" " if soft else "\n")
-            else:
-                out.append(" ")
-            index.append(pos)
-            pos = end
-            continue
-        out.append(ch)
+    last = 0  # characters before it are done
+    for gap in GAP.finditer(original):
+        pos, end = gap.span()
+        if pos > last:  # copied as they are
+            out.append(original[last:pos])
+            index.extend(range(last, pos))
+        last = end
+        if not original[pos].isspace() or pos == 0 or end == n:
+            continue  # an invisible character, or white space at either end: dropped
+        run = original[pos:end]
+        if "\n" in run:
+            before = original[original.rfind("\n", 0, pos) + 1:pos]
+            after_end = original.find("\n", end)
+            after = original[end:after_end if after_end >= 0 else n]
+            soft = is_soft_break(before, after, width, joining_words)
+            if soft and blank_is_paragraph and run.count("\n") > 1 \
+                    and not (before.rstrip().endswith(",") or before.split()[-1].lower() in joining_words) \
+                    and not after.strip()[:1].islower():
+                soft = False  # a blank line ends a block where lines wrap with single breaks
+            out.append(" " if soft else "\n")
+        else:
+            out.append(" ")
         index.append(pos)
-        pos += 1
+    if last < n:
+        out.append(original[last:])
+        index.extend(range(last, n))
     text = "".join(out)
     # Glued sentence boundaries get a synthetic space that maps to the char before it.
     pieces: list[str] = []

@@ -67,6 +67,11 @@ class _Strict(BaseModel):
 
 
 class RuleSpec(_Strict):
+    """One ``[[rules]]`` entry of configs/lexicons/timex_grammar.toml (fields explained in
+    its header): ``name``, ``interpret`` (an INTERPRETERS key), ``pattern`` (a regular
+    expression with ``{MACRO}`` / ``{MACRO:group}``), optional ``needs``. Unknown keys are
+    errors (extra="forbid")."""
+
     name: str
     interpret: str
     pattern: str
@@ -76,6 +81,11 @@ class RuleSpec(_Strict):
 
 
 class CombineSpec(_Strict):
+    """One ``[[combine]]`` entry of configs/lexicons/timex_grammar.toml (explained above
+    that table): two expressions of kinds ``left`` and ``right`` with only ``joiner``
+    between them become one, built by ``op`` (a COMBINE_OPS key); ``after``, if given,
+    must match in the 20 characters before the left one. Unknown keys are errors."""
+
     name: str
     left: list[str]
     joiner: str
@@ -85,6 +95,11 @@ class CombineSpec(_Strict):
 
 
 class Grammar(_Strict):
+    """The whole of configs/lexicons/timex_grammar.toml (its header documents the format):
+    ``macros``, ``rules``, ``combine`` and ``reach`` (characters, >= 1). Unknown keys,
+    unknown interpreters and unknown ops are pydantic ValidationErrors (TimexFinder
+    reports them as ValueError)."""
+
     macros: dict[str, str]
     rules: list[RuleSpec]
     combine: list[CombineSpec] = []

@@ -8,8 +8,10 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
-from pipeline.stages.events import (Context, dates_conflict, group_facts, is_dating, load_events_lexicon,
-                                    point_date)
+import re
+
+from pipeline.stages.events import (Context, _DocView, _phrase_re, dates_conflict, group_facts, is_dating,
+                                    load_events_lexicon, point_date)
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -78,6 +80,57 @@ def test_undated_lede_event_is_near_the_document_date():
     assert chosen == [0, 1]
     _, chosen = group_facts(contexts, [0, 100], 7, None, lede_end=50)
     assert chosen == [0, 0]  # without a document date nothing tells them apart
+
+
+PHRASES = ["this year", "so far this year", "annual", "annually", "a year", "per month"]
+
+
+def _per_phrase(phrases: list[str]) -> re.Pattern:
+    """The form _phrase_re had before: a word-boundary check around each phrase."""
+    words = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+
+
+@pytest.mark.parametrize("text,found", [
+    ("762 murders this year", ["this year"]),
+    ("So far this year, 12 attacks", ["So far this year"]),      # the longest phrase wins
+    ("ANNUALLY and annual", ["ANNUALLY", "annual"]),
+    ("semiannual reports, annualised figures", []),              # inside a word: no match
+    ("this yearly report", []),
+    ("twice a year, 3 per month", ["a year", "per month"]),
+    ("this-year totals", []),                                    # not the phrase: "this-year"
+    ("", []),
+])
+def test_phrase_re_matches_whole_phrases_as_before(text, found):
+    pattern = _phrase_re(PHRASES)
+    assert [m.group() for m in pattern.finditer(text)] == found
+    # same matches as a boundary check around each phrase (the check now sits outside the alternation)
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in _per_phrase(PHRASES).finditer(text)]
+
+
+def test_phrase_re_without_phrases_is_none():
+    assert _phrase_re(["", "  "]) is None
+
+
+@pytest.mark.model
+def test_doc_view_lemmas_are_the_tokens_lemmas(process):
+    doc = process("Missiles struck the station on 8 April 2022. The strikes killed 50 people and injured 98.")
+    view = _DocView(doc)
+    for sent in doc.parsed.sents:
+        assert view.lemmas(sent.start, sent.end) == {t.lemma_.lower() for t in sent}
+    assert "strike" in view.lemmas(0, len(doc.parsed))
+
+
+@pytest.mark.model
+def test_events_of_a_document_do_not_depend_on_the_one_before(process):
+    first = "On 12 May 2025 a car bomb exploded in the market of Valmora, killing 41 people."
+    second = ("Soviet troops killed 131 civilians in Baku in January 1990. On 20 January 2025 thousands of "
+              "people attended the commemoration ceremony at the Alley of Martyrs.")
+    alone = process(second)
+    process(first)
+    again = process(second)
+    assert again.events == alone.events
+    assert [f["event"] for f in again.facts] == [f["event"] for f in alone.facts]
 
 
 # (text, groups of fact values that share one event, values that stand apart)

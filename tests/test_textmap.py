@@ -107,3 +107,58 @@ def test_pdf_wrapped_paragraph_is_unwrapped_and_headings_kept():
 def test_blank_line_is_a_block_break_unless_double_spaced(text, expected):
     tm = normalise(text, JOIN)
     assert len(tm.text.split("\n")) == expected
+
+
+def _normalise_by_character(original: str, joining_words: frozenset[str]) -> tuple[str, tuple[int, ...]]:
+    """The folding of normalise read one character at a time (the obvious, slow reading),
+    before glued boundaries get their space: the oracle for the run-by-run version."""
+    from pipeline.textmap import INVISIBLE, _double_spaced, _wrap_width
+
+    width = _wrap_width([line.rstrip() for line in original.split("\n")])
+    blank_is_paragraph = not _double_spaced(original)
+    out, index, pos, n = [], [], 0, len(original)
+    while pos < n:
+        ch = original[pos]
+        if ch in INVISIBLE:
+            pos += 1
+            continue
+        if not ch.isspace():
+            out.append(ch)
+            index.append(pos)
+            pos += 1
+            continue
+        end = pos
+        while end < n and (original[end].isspace() or original[end] in INVISIBLE):
+            end += 1
+        if pos != 0 and end != n:
+            run = original[pos:end]
+            if "\n" in run:
+                before = original[original.rfind("\n", 0, pos) + 1:pos]
+                after = original[end:original.find("\n", end) if original.find("\n", end) >= 0 else n]
+                soft = is_soft_break(before, after, width, joining_words)
+                if soft and blank_is_paragraph and run.count("\n") > 1 \
+                        and not (before.rstrip().endswith(",") or before.split()[-1].lower() in joining_words) \
+                        and not after.strip()[:1].islower():
+                    soft = False
+                out.append(" " if soft else "\n")
+            else:
+                out.append(" ")
+            index.append(pos)
+        pos = end
+    return "".join(out), tuple(index)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("ab Cd.\n\t,;:-1)“") + [" ", "\u00ad", "\u200b", "\ufeff", "\u00a0", "\u2028", "\r"],
+               max_size=60))
+def test_folding_runs_equals_folding_characters(text):
+    """normalise copies the text between white-space runs in bulk; it must fold exactly
+    as a character-by-character reading does (texts with a glued boundary aside)."""
+    from hypothesis import assume
+
+    from pipeline.textmap import GLUED_BOUNDARY
+
+    words = frozenset({"and"})
+    got = normalise(text, words)
+    assume(not GLUED_BOUNDARY.search(got.text))
+    assert (got.text, got.to_original) == _normalise_by_character(text, words)

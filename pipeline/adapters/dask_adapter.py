@@ -58,6 +58,7 @@ def connect(address: str) -> tuple[Any, Any]:
 
 
 def parts_dir(output: Path) -> Path:
+    """The folder of a Dask run's shard outputs: ``OUT.parts`` next to ``OUT``."""
     return output.with_name(output.name + ".parts")
 
 

@@ -22,7 +22,7 @@ from ..adapters.dateparser_adapter import parse_date
 from ..document import Document
 from ..identifiers import is_identifier_number
 from ..lexicon import read_toml
-from ..timex import Anchor, Timex, day_of, duration_value, granularity, parse_value_date
+from ..timex import Anchor, Timex, granularity, parse_value_date
 from ..timex_resolve import Context, resolve_all
 from ..timex_rules import TimexFinder, _alternation, is_phone_number, load_qualifiers
 
@@ -86,6 +86,17 @@ def _words_pattern(words: list[str]) -> re.Pattern:
 
 
 class DatesStage:
+    """Stage ``dates``: reads ``textmap``, ``parsed`` and ``sentences`` (and the input's
+    ``meta_doc_date``); writes ``dates`` (SPEC v2 items, half-open offsets into the
+    original text), ``doc_date``, ``provenance["dates"]`` (rule and anchor per item) and
+    ``errors`` lines for expressions it had to drop.
+
+    Config ``[dates]``: ``lexicon`` (dates.toml), ``grammar`` (timex_grammar.toml),
+    ``qualifiers`` (qualifiers.toml, its ``dates`` column). The constructor raises
+    ValueError when the grammar, lexicon or qualifiers break their schema, and OSError /
+    tomllib.TOMLDecodeError when a file cannot be read as TOML.
+    """
+
     name = "dates"
     requires = ("textmap", "parsed", "sentences")
     assigns = ("dates", "doc_date")

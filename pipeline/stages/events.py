@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,6 +58,12 @@ from ..lexicon import read_model
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+DECADE = re.compile(r"^(\d{3})X$")
+FOUR_DIGITS = re.compile(r"\d{4}")
+LETTER = re.compile(r"[A-Za-z]")
+LONG_WORD = re.compile(r"\w{4,}")
+WORD = re.compile(r"[\w’'-]+")  # a word before a place name ("present-day", "today's")
+LOWER_WORD = re.compile(r"[a-z]+")
 
 
 class _Table(BaseModel):
@@ -102,10 +108,14 @@ class EventsFile(_Table):
 
 
 def _phrase_re(phrases: list[str]) -> Optional[re.Pattern]:
+    """Phrases -> one case-insensitive pattern of any of them as whole words (longest
+    first), or None for no phrase. The word-boundary checks stand outside the
+    alternation, so they run once per position, not once per phrase (same matches as
+    a check around each phrase, several times faster)."""
     words = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
     if not words:
         return None
-    return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -176,14 +186,15 @@ def point_date(value: Optional[str]) -> Optional[tuple[date, date]]:
     if not value:
         return None
     parts = value.split("/")
-    first, last = _bounds(parts[0]), _bounds(parts[-1])
+    first = _bounds(parts[0])
+    last = first if len(parts) == 1 else _bounds(parts[-1])
     if first is None or last is None:
         return None
     return first[0], last[1]
 
 
 def _bounds(value: str) -> Optional[tuple[date, date]]:
-    decade = re.match(r"^(\d{3})X$", value)  # "198X": the 1980s
+    decade = DECADE.match(value)  # "198X": the 1980s
     if decade:
         return date(int(decade.group(1)) * 10, 1, 1), date(int(decade.group(1)) * 10 + 9, 12, 31)
     m = POINT.match(value)
@@ -220,15 +231,15 @@ def is_dating(item: dict, words: Optional[re.Pattern] = None) -> bool:
     if point_date(item.get("value")) is None:
         return False
     text = item["text"]
-    if re.search(r"\d{4}", text):
+    if FOUR_DIGITS.search(text):
         return True
-    return bool(words.search(text)) if words is not None else bool(re.search(r"[A-Za-z]", text))
+    return bool(words.search(text)) if words is not None else bool(LETTER.search(text))
 
 
 def places_share(a: list[str], b: list[str]) -> bool:
     """Two lists of place names share a place when any capitalised word of 4+ letters
     is in both ("Kramatorsk" and "Kramatorsk railway station")."""
-    words = lambda names: {w.lower() for n in names for w in re.findall(r"\w{4,}", n) if w[0].isupper()}  # noqa: E731
+    words = lambda names: {w.lower() for n in names for w in LONG_WORD.findall(n) if w[0].isupper()}  # noqa: E731
     return bool(words(a) & words(b))
 
 
@@ -242,19 +253,34 @@ class Event:
     provisional: Optional[tuple] = None  # the document's date, for an undated event of the lede
     nouns: set = field(default_factory=set)  # incident words of its facts' sentences
 
-    def date_key(self) -> Optional[tuple]:
-        return next((k for k in (point_date(d.get("value")) for d in self.dates) if k), None)
+    def date_key(self, point: Callable[[Optional[str]], Optional[tuple]] = point_date) -> Optional[tuple]:
+        """The days of its first dates entry that has some (``point``: :func:`point_date`
+        or a stand-in giving the same values), or None."""
+        return first_days(self.dates, point)
 
 
-def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366) -> bool:
+def first_days(dates: list[dict], point: Callable[[Optional[str]], Optional[tuple]] = point_date
+               ) -> Optional[tuple[date, date]]:
+    """The (first, last) day of the first entry of ``dates`` whose value covers days
+    (:func:`point_date`, or ``point`` giving the same values), or None."""
+    for d in dates:
+        days = point(d.get("value"))
+        if days:
+            return days
+    return None
+
+
+def fits(event: Event, ctx: Context, window: int, places: bool = True, provisional_window: int = 366,
+         point: Callable[[Optional[str]], Optional[tuple]] = point_date) -> bool:
     """Whether the facts of ``ctx`` can belong to ``event`` (rule 3 of the module doc):
     their dates do not conflict and, with ``places``, a dated figure on other days than
     the event's, about another kind of incident ("capsize" after a "strike"), shares one
     of its places (a crackdown spreading to the next city the next day stays one event).
     An event whose sentences name no incident word ("20,000 people marched") is of no
-    other kind than any incident."""
-    mine = event.date_key()
-    theirs = next((k for k in (point_date(d.get("value")) for d in ctx.dates) if k), None)
+    other kind than any incident. ``point`` reads a TIMEX3 value as :func:`point_date`
+    does (group_facts passes one that remembers the values of its document)."""
+    mine = event.date_key(point)
+    theirs = first_days(ctx.dates, point)
     if mine and theirs and dates_conflict(mine, theirs, window):
         return False
     if not mine and event.provisional and theirs and dates_conflict(event.provisional, theirs, provisional_window,
@@ -300,7 +326,14 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
     born undated in the lede (before offset ``lede_end``) is taken to be near the
     document's date (``provisional``, a span of days) until a date of its own comes."""
     events: list[Event] = []
-    fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window)  # noqa: E731
+    days: dict[Optional[str], Optional[tuple]] = {}  # TIMEX3 value -> point_date(value), for this call
+
+    def point(value: Optional[str]) -> Optional[tuple]:
+        if value not in days:
+            days[value] = point_date(value)
+        return days[value]
+
+    fits_ = lambda ev, c, places=True: fits(ev, c, window, places, provisional_window, point)  # noqa: E731
     current: dict[str, int] = {}
     out = []
     paragraph = None
@@ -316,10 +349,10 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
             if cur is not None and events[cur].first == ctx.sentence_start:
                 chosen = cur
         elif ctx.kind == "commemoration" and ctx.dates and any(
-                ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False) for ev in events):
+                ev.kind == "incident" and ev.date_key(point) and fits_(ev, ctx, False) for ev in events):
             # a mass funeral days after the killings belongs to them (docs/annotation.md)
             chosen = next(k for k, ev in enumerate(events)
-                          if ev.kind == "incident" and ev.date_key() and fits_(ev, ctx, False))
+                          if ev.kind == "incident" and ev.date_key(point) and fits_(ev, ctx, False))
         elif ctx.names:
             chosen = next((k for k, ev in enumerate(events) if ev.kind == ctx.kind and any(
                 _same_name(n["text"], m["text"]) for n in ev.names for m in ctx.names)), None)
@@ -345,6 +378,48 @@ def group_facts(contexts: list[Context], positions: list[int], window: int,
     return events, out
 
 
+class _DocView:
+    """One document as the events stage reads it. What several facts, events or
+    sentences of the document share (the entities and dates of a sentence, its lemmas,
+    its statistics phrases; where a place or a date hangs in the parse) is computed on
+    first use and looked up after (:meth:`once`); keys are original offsets (or token
+    indices) and nothing outlives the document. Lemmas come from one
+    ``Doc.to_array("LEMMA")`` (ints) instead of a Token object per word."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.memo: dict[tuple, Any] = {}
+        parsed = doc.parsed
+        self._lemma_ids: list[int] = parsed.to_array("LEMMA").tolist() if parsed is not None and len(parsed) else []
+        self._strings = parsed.vocab.strings if parsed is not None else None
+
+    def once(self, key: tuple, compute: Callable[..., Any], *args: Any) -> Any:
+        """``compute(*args)`` the first time ``key`` is asked for; its stored value after."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = compute(*args)
+            return value
+
+    def inside(self, s0: int, s1: int) -> tuple[list[dict], list[dict]]:
+        """(entities, dates entries) lying within original offsets [s0, s1), in layer order."""
+        return self.once(("inside", s0, s1), self._inside, s0, s1)
+
+    def _inside(self, s0: int, s1: int) -> tuple[list[dict], list[dict]]:
+        doc = self.doc
+        return ([x for x in doc.entities if s0 <= x["start"] and x["end"] <= s1],
+                [x for x in doc.dates if s0 <= x["start"] and x["end"] <= s1])
+
+    def lemmas(self, i0: int, i1: int) -> set[str]:
+        """Lower-case lemmas of tokens [i0, i1) of the parse (``Token.lemma_.lower()``);
+        the caller must not change the set."""
+        return self.once(("lemmas", i0, i1), self._lemmas, i0, i1)
+
+    def _lemmas(self, i0: int, i1: int) -> set[str]:
+        strings = self._strings
+        return {strings[h].lower() for h in set(self._lemma_ids[i0:i1])}
+
+
 class EventsStage:
     name = "events"
     requires = ("parsed", "sentences", "entities", "dates", "facts")
@@ -354,40 +429,66 @@ class EventsStage:
         self.path = lexicon
         self.lexicon = load_events_lexicon(lexicon)
 
-    def _context(self, doc: Document, fact: dict, sent: tuple[int, int], parse_sent) -> Context:
+    def _context(self, ix: _DocView, fact: dict, sent: tuple[int, int], parse_sent) -> Context:
         lex = self.lexicon
+        doc = ix.doc
         s0, s1 = sent
         text = doc.text[s0:s1]
-        inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
-        ents = inside(doc.entities)
-        doc_date = doc.doc_date or {}
-        dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
-                 and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))
-                 and not self._dates_report(doc, d, fact) and not self._state_time(doc.text, d)]
-        places = [e for e in ents if e["label"] in PLACE_LABELS and self._locative(doc.text, e, doc)]
-        lemmas = {t.lemma_.lower() for t in parse_sent} if parse_sent is not None else set()
-        if self._statistics(doc, fact, s0, text):
+        ents, _ = ix.inside(s0, s1)
+        dates = [d for d in ix.once(("dated", s0, s1), self._dated, ix, s0, s1)
+                 if not self._dates_report(ix, d, fact) and not self._state_time(doc.text, d)]
+        places = ix.once(("where", s0, s1), self._locative_places, ix, s0, s1)
+        lemmas = ix.lemmas(parse_sent.start, parse_sent.end) if parse_sent is not None else set()
+        if self._statistics(ix, fact, s0, s1):
             kind = "statistics"
-        elif fact["type"] == "participants" and self._commemorative(doc, parse_sent, text):
+        elif fact["type"] == "participants" and self._commemorative(ix, parse_sent, text):
             kind = "commemoration"
         elif fact.get("trigger") and doc.text[fact["trigger"]["start"]:fact["trigger"]["end"]].lower() in lex.episode:
             kind = "episode"  # "the deportation of 200,000": a displacement over years, not the attack
         else:
             kind = "incident"
         if kind == "commemoration":
-            dates = [d for d in dates if not self._dates_incident(doc, d, ents)]
+            dates = [d for d in dates if not self._incident_date(ix, d, (s0, s1))]
         else:
-            dates = [d for d in dates if not self._dates_talk(doc, d)]
+            dates = [d for d in dates if not self._talk_date(ix, d)]
         # An incident's name in a sentence about its commemoration names the incident, not the gathering.
         names = [e for e in ents if e["label"] == "EVENT"] if kind == "incident" else []
         dates = self._nearest(dates, fact)
         if kind == "incident" and len(dates) > 1:
             # the incident's own date first ("Saturday's disorder", "the attack of 3 May"):
             # arrests counted "since Sunday morning" still belong to Saturday's incident
-            dates.sort(key=lambda d: not self._dates_incident(doc, d, ents))
+            dates.sort(key=lambda d: not self._incident_date(ix, d, (s0, s1)))
         return Context(kind, self._nearest(names, fact), dates,
-                       self._ranked_places(doc, places, (fact.get("trigger") or fact["number"])["start"]),
+                       self._ranked_places(ix, places, (fact.get("trigger") or fact["number"])["start"]),
                        bool(lemmas & lex.incident), s0, nouns=frozenset(lemmas & lex.incident))
+
+    def _dated(self, ix: _DocView, s0: int, s1: int) -> list[dict]:
+        """Dates entries of the sentence [s0, s1) that can date an event (:func:`is_dating`)
+        and are not the document's own date (same start and end)."""
+        lex = self.lexicon
+        doc_date = ix.doc.doc_date or {}
+        return [d for d in ix.inside(s0, s1)[1] if is_dating(d, lex.date_words)
+                and not (d["start"] == doc_date.get("start") and d["end"] == doc_date.get("end"))]
+
+    def _locative_places(self, ix: _DocView, s0: int, s1: int) -> list[dict]:
+        """GPE/LOC/FAC entities of the sentence [s0, s1) named where something happened
+        (:meth:`_locative`), in layer order."""
+        return [e for e in ix.inside(s0, s1)[0] if e["label"] in PLACE_LABELS
+                and ix.once(("locative", e["start"], e["end"]), self._locative, ix, e)]
+
+    def _attacked_once(self, ix: _DocView, entity: dict) -> bool:
+        """:meth:`_attacked`, once per entity of the document."""
+        return ix.once(("attacked", entity["start"], entity["end"]), self._attacked, ix.doc, entity)
+
+    def _talk_date(self, ix: _DocView, when: dict) -> bool:
+        """:meth:`_dates_talk`, once per dates entry of the document."""
+        return ix.once(("talk", when["start"], when["end"]), self._dates_talk, ix.doc, when)
+
+    def _incident_date(self, ix: _DocView, when: dict, sent: Optional[tuple[int, int]]) -> bool:
+        """:meth:`_dates_incident` with the entities of sentence ``sent`` (all the
+        document's with None), once per dates entry and sentence."""
+        ents = ix.inside(*sent)[0] if sent is not None else ix.doc.entities
+        return ix.once(("incident", sent, when["start"], when["end"]), self._dates_incident, ix.doc, when, ents)
 
     def _dates_talk(self, doc: Document, when: dict) -> bool:
         """A date that hangs on a word of speaking, writing or deciding (``report_words``:
@@ -436,21 +537,29 @@ class EventsStage:
         """A place named only as a reference point at a distance ("a town 60 km north of
         Valmora", "40 nautical miles south of Lampedusa"): a word of ``distance_units``
         before the compass word before "of"."""
-        before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
+        before = WORD.findall(text[max(0, entity["start"] - 40):entity["start"]].lower())
         while before and before[-1] in ("the", "a", "an"):
             before.pop()
         return (len(before) >= 3 and before[-1] == "of" and before[-3] in self.lexicon.distance_units)
 
-    def _ranked_places(self, doc: Document, places: list[dict], anchor: Optional[int] = None) -> list[dict]:
+    def _ranked_places(self, ix: _DocView, places: list[dict], anchor: Optional[int] = None) -> list[dict]:
         """Places of a sentence: the object of a verb of attack (:meth:`_attacked`) first,
-        then the nearest ``anchor`` (an offset), or in text order without one. Places in a clause of purpose (:meth:`_purpose_place`) or
-        named as a reference point (:meth:`_relative_place`) are dropped when the
-        sentence has another place, else kept."""
-        ranked = sorted(places, key=lambda e: (not self._attacked(doc, e),  # the target of an attack first
+        then the nearest ``anchor`` (an offset), or in text order without one. Places in a
+        clause of purpose (:meth:`_purpose_place`), named as a reference point
+        (:meth:`_relative_place`) or only locating another place (:meth:`_container_place`)
+        are dropped when the sentence has another place, else kept. Each test runs once
+        per entity of the document."""
+        doc = ix.doc
+        ranked = sorted(places, key=lambda e: (not self._attacked_once(ix, e),  # the target of an attack first
                                                abs(e["start"] - anchor) if anchor is not None else e["start"]))
-        plain = [e for e in ranked if not (self._relative_place(doc.text, e) or self._purpose_place(doc, e)
-                                           or self._container_place(doc, e))]
+        plain = [e for e in ranked if not ix.once(("aside", e["start"], e["end"]), self._aside_place, doc, e)]
         return plain or ranked
+
+    def _aside_place(self, doc: Document, entity: dict) -> bool:
+        """A place only aimed at, measured from or holding another place
+        (:meth:`_relative_place`, :meth:`_purpose_place`, :meth:`_container_place`)."""
+        return (self._relative_place(doc.text, entity) or self._purpose_place(doc, entity)
+                or self._container_place(doc, entity))
 
     def _container_place(self, doc: Document, entity: dict) -> bool:
         """A place that only locates another place ("stormed Kestrel and other towns in
@@ -470,16 +579,26 @@ class EventsStage:
         return holder.lemma_.lower() in self.lexicon.place_nouns or holder.lower_ in self.lexicon.place_nouns \
             or holder.ent_type_ in PLACE_LABELS
 
-    def _locative(self, text: str, entity: dict, doc: Optional[Document] = None) -> bool:
+    def _locative(self, ix: _DocView, entity: dict) -> bool:
         """A place where something happened: after a locative preposition ("in Baku",
         "near Halmeag", "off Lampedusa"), after "of" behind a noun of places ("the town of
         Khojaly", "the territory of present-day Armenia": words of ``modifiers`` are
         skipped like articles), before an incident noun ("Kramatorsk station strike"),
-        or, with ``doc`` parsed, the object of a verb of attack ("troops attacked Baku");
-        not a possessor ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        or, with the document parsed, the object of a verb of attack ("troops attacked
+        Baku"; that test is shared with :meth:`_ranked_places`); not a possessor
+        ("Armenia's forces") nor a subject ("Ukrzaliznytsia reported")."""
+        by_words = self._locative_words(ix.doc.text, entity)
+        if by_words is not None:
+            return by_words
+        return self._attacked_once(ix, entity)
+
+    def _locative_words(self, text: str, entity: dict) -> Optional[bool]:
+        """What the words around the place tell of :meth:`_locative`: False for a
+        possessor, True after a locative preposition, after "of" behind a noun of places
+        or before an incident noun; None when only the parse can tell."""
         if is_possessor(text, entity):
             return False
-        before = re.findall(r"[\w’'-]+", text[max(0, entity["start"] - 40):entity["start"]].lower())
+        before = WORD.findall(text[max(0, entity["start"] - 40):entity["start"]].lower())
         while before and (before[-1] in ("the", "a", "an") or before[-1] in self.lexicon.place_modifiers):
             before.pop()
         if before and before[-1] in self.lexicon.locative:
@@ -488,10 +607,10 @@ class EventsStage:
                 and not (len(before) >= 3 and (before[-3] in self.lexicon.place_quantifiers
                                                or before[-3].replace(",", "").replace(".", "").isdigit()))):
             return True  # "the town of Khojaly"; not "several districts of X"
-        after = re.findall(r"[a-z]+", text[entity["end"]:entity["end"] + 40].lower())[:2]
+        after = LOWER_WORD.findall(text[entity["end"]:entity["end"] + 40].lower())[:2]
         if any(w in self.lexicon.incident for w in after):
             return True
-        return doc is not None and self._attacked(doc, entity)
+        return None
 
     def _attacked(self, doc: Document, entity: dict) -> bool:
         """The place is the object (or a conjunct of the object) of a verb of
@@ -507,16 +626,19 @@ class EventsStage:
             tok = tok.head
         return tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.object_verbs
 
-    def _statistics(self, doc: Document, fact: dict, s0: int, text: str) -> bool:
-        """Whether a statistics phrase ("this year", "so far in 2024") qualifies the
-        fact's own clause: it hangs (directly or through a preposition) on the figure,
-        its trigger, or a word between them and their verb ("has recorded 762 murders
-        this year"; not "victims identified over the last year", another clause)."""
-        pattern = self.lexicon.statistics_re
-        if pattern is None or doc.parsed is None:
+
+    def _statistics(self, ix: _DocView, fact: dict, s0: int, s1: int) -> bool:
+        """Whether a statistics phrase ("this year", "so far in 2024") of the sentence
+        [s0, s1) qualifies the fact's own clause: it hangs (directly or through a
+        preposition) on the figure, its trigger, or a word between them and their verb
+        ("has recorded 762 murders this year"; not "victims identified over the last
+        year", another clause). The phrases of a sentence are found once
+        (:meth:`_statistics_heads`)."""
+        doc = ix.doc
+        if self.lexicon.statistics_re is None or doc.parsed is None:
             return False
-        matches = list(pattern.finditer(text))
-        if not matches:
+        heads = ix.once(("statistics", s0, s1), self._statistics_heads, doc, s0, s1)
+        if heads is None:
             return False
         anchors = set()
         for item in (fact["number"], fact.get("trigger")):
@@ -532,6 +654,16 @@ class EventsStage:
                     anchors.add(anc.i)
                     if anc.pos_ in ("VERB", "AUX"):
                         break
+        return any(root in anchors or head in anchors for root, head in heads)
+
+    def _statistics_heads(self, doc: Document, s0: int, s1: int) -> Optional[list[tuple[int, int]]]:
+        """The statistics phrases of the sentence [s0, s1) as (token index of the phrase's
+        root, of what it hangs on: the preposition's head for the object of one); None
+        when no phrase is there."""
+        matches = list(self.lexicon.statistics_re.finditer(doc.text[s0:s1]))  # a slice: no look behind s0
+        if not matches:
+            return None
+        heads = []
         for m in matches:
             span = doc.parsed.char_span(*doc.textmap.span_to_normalised(s0 + m.start(), s0 + m.end()),
                                         alignment_mode="expand")
@@ -539,47 +671,81 @@ class EventsStage:
                 continue
             root = span.root
             head = root.head.head if root.dep_ == "pobj" else root.head
-            if root.i in anchors or head.i in anchors:
-                return True
-        return False
+            heads.append((root.i, head.i))
+        return heads
 
-    def _paragraph_frame(self, doc: Document, sentences: list[dict], k: int, ctx: Context) -> None:
+    def _paragraph_frame(self, ix: _DocView, sentences: list[dict], k: int, ctx: Context) -> None:
         """A fact's sentence without date or place takes them from the earlier sentences
         of its paragraph when one of them names an incident (the nearest date and place
         found): "Four days later, on 20 April, our ship found a boat south of Lampedusa.
         The boat had capsized. ... 12 are missing". ``k`` indexes ``sentences``; ``ctx``
-        is filled in place."""
+        is filled in place. What the paragraph gives is found once per sentence and
+        whether ``ctx`` has dates and places (:meth:`_frame_before`)."""
+        has_dates, has_places = bool(ctx.dates), bool(ctx.places)
+        nouns, dates, places = ix.once(("frame", k, has_dates, has_places), self._frame_before,
+                                       ix, sentences, k, has_dates, has_places)
+        if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
+            ctx.dates, ctx.places = ctx.dates or list(dates), ctx.places or list(places)
+            ctx.incident_noun = True
+            ctx.nouns = ctx.nouns | frozenset(nouns)
+
+    def _frame_before(self, ix: _DocView, sentences: list[dict], k: int, has_dates: bool,
+                      has_places: bool) -> tuple[set[str], list[dict], list[dict]]:
+        """(incident words, nearest dates, nearest places) of the sentences before
+        ``sentences[k]`` in its paragraph, looking back until it has an incident word and
+        dates (unless ``has_dates``) and places (unless ``has_places``). The lists are
+        shared: do not change them."""
         lex = self.lexicon
+        text = ix.doc.text
         nouns: set = set()
         dates: list = []
         places: list = []
         for j in range(k - 1, -1, -1):
-            if "\n\n" in doc.text[sentences[j]["end"]:sentences[j + 1]["start"]]:
+            if "\n\n" in text[sentences[j]["end"]:sentences[j + 1]["start"]]:
                 break  # a blank line ends the paragraph
             s0, s1 = sentences[j]["start"], sentences[j]["end"]
-            nouns |= self._lemmas(doc, s0, s1) & lex.incident
-            inside = lambda items: [x for x in items if s0 <= x["start"] and x["end"] <= s1]  # noqa: E731
-            dates = dates or [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
-                              and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))
-                              and not self._dates_talk(doc, d)]
-            places = places or self._ranked_places(doc, [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
-                                                         and self._locative(doc.text, e, doc)])
-            if nouns and (dates or ctx.dates) and (places or ctx.places):
+            nouns |= self._lemmas(ix, s0, s1) & lex.incident
+            dates = dates or self._frame_dates(ix, s0, s1)
+            places = places or self._frame_places(ix, s0, s1)
+            if nouns and (dates or has_dates) and (places or has_places):
                 break
-        if nouns and ((dates and not ctx.dates) or (places and not ctx.places)):
-            ctx.dates, ctx.places = ctx.dates or dates, ctx.places or places
-            ctx.incident_noun = True
-            ctx.nouns = ctx.nouns | frozenset(nouns)
+        return nouns, dates, places
+
+    def _frame_dates(self, ix: _DocView, s0: int, s1: int) -> list[dict]:
+        """Dates of another sentence [s0, s1) that can date an incident: dating, not at
+        the document date's start, not on a word of speaking (:meth:`_dates_talk`).
+        Shared by all callers: do not change the list."""
+        return ix.once(("frame dates", s0, s1), self._frame_dates_of, ix, s0, s1)
+
+    def _frame_dates_of(self, ix: _DocView, s0: int, s1: int) -> list[dict]:
+        return [d for d in ix.once(("narrative dates", s0, s1), self._narrative_dates, ix, s0, s1)
+                if not self._talk_date(ix, d)]
+
+    def _narrative_dates(self, ix: _DocView, s0: int, s1: int) -> list[dict]:
+        """Dating entries of the sentence [s0, s1) not at the document date's start."""
+        doc = ix.doc
+        return [d for d in ix.inside(s0, s1)[1] if is_dating(d, self.lexicon.date_words)
+                and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
+
+    def _frame_places(self, ix: _DocView, s0: int, s1: int) -> list[dict]:
+        """Where-places of another sentence [s0, s1), ranked in text order
+        (:meth:`_ranked_places`). Shared by all callers: do not change the list."""
+        return ix.once(("frame places", s0, s1), lambda: self._ranked_places(
+            ix, ix.once(("where", s0, s1), self._locative_places, ix, s0, s1)))
+
+    def _lemmas(self, ix: _DocView, start: int, end: int) -> set[str]:
+        """Lower-case words and lemmas of a stretch of the original text ("struck" ->
+        "strike", "capsized" -> "capsize"), once per stretch; do not change the set."""
+        return ix.once(("words", start, end), self._words_and_lemmas, ix, start, end)
 
     @staticmethod
-    def _lemmas(doc: Document, start: int, end: int) -> set[str]:
-        """Lower-case words and lemmas of a stretch of the original text ("struck" ->
-        "strike", "capsized" -> "capsize")."""
-        words = set(re.findall(r"[a-z]+", doc.text[start:end].lower()))
+    def _words_and_lemmas(ix: _DocView, start: int, end: int) -> set[str]:
+        doc = ix.doc
+        words = set(LOWER_WORD.findall(doc.text[start:end].lower()))
         if doc.parsed is not None:
             span = doc.parsed.char_span(*doc.textmap.span_to_normalised(start, end), alignment_mode="expand")
             if span is not None:
-                words |= {t.lemma_.lower() for t in span}
+                words |= ix.lemmas(span.start, span.end)
         return words
 
     def _state_time(self, text: str, when: dict) -> bool:
@@ -588,26 +754,34 @@ class EventsStage:
         before = " ".join(text[max(0, when["start"] - 20):when["start"]].lower().split())
         return any(before.endswith(signal) for signal in self.lexicon.state_signals)
 
-    def _commemorative(self, doc: Document, parse_sent, text: str) -> bool:
+    def _commemorative(self, ix: _DocView, parse_sent, text: str) -> bool:
         """A commemoration word in the sentence or the one before ("held a memorial
         evening in The Hague. About 60 guests ...")."""
         lex = self.lexicon
+        doc = ix.doc
         sents = [parse_sent] if parse_sent is not None else []
         if parse_sent is not None and parse_sent.start > 0:
             sents.append(doc.parsed[parse_sent.start - 1].sent)
         for sent in sents:
-            if {t.lemma_.lower() for t in sent} & lex.commemoration:
+            if ix.lemmas(sent.start, sent.end) & lex.commemoration:
                 return True
             if lex.commemoration_re and lex.commemoration_re.search(sent.text):
                 return True
         return bool(lex.commemoration_re and lex.commemoration_re.search(text))
 
-    def _dates_report(self, doc: Document, when: dict, fact: dict) -> bool:
+    def _dates_report(self, ix: _DocView, when: dict, fact: dict) -> bool:
         """A date that hangs on the verb that reports the figure ("stated earlier this
         month that 312 remained in custody") dates the report, not the event."""
         cue = (fact.get("attribution") or {}).get("cue")
         if not cue:
             return False
+        return ix.once(("report", when["start"], when["end"], cue["start"], cue["end"]),
+                       self._hangs_on, ix.doc, when, cue)
+
+    @staticmethod
+    def _hangs_on(doc: Document, when: dict, cue: dict) -> bool:
+        """Whether the date ``when`` hangs on the word at ``cue`` (original spans), climbing
+        at most four heads and stopping at the first verb."""
         s, e = doc.textmap.span_to_normalised(when["start"], when["end"])
         span = doc.parsed.char_span(s, e, alignment_mode="expand")
         c0, c1 = doc.textmap.span_to_normalised(cue["start"], cue["end"])
@@ -647,10 +821,12 @@ class EventsStage:
         anchor = (fact.get("trigger") or fact["number"])["start"]
         return sorted(items, key=lambda d: abs(d["start"] - anchor))
 
+
     def __call__(self, doc: Document) -> Document:
         doc.events = []
         if not doc.facts:
             return doc
+        ix = _DocView(doc)
         sentences = doc.sentences or [{"start": 0, "end": len(doc.text)}]
         starts = [s["start"] for s in sentences]
         parse_sents = list(doc.parsed.sents) if doc.parsed is not None else []
@@ -665,17 +841,17 @@ class EventsStage:
             if parse_sents:
                 n0, _ = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
                 ps = parse_sents[max(bisect.bisect_right(p_starts, n0) - 1, 0)]
-            ctx = self._context(doc, fact, sent, ps)
-            ctx.paragraph = doc.text.count("\n\n", 0, sent[0])
+            ctx = self._context(ix, fact, sent, ps)
+            ctx.paragraph = ix.once(("paragraph", sent[0]), doc.text.count, "\n\n", 0, sent[0])
             if ctx.kind == "incident" and not (ctx.dates and ctx.places):
-                self._paragraph_frame(doc, sentences, k, ctx)
+                self._paragraph_frame(ix, sentences, k, ctx)
             contexts.append(ctx)
             positions.append(fact["number"]["start"])
         lede_end = sentences[min(self.lexicon.lede_sentences, len(sentences)) - 1]["end"]
         provisional = point_date((doc.doc_date or {}).get("value"))
         events, chosen = group_facts(contexts, positions, self.lexicon.update_window_days, provisional,
                                      lede_end, self.lexicon.provisional_window_days)
-        self._fill_from_narrative(doc, events, contexts, chosen)
+        self._fill_from_narrative(ix, events, contexts, chosen)
         taken = {" ".join(n["text"].lower().split()) for ev in events for n in ev.names}
         for ev in events:
             if ev.kind == "incident" and not ev.names:
@@ -697,13 +873,15 @@ class EventsStage:
         doc.provenance["events"] = [{"id": f"e{rank[k] + 1}", "kind": ev.kind} for k, ev in enumerate(events)]
         return doc
 
-    def _fill_from_narrative(self, doc: Document, events: list[Event], contexts: list[Context],
+    def _fill_from_narrative(self, ix: _DocView, events: list[Event], contexts: list[Context],
                              chosen: list[int]) -> None:
         """An incident without a date or place in its facts' sentences takes each from the
         nearest earlier sentence that has an incident noun and gives it ("the attack
         carried out in Valmora on Monday, 12 May" in the opening for an event whose
         sentences name only the town); a commemoration from the nearest sentence
-        (before or after) with a commemoration word."""
+        (before or after) with a commemoration word. What a sentence gives is found once
+        per document (:meth:`_frame_dates`, :meth:`_frame_places`)."""
+        doc = ix.doc
         if not doc.sentences or doc.parsed is None:
             return
         lex = self.lexicon
@@ -718,24 +896,21 @@ class EventsStage:
             candidates = before + after if ev.kind == "incident" else sorted(
                 before + after, key=lambda s: abs(s["start"] - first_fact))
             for sent in candidates:
-                inside = lambda items: [x for x in items if sent["start"] <= x["start"] and x["end"] <= sent["end"]]  # noqa: E731
-                dates = [d for d in inside(doc.dates) if is_dating(d, lex.date_words)
-                         and not (doc.doc_date and d["start"] == doc.doc_date.get("start"))]
+                s0, s1 = sent["start"], sent["end"]
                 if ev.kind == "commemoration":
-                    dates = [d for d in dates if not self._dates_incident(doc, d, doc.entities)]
+                    dates = [d for d in ix.once(("narrative dates", s0, s1), self._narrative_dates, ix, s0, s1)
+                             if not self._incident_date(ix, d, None)]
                 else:
-                    dates = [d for d in dates if not self._dates_talk(doc, d)]
-                places = self._ranked_places(doc, [e for e in inside(doc.entities) if e["label"] in PLACE_LABELS
-                                                   and self._locative(doc.text, e, doc)])
+                    dates = self._frame_dates(ix, s0, s1)
+                places = self._frame_places(ix, s0, s1)
                 if not ((dates and not ev.dates) or (places and not ev.places)):
                     continue
-                words = self._lemmas(doc, sent["start"], sent["end"])
-                if not words & words_of:
+                if not self._lemmas(ix, s0, s1) & words_of:
                     continue
                 if not ev.dates and dates:
-                    ev.dates = dates
+                    ev.dates = list(dates)
                 if not ev.places and places:
-                    ev.places = places
+                    ev.places = list(places)
                 if ev.dates and ev.places:
                     break  # else look further back for what is still missing
 

@@ -10,6 +10,14 @@ from ..textmap import normalise
 
 
 class NormaliseStage:
+    """Stage ``normalise``: reads ``text``; writes ``textmap`` (pipeline/textmap.py), the
+    unwrapped, white-space-folded copy and its offset map back to the original.
+
+    Config ``[normalise]``: ``joining_words``, a word list (one a line) of words that
+    cannot end a line of running text: a line break after one is taken as a wrap
+    (textmap.is_soft_break). OSError when the list cannot be read.
+    """
+
     name = "normalise"
     requires = ("text",)
     assigns = ("textmap",)

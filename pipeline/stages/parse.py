@@ -27,10 +27,14 @@ def _hard_breaks_factory():
 
         @Language.component("recount_hard_breaks")
         def hard_breaks(doc):
-            """A token after a hard line break (a "\\n" token) starts a sentence."""
-            for token in doc[:-1]:
-                if "\n" in token.text:
-                    doc[token.i + 1].is_sent_start = True
+            """A token after a hard line break (a "\\n" token) starts a sentence.
+
+            Only white-space tokens can hold a line break (spaCy's tokenizer splits
+            every other white space off), so only those are looked at."""
+            last = len(doc) - 1
+            for i in doc.to_array("IS_SPACE").nonzero()[0].tolist():
+                if i < last and "\n" in doc[i].text:
+                    doc[i + 1].is_sent_start = True
             return doc
 
 
@@ -47,7 +51,10 @@ def _places_factory():
             index = PlaceIndex(read_tsv(path))
 
             def places(doc):
-                found = index.find(doc.text, [(t.idx, t.idx + len(t)) for t in doc])
+                """Set ``doc.spans["places"]`` to the gazetteer's longest, non-overlapping
+                names in ``doc`` (PlaceIndex.find over token offsets); returns ``doc``."""
+                offsets = [(start, start + length) for start, length in doc.to_array(["IDX", "LENGTH"]).tolist()]
+                found = index.find(doc.text, offsets)
                 doc.spans[PLACES_KEY] = [_span(doc, i, j, kind, guard) for i, j, _, _, kind, guard in found]
                 return doc
 
@@ -130,6 +137,17 @@ def join_parts(parts: list, text: str):
 
 
 class ParseStage:
+    """Stage ``parse``: reads ``textmap``; writes ``parsed``, a spaCy Doc over
+    ``textmap.text`` (a text longer than ``chunk_chars`` characters is parsed in pieces,
+    :func:`chunk_bounds`, and joined). A document without a textmap is left unparsed.
+
+    Config ``[parse]``: ``model`` (an installed spaCy pipeline), ``batch_size``
+    (documents per nlp.pipe batch), ``entity_patterns`` (span_ruler JSONL, matches in
+    ``doc.spans["gazetteer"]``), ``places`` (gazetteer TSV, matches in
+    ``doc.spans["places"]``). The model loads on first use: ConfigError when it is not
+    installed.
+    """
+
     name = "parse"
     requires = ("textmap",)
     assigns = ("parsed",)
@@ -145,11 +163,16 @@ class ParseStage:
 
     @property
     def nlp(self):
+        """The spaCy Language with Recount's components, loaded on first access and
+        shared per process (:func:`load_model`); ConfigError when the model is not installed."""
         if self._nlp is None:
             self._nlp = load_model(self.model_name, self.entity_patterns, self.places)
         return self._nlp
 
     def model_info(self) -> dict:
+        """{"name": "<lang>_<name>" (e.g. "en_core_web_sm"), "version": the model's version}
+        from the model's meta, for the record's ``meta`` (pipeline/emit.py). Loads the
+        model if needed (ConfigError when it is not installed)."""
         meta = self.nlp.meta
         return {"name": f"{meta.get('lang')}_{meta.get('name')}", "version": meta.get("version")}
 

@@ -104,6 +104,11 @@ def segments(norm_text: str, sentence_spans: list[tuple[int, int]]) -> list[tupl
 
 
 class SentencesStage:
+    """Stage ``sentences``: reads ``textmap`` and ``parsed``; writes ``sentences``, one
+    {"start", "end"} dict per segment (half-open offsets into the original text, in
+    order), from the parser's sentences repaired by :func:`segments`. Takes no config.
+    """
+
     name = "sentences"
     requires = ("textmap", "parsed")
     assigns = ("sentences",)
