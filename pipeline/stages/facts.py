@@ -1057,6 +1057,9 @@ class FactsStage:
             previous = {"_fact_index": len(facts) if links else None}
             span = figure.span  # the number's tokens (Document.tokens: char_span, expanded)
             partitive = bool(links) and is_partitive(tok, index)
+            # an increment ("another 57", "two more") or a new total is never a part
+            standalone = bool(links) and (tok.lower_ in MORE_WORDS or any(c.lower_ in MORE_WORDS for c in tok.children)
+                                          or tok.head.lower_ in MORE_WORDS)
             for link in links:
                 fact = self._fact(doc, figure, link, (span.start, span.end))
                 if link.rule == "partitive" or partitive:
@@ -1065,9 +1068,8 @@ class FactsStage:
                     fact["_inherits"] = True
                 if link.rule == "table":
                     fact["_table"] = (cell.table, cell.column, cell.total)
-                if link.rule == "total" or tok.lower_ in MORE_WORDS or any(
-                        c.lower_ in MORE_WORDS for c in tok.children) or (tok.head.lower_ in MORE_WORDS):
-                    fact["_standalone"] = True  # an increment or a new total is never a part
+                if link.rule == "total" or standalone:
+                    fact["_standalone"] = True
                 facts.append(fact)
                 sents.append(figure.sentence)
                 provenance.append({"start": figure.number["start"], "end": figure.number["end"],
@@ -1259,8 +1261,7 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
         return []  # "one of whom remains on a ward", "6,900 of them have been identified", "two doctors told"
     if pronoun and previous is not None and previous.get("_fact_index") is None:
         return []  # "Nineteen of the injured are in hospital, four of them in intensive care"
-    start_char = tok.sent.start_char if index is None else doc.parsed[index.bounds(tok.i)[0]].idx
-    sent_start = doc.from_normalised(start_char, start_char)[0]
+    sent_start = None  # the figure's sentence start in original offsets, when first needed
     for i in range(len(facts) - 1, -1, -1):
         total = facts[i]
         if figure.sentence - sents[i] > (2 if pronoun else 1):
@@ -1272,6 +1273,9 @@ def inherited_links(figure: Figure, facts: list[dict], sents: list[int], doc: Do
         if sents[i] == figure.sentence:
             marked = breakdown_marker(doc.text[total["number"]["end"]:figure.number["start"]], lex)
         else:
+            if sent_start is None:
+                start_char = tok.sent.start_char if index is None else doc.parsed[index.bounds(tok.i)[0]].idx
+                sent_start = doc.from_normalised(start_char, start_char)[0]
             marked = breakdown_marker(doc.text[sent_start:figure.number["start"]], lex)
         if pronoun or marked:
             t0, t1 = doc.textmap.span_to_normalised(total["trigger"]["start"], total["trigger"]["end"])
