@@ -611,8 +611,11 @@ def noun_links(noun, lex: FactLexicon, rule: str, compounds: bool = False, conju
     links = []
     for n in nouns:
         words = [n] + ([c for c in n.children if c.dep_ == "compound"] if compounds else [])  # "death toll"
+        forms = [(w, _forms(w)) for w in words]  # each word's forms read once, not once per type
+        if not any(f & lex.type_nouns for _, f in forms):
+            continue  # no type lists any of these words
         for name, rules in lex.types.items():
-            word = next((w for w in words if _forms(w) & rules.nouns), None)
+            word = next((w for w, f in forms if f & rules.nouns), None)
             if word is not None:
                 links.append(Link(name, (word,), rule))
     return links
