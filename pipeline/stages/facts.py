@@ -19,7 +19,10 @@ group counted by a verb of another kind ("one of those patients died"), and
 nouns of victims under a verb that does not kill ("14 victims identified").
 
 Everything below ``FactsStage`` is a pure function of spaCy tokens and the
-lexicon, so tests can check each decision on a parsed sentence.
+lexicon, so tests can check each decision on a parsed sentence. The stage builds
+one ``ParseIndex`` per document (sentence starts, NORP span tokens, counted nouns)
+and hands it to the helpers that take one: a shortcut that gives the same answers
+as reading the tokens (tests/test_facts.py checks that on every token).
 """
 
 from __future__ import annotations
