@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
+from pipeline.stages import attribution as A
 from pipeline.stages.attribution import load_attribution_lexicon
 
 # (text, [(value, source text or None, cue text or None)] in fact order); None, None: no attribution.
@@ -98,3 +99,42 @@ def test_default_lexicon_loads():
     lex = load_attribution_lexicon(load_config().attribution.cues)
     assert "say" in lex.verbs and ("according", "to") in lex.prepositions
     assert ("put", "toll") in lex.phrases and "the" in lex.strip_leading
+
+
+# Texts whose every token the shortcuts are checked on: brackets near and far, quotes,
+# "our", a passive with an agent, "according to".
+SHORTCUT_TEXTS = [
+    '41 people killed (Ministry of Health)\nThe ministry said: "112 were hurt (mostly children)."',
+    "Our report documents the abduction of 214 people, according to our researchers in the field.",
+    "The 19 deaths were confirmed by the regional governor (a former general) on Monday.",
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", SHORTCUT_TEXTS, ids=[t[:40] for t in SHORTCUT_TEXTS])
+def test_shortcuts_answer_as_the_token_walks(process, text):
+    """The text checks and handed-over sentences are shortcuts only: each helper answers
+    as it does from the tokens alone."""
+    doc = process(text)
+    lex = load_attribution_lexicon(load_config().attribution.cues)
+    parsed, normalised = doc.parsed, doc.textmap.text
+    for sent in parsed.sents:
+        assert A.has_quote_mark(sent, normalised) == any(t.text in A.QUOTES for t in sent)
+    for t in parsed:
+        assert A.bracket_source(t, 0, lex, normalised) == A.bracket_source(t, 0, lex)
+        assert A.attribution_in_sentence(t, lex, (), t.sent) == A.attribution_in_sentence(t, lex)
+        subtree_left = [x for x in t.subtree if x.i <= t.i]
+        assert A.own_voice(t, lex) == any(x.lower_ in lex.own_voice for x in subtree_left)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text,expected", [
+    ('He said: "41 died."', True),
+    ("«Five were hurt», he said.", True),
+    ("The ministry said 41 died.", False),
+    # must not change: an apostrophe is no quote mark
+    ("The ministry's figures show 41 dead.", False),
+])
+def test_has_quote_mark(process, text, expected):
+    doc = process(text)
+    assert any(A.has_quote_mark(s, doc.textmap.text) for s in doc.parsed.sents) is expected

@@ -8,7 +8,8 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.records import FactType
-from pipeline.stages.facts import is_figure, load_lexicon
+from pipeline.stages import facts as F
+from pipeline.stages.facts import breakdown_marker, is_figure, load_lexicon
 
 LEXICON = load_config().facts.triggers
 
@@ -301,3 +302,123 @@ def test_figures_found_inside_a_longer_statement(process):
     doc = process(text)
     assert {(f["type"], f["value"], f["mod"]) for f in doc.facts} == {
         ("killed", 12, None), ("displaced", 30000, "MORE_THAN"), ("missing", 57, None), ("injured", 12, None)}
+
+
+# Texts whose every token the ParseIndex shortcuts are checked on: several sentences, a
+# hard line break, a colon list, a group name, coordinated verbs, an "of" group.
+INDEX_TEXTS = [
+    "The shelling killed 45 Ukrainian civilians and wounded 120 others. Police said two of them died later.",
+    "Dozens of people were killed, have been wounded, or gone missing.\nThe wounded were treated in three "
+    "hospitals: 61 at the central clinic, 35 at the military hospital.",
+    "A total of 418 people were killed, including 51 children. Among them were 7 Kurdish journalists, "
+    "nine of those killed.",
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", INDEX_TEXTS, ids=[t[:40] for t in INDEX_TEXTS])
+def test_parse_index_gives_the_answers_of_the_parse(process, text):
+    """The per-document ParseIndex is a shortcut only: with it every helper answers as
+    it does from the spaCy tokens alone (Token.sent, the span groups, counted_noun)."""
+    doc = process(text)
+    lex = load_lexicon(LEXICON)
+    index = F.ParseIndex(doc.parsed)
+    assert index.starts == [s.start for s in doc.parsed.sents]
+    for t in doc.parsed:
+        assert index.bounds(t.i) == (t.sent.start, t.sent.end)
+        assert index.starts[index.sentence_of(t.i)] == t.sent.start
+        assert F.is_group_name(t, index) == F.is_group_name(t)
+        assert F.counted_noun(t, index) == F.counted_noun(t) == F.counted_noun(t, index)  # kept answer too
+        assert F.counts_people(t, lex, index) == F.counts_people(t, lex)
+        assert F.coordinated(t, index) == F.coordinated(t)
+        assert F.link_figure(t, lex, index) == F.link_figure(t, lex)
+        figure = F.Figure({"start": 0, "end": 0, "value": 1}, t, index.sentence_of(t.i))
+        assert F.subject_type_links(figure, doc, lex, index) == F.subject_type_links(figure, doc, lex)
+
+
+def test_inverted_type_lists_give_each_types_lists(tmp_path):
+    """verb_key_types and complement_types hold exactly what the type tables list, in
+    the order of the types (a key in two lists of one type keeps both flags)."""
+    for lex in (load_lexicon(LEXICON), _small_lexicon(tmp_path)):
+        for name, rules in lex.types.items():
+            for key in rules.verbs | rules.subject_verbs | rules.weak_verbs:
+                assert (name, key in rules.verbs, key in rules.subject_verbs, key in rules.weak_verbs) \
+                    in lex.verb_key_types[key]
+            for word in rules.complements:
+                assert name in lex.complement_types[word]
+        for key, entries in lex.verb_key_types.items():
+            names = [e[0] for e in entries]
+            assert names == [n for n in lex.types if n in names]  # type order
+            assert all(key in (lex.types[n].verbs | lex.types[n].subject_verbs | lex.types[n].weak_verbs)
+                       for n in names)
+        for word, names in lex.complement_types.items():
+            assert names == {n for n, r in lex.types.items() if word in r.complements}
+    small = _small_lexicon(tmp_path)
+    assert small.verb_key_types["attack"] == (("deployed", True, True, False),)
+    assert small.verb_key_types["hit"] == (("killed", False, False, True), ("injured", True, False, False))
+
+
+def _small_lexicon(tmp_path):
+    path = tmp_path / "triggers.toml"
+    path.write_text(
+        '[killed]\nverbs = ["kill"]\nweak_verbs = ["hit"]\ncomplements = ["dead"]\n'
+        '[injured]\nverbs = ["wound", "hit"]\ncomplements = ["wounded", "dead"]\n'
+        '[detained]\nverbs = ["arrest"]\n[missing]\ncomplements = ["missing"]\n'
+        '[displaced]\nverbs = ["flee"]\n'
+        '[deployed]\nverbs = ["attack"]\nsubject_verbs = ["attack"]\nnouns = ["troop"]\nforces_only = true\n'
+        '[participants]\nnouns = ["protester"]\n'
+        '[people]\nnouns = ["people"]\n'
+        '[grammar]\ncopulas = ["be"]\nbreakdown = ["including"]\ncontainers = ["toll"]\nvalue_verbs = ["rise"]\n'
+        '[breakdowns]\npartial = ["including"]\ncomplete = [":"]\n', encoding="utf-8")
+    return load_lexicon(path)
+
+
+# (text between a total and a later figure, the breakdown marker found or None)
+MARKERS = [
+    ("27 injured: 12", ":"),
+    (" killed, including ", "including"),
+    (", among\n   them ", "among them"),
+    (" dead, of whom ", "of whom"),
+    ("  AMONG THE DEAD were ", "among the dead"),
+    (" wounded, namely", "namely"),
+    # must not change: a colon between digits, a marker inside a longer word, no marker
+    (" at 10:30 on ", None),
+    (" excluding the ", None),
+    (" were killed and ", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize("between,expected", MARKERS)
+def test_breakdown_marker(between, expected):
+    assert breakdown_marker(between, load_lexicon(LEXICON)) == expected
+
+
+def test_marker_pattern_finds_what_the_plain_alternation_finds():
+    """The lookahead that opens marker_re only skips positions where no marker starts."""
+    import re
+
+    lex = load_lexicon(LEXICON)
+    words = sorted(set(lex.partial_markers) | set(lex.complete_markers), key=len, reverse=True)
+    plain = re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" if w[0].isalnum() else rf"(?<!\d){re.escape(w)}(?!\d)"
+                                for w in words))
+    texts = [" ".join(words), "x" + "x".join(words), "1:2 including: among those of which", "such as 3: 4"]
+    for text in texts:
+        for start in range(len(text)):
+            a, b = plain.search(text, start), lex.marker_re.search(text, start)
+            assert (a and (a.start(), a.group(0))) == (b and (b.start(), b.group(0)))
+
+
+@pytest.mark.model
+def test_group_name_from_any_span_group(process):
+    """A NORP span of any span group makes its tokens a group name, with or without the index."""
+    from spacy.tokens import Span
+
+    doc = process("Some 300 villagers and 40 herders fled their homes.")
+    parsed = doc.parsed
+    herders = next(t.i for t in parsed if t.text == "herders")
+    assert not F.is_group_name(parsed[herders])
+    parsed.spans["extra"] = [Span(parsed, herders, herders + 1, label="NORP"), Span(parsed, 1, 2, label="GPE")]
+    index = F.ParseIndex(parsed)
+    assert [t.i for t in parsed if F.is_group_name(t, index)] == [t.i for t in parsed if F.is_group_name(t)]
+    assert F.is_group_name(parsed[herders], index) and not F.is_group_name(parsed[1], index)

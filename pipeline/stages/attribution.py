@@ -18,6 +18,7 @@ Everything below ``AttributionStage`` is a pure function of spaCy tokens.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -30,6 +31,8 @@ from ..lexicon import read_model
 from .facts import figure_root
 
 SUBJECTS = {"nsubj", "nsubjpass"}
+# Relations of a child through which a verb reports nothing (its subject, its agent).
+NOT_REPORTED = SUBJECTS | {"agent", "csubj"}
 QUOTES = {'"', "“", "”", "«", "»"}
 
 
@@ -159,7 +162,10 @@ def own_voice(subject, lex: AttributionLexicon) -> bool:
     """"we", "our report", "our researchers": the publisher speaking of itself."""
     if subject is None:
         return False
-    return any(t.lower_ in lex.own_voice for t in subject.subtree if t.i <= subject.i)
+    # the subtree's tokens up to the subject lie between its left edge and the subject
+    i = subject.i
+    return any(t.lower_ in lex.own_voice and (t.i == i or subject.is_ancestor(t))
+               for t in subject.doc[subject.left_edge.i:i + 1])
 
 
 def _subject_of(verb, lex: AttributionLexicon):
@@ -184,15 +190,19 @@ def _subject_of(verb, lex: AttributionLexicon):
     return None
 
 
-def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
-    """"according to X", "citing X" hanging on ``token``."""
+def _preposition_cue(token, lex: AttributionLexicon, children: Optional[list] = None) -> Optional[Found]:
+    """"according to X", "citing X" hanging on ``token`` (``children``: its children,
+    when the caller already has them)."""
     doc = token.doc
-    for child in token.children:
+    for child in (token.children if children is None else children):
         if child.dep_ not in ("prep", "advcl", "pcomp", "advmod", "npadvmod", "conj", "dep"):
             continue
+        first = child.lower_
         for words in lex.prepositions:
+            if words[0] != first:  # the phrase's first word is the child itself
+                continue
             last = child.i + len(words) - 1
-            if last >= len(doc) or tuple(t.lower_ for t in doc[child.i:last + 1]) != words:
+            if last >= len(doc) or (last > child.i and tuple(t.lower_ for t in doc[child.i + 1:last + 1]) != words[1:]):
                 continue
             tail = doc[last]
             obj = next((c for c in tail.children if c.dep_ in ("pobj", "dobj")), None)
@@ -202,25 +212,27 @@ def _preposition_cue(token, lex: AttributionLexicon) -> Optional[Found]:
     return None
 
 
-def _verb_cue(verb, via, lex: AttributionLexicon, figure=None) -> Optional[Found]:
+def _verb_cue(verb, via, lex: AttributionLexicon, figure=None, children: Optional[list] = None) -> Optional[Found]:
     """``verb`` reports the figure reached through its child ``via``: the cue span and
     the source. A value phrase makes the cue longer ("put the toll at", "put the number
     [of dead at]", "revised its count"); a reporting verb under another ("quoted as
-    saying") joins it."""
+    saying") joins it. ``children``: the verb's children, when the caller has them."""
     lemma = _lemma(verb)
-    if verb.pos_ not in ("VERB", "AUX") or via.dep_ in SUBJECTS | {"agent", "csubj"}:
+    if verb.pos_ not in ("VERB", "AUX") or via.dep_ in NOT_REPORTED:
         return None
     if (lemma, via.lower_) in lex.prep_phrases and via.dep_ == "prep":
         return Found((verb, via), source_tokens(_subject_of(verb, lex), lex))  # "spoke of 27 dead"
     if lemma not in lex.verbs:
         return None
+    if children is None:
+        children = list(verb.children)
     cue = (verb, verb)
     phrase = False
-    for obj in verb.children:
+    for obj in children:
         if obj.dep_ != "dobj":
             continue
         preps = lex.phrases.get((lemma, _lemma(obj)))
-        prep = next((c for c in verb.children if c.dep_ in ("prep", "dative") and preps and c.lower_ in preps
+        prep = next((c for c in children if c.dep_ in ("prep", "dative") and preps and c.lower_ in preps
                      and c.i > obj.i), None)
         of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         holds_figure = of is not None and figure is not None and figure in of.subtree
@@ -231,24 +243,26 @@ def _verb_cue(verb, via, lex: AttributionLexicon, figure=None) -> Optional[Found
         elif _lemma(obj) in lex.value_objects:
             cue, phrase = ((verb, verb) if lemma in lex.verb_only else (verb, obj)), True
     if not phrase and lemma in lex.phrase_only and (via.dep_ != "ccomp" or any(
-            c.dep_ == "dobj" for c in verb.children)):
+            c.dep_ == "dobj" for c in children)):
         return None  # "claimed the lives of 150, 744 others were wounded" reports nothing
-    if own_voice(_subject_of(verb, lex), lex):
+    subject = _subject_of(verb, lex)
+    if own_voice(subject, lex):
         return None  # "Our report documents ...": the publisher's own figures
     head = verb.head
     if verb.dep_ in ("pcomp", "xcomp", "advcl") and head.pos_ == "ADP" and head.head.i != head.i:
         head = head.head
     if verb.dep_ in ("pcomp", "xcomp", "advcl") and head.i < verb.i and _lemma(head) in lex.verbs \
-            and not any(c.dep_ in SUBJECTS and c.dep_ != "nsubjpass" for c in verb.children):
+            and not any(c.dep_ in SUBJECTS and c.dep_ != "nsubjpass" for c in children):
         cue = (head, cue[1])  # "quoted as saying", "was said to have"
-        verb = head
-    return Found(cue, source_tokens(_subject_of(verb, lex), lex))
+        subject = _subject_of(head, lex)
+    return Found(cue, source_tokens(subject, lex))
 
 
-def participle_cue(noun, lex: AttributionLexicon) -> Optional[Found]:
+def participle_cue(noun, lex: AttributionLexicon, children: Optional[list] = None) -> Optional[Found]:
     """"the 112 injured counted by the ministry": a reporting participle on the
-    figure's noun, with its agent as the source."""
-    for child in noun.children:
+    figure's noun, with its agent as the source (``children``: the noun's children,
+    when the caller has them)."""
+    for child in (noun.children if children is None else children):
         if child.dep_ == "acl" and _lemma(child) in lex.verbs:
             agent = next((c for c in child.children if c.dep_ == "agent"), None)
             if agent is not None:
@@ -257,10 +271,16 @@ def participle_cue(noun, lex: AttributionLexicon) -> Optional[Found]:
     return None
 
 
-def bracket_source(token, doc_text_end: int, lex: AttributionLexicon) -> Optional[Found]:
+def bracket_source(token, doc_text_end: int, lex: AttributionLexicon, text: Optional[str] = None) -> Optional[Found]:
     """"41 people killed (Ministry of Health)": a bracket right after the figure's
-    phrase, on its line, that names an organisation or person is its source (no cue)."""
+    phrase, on its line, that names an organisation or person is its source (no cue).
+    ``text``: the text the parse was made over, when the caller has it; then the
+    tokens are read only when a "(" stands in the text the bracket could be in."""
     doc = token.doc
+    if text is not None:
+        last = doc[min(token.i + 9, len(doc) - 1)]  # the bracket is one of the 9 tokens after the figure
+        if "(" not in text[token.idx:last.idx + len(last.text)]:
+            return None
     j = token.i + 1
     while j < len(doc) and j - token.i <= 8 and "\n" not in doc[j].text_with_ws and doc[j].text != "(":
         j += 1
@@ -279,39 +299,44 @@ def bracket_source(token, doc_text_end: int, lex: AttributionLexicon) -> Optiona
     return Found(None, (inner[0], inner[-1]))
 
 
-def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = ()) -> Optional[Found]:
+def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = (), sent=None) -> Optional[Found]:
     """Walk from the figure's token up to its sentence's root; the nearest reporting
     verb or "according to" on the way wins. ``skip`` are tokens that cannot be the
     cue (the fact's own trigger: "the agency recorded 17 abductions" has cue
-    "recorded", but "recorded" as a trigger of its own figure would not)."""
+    "recorded", but "recorded" as a trigger of its own figure would not). Each node's
+    children are read from the parse once; ``sent`` is the token's sentence when the
+    caller has it."""
     node, via = token, None
     while True:
+        children = list(node.children)
         if via is not None and node not in skip:
-            found = _verb_cue(node, via, lex, token)
+            found = _verb_cue(node, via, lex, token, children)
             if found:
                 return found
-        found = _preposition_cue(node, lex)
+        found = _preposition_cue(node, lex, children)
         if found:
             return found
         if node.pos_ in ("NOUN", "PROPN", "NUM", "ADJ", "VERB"):
-            found = participle_cue(node, lex)
+            found = participle_cue(node, lex, children)
             if found:
                 return found
-        for prep in node.children:  # "Among the 112 injured counted by the ministry are 19"
+        for prep in children:  # "Among the 112 injured counted by the ministry are 19"
             if prep.dep_ == "prep" and prep.i < token.i:
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj" and (found := participle_cue(pobj, lex)):
                         return found
         if node.head.i == node.i:
-            return final_reporting_clause(token, lex)
+            return final_reporting_clause(token, lex, sent)
         node, via = node.head, node
 
 
-def final_reporting_clause(token, lex: AttributionLexicon) -> Optional[Found]:
+def final_reporting_clause(token, lex: AttributionLexicon, sent=None) -> Optional[Found]:
     """'..., killing at least 50 people, including five children, the governor of the
     region said.': a sentence ending in a reporting verb whose parsed subject is the
-    figure's own phrase; the source is the words between the last comma and the verb."""
-    sent = token.sent
+    figure's own phrase; the source is the words between the last comma and the verb.
+    ``sent``: the token's sentence (a Span) when the caller has it."""
+    if sent is None:
+        sent = token.sent
     root = sent.root
     if root.i < token.i or _lemma(root) not in lex.verbs or _lemma(root) in lex.phrase_only:
         return None
@@ -361,6 +386,16 @@ def opens_quote(sent, lex: AttributionLexicon) -> Optional[Found]:
     if quotes % 2 == 1 or (last is not None and last.text == ":"):
         return found
     return None
+
+
+def has_quote_mark(sent, text: str) -> bool:
+    """Whether a token of ``sent`` is a quote mark (one of QUOTES). ``text`` is the text
+    the parse was made over: a sentence without any quote character there has no such
+    token, so its tokens are read only when one is there."""
+    chunk = text[sent.start_char:sent.end_char]
+    if not any(q in chunk for q in QUOTES):
+        return False
+    return any(t.text in QUOTES for t in sent)
 
 
 def inside_quote(sent) -> bool:
@@ -415,7 +450,7 @@ class AttributionStage:
         self.lexicon = load_attribution_lexicon(cues)
         self.openers = self.lexicon.openers
 
-    def _table_source(self, doc: Document, fact: dict, sents: list, index: dict) -> Optional[Found]:
+    def _table_source(self, doc: Document, fact: dict, sents: list) -> Optional[Found]:
         """A figure of a flattened table takes the reporting clause of the sentence that
         introduces the table ("Local authorities registered the following arrivals:")."""
         text = doc.text
@@ -453,9 +488,11 @@ class AttributionStage:
     def __call__(self, doc: Document) -> Document:
         lex = self.lexicon
         sents = list(doc.parsed.sents)
-        index = {s.start: k for k, s in enumerate(sents)}
+        starts = [s.start for s in sents]  # sentence k holds tokens starts[k] .. starts[k + 1] - 1
         provenance = []
         rules = {p["start"]: p["rule"] for p in doc.provenance.get("facts", [])}
+        text = doc.textmap.text  # the text the parse was made over
+        quoted: dict[int, bool] = {}  # sentence index -> whether it has a quote mark
         persons = []
         for ent in doc.entities:  # the entities layer (model + gazetteer, cleaned), as token ranges
             if ent["label"] == "PERSON":
@@ -475,17 +512,19 @@ class AttributionStage:
                 ts, te = doc.textmap.span_to_normalised(trig["start"], trig["end"])
                 tspan = doc.parsed.char_span(ts, te, alignment_mode="expand")
                 skip = tuple(tspan) if tspan is not None else ()
-            found, rule = attribution_in_sentence(token, lex, skip), "sentence"
-            k = index.get(token.sent.start, 0)
-            if found is None and k > 0 and inside_quote(sents[k]) or found is None and k > 0 and not any(
-                    t.text in QUOTES for t in sents[k]) and _colon_end(sents[k - 1]):
+            k = max(bisect_right(starts, token.i) - 1, 0)
+            found, rule = attribution_in_sentence(token, lex, skip, sents[k]), "sentence"
+            if found is None and k > 0 and k not in quoted:
+                quoted[k] = has_quote_mark(sents[k], text)
+            if found is None and k > 0 and (quoted[k] and inside_quote(sents[k])
+                                            or not quoted[k] and _colon_end(sents[k - 1])):
                 found, rule = opens_quote(sents[k - 1], lex), "previous sentence"
             if found is None and k + 1 < len(sents):
                 found, rule = bare_reporting_clause(sents[k + 1], lex), "next sentence"
             if found is None:
-                found, rule = bracket_source(token, len(doc.text), lex), "bracket"
+                found, rule = bracket_source(token, len(doc.text), lex, text), "bracket"
             if found is None and rules.get(fact["number"]["start"]) == "table":
-                found, rule = self._table_source(doc, fact, sents, index), "table"
+                found, rule = self._table_source(doc, fact, sents), "table"
             if found is None:
                 continue
             source = person_name(resolve_pronoun(found.source, persons, lex), persons)
