@@ -243,7 +243,7 @@ def test_side_file_is_fsynced_after_every_batch(tmp_path, monkeypatch):
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for i in range(7):  # batches ramp up 1, 2, 4: three batches
+    for i in range(7):  # a first batch of one, then the rest (batch size 16)
         (corpus / f"d{i}.txt").write_text(f"Reference {i}.\n{GOOD}", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     partial = out.with_name(out.name + ".partial")
@@ -258,7 +258,7 @@ def test_side_file_is_fsynced_after_every_batch(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", fsync)
     result = CliRunner().invoke(app, ["run", str(corpus), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert synced[:3] == [1, 3, 7]  # complete lines on disk after batches of 1, 2 and 4
+    assert synced[:2] == [1, 7]  # complete lines on disk after the batch of 1 and the batch of 6
 
 
 # -- JSONL input -----------------------------------------------------------
