@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,6 +19,7 @@ from .io import iter_jsonl
 from .records import Record
 
 SPAN_LAYERS = ("entities", "dates", "numbers")
+_NON_SPACE = re.compile(r"\S")  # (not str.isspace(): the same set in Python's engine)
 
 
 def _span_problems(layer: str, i: int, item: dict, text: str) -> list[str]:
@@ -56,10 +58,16 @@ def record_problems(data: dict) -> list[str]:
             if any(covered[s["start"]:s["end"]]):
                 problems.append(f"sentences[{i}]: overlaps another segment")
             covered[s["start"]:s["end"]] = b"\x01" * (s["end"] - s["start"])
-        for pos, ch in enumerate(text):
-            if not ch.isspace() and not covered[pos]:
-                problems.append(f"sentences: character {ch!r} at {pos} is in no segment")
+        # The first non-space character no segment covers (uncovered stretches only).
+        pos = covered.find(0)
+        while pos != -1:
+            end = covered.find(1, pos)
+            end = len(text) if end == -1 else end
+            m = _NON_SPACE.search(text, pos, end)
+            if m:
+                problems.append(f"sentences: character {m.group()!r} at {m.start()} is in no segment")
                 break
+            pos = covered.find(0, end)
     entities = sorted((e.get("start", 0), e.get("end", 0), i) for i, e in enumerate(data.get("entities") or []))
     for (s1, e1, i1), (s2, e2, i2) in zip(entities, entities[1:]):
         if s2 < e1:

@@ -80,3 +80,23 @@ def test_gold_text_must_equal_its_input_file(tmp_path):
     path.write_text(json.dumps(_good()) + "\n", encoding="utf-8")
     _, problems = validate_file(path, gold=True, root=tmp_path)
     assert any("text differs from the input file" in p for p in problems)
+
+
+@pytest.mark.parametrize("text,sentences,first_uncovered", [
+    ("One. Two.", [(0, 4), (5, 9)], None),
+    ("One. Two.", [(0, 4)], ("'T'", 5)),
+    ("One.\n\n  Two.  ", [(0, 4), (8, 12)], None),          # white space between and after: fine
+    ("One. Two.", [(5, 9)], ("'O'", 0)),
+    ("  One.\u00a0 x", [(2, 6)], ("'x'", 9)),                # NBSP is white space, "x" is not
+    ("Ab", [], ("'A'", 0)),
+])
+def test_sentence_coverage_names_the_first_uncovered_character(text, sentences, first_uncovered):
+    from pipeline.validate import record_problems
+
+    problems = [p for p in record_problems({"text": text, "sentences": [{"start": s, "end": e} for s, e in sentences]})
+                if "in no segment" in p]
+    if first_uncovered is None:
+        assert problems == []
+    else:
+        char, pos = first_uncovered
+        assert problems == [f"sentences: character {char} at {pos} is in no segment"]
