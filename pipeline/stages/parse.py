@@ -30,11 +30,18 @@ def _hard_breaks_factory():
             """A token after a hard line break (a "\\n" token) starts a sentence.
 
             Only white-space tokens can hold a line break (spaCy's tokenizer splits
-            every other white space off), so only those are looked at."""
+            every other white space off), so only those are looked at. The starts are
+            written as one array (Token.is_sent_start's setter re-checks the whole
+            document's annotation on every call)."""
+            from spacy.attrs import SENT_START
+
             last = len(doc) - 1
-            for i in doc.to_array("IS_SPACE").nonzero()[0].tolist():
-                if i < last and "\n" in doc[i].text:
-                    doc[i + 1].is_sent_start = True
+            starts = [i + 1 for i in doc.to_array("IS_SPACE").nonzero()[0].tolist()
+                      if i < last and "\n" in doc[i].text]
+            if starts:
+                marks = doc.to_array([SENT_START])
+                marks[starts] = 1
+                doc.from_array([SENT_START], marks)
             return doc
 
 
