@@ -435,16 +435,18 @@ def test_a_failing_step_of_the_stage_keeps_the_other_dates(process, monkeypatch)
 
 
 def _scans_agree(finder, text: str) -> int:
-    """Each rule finds the same matches scanning only its windows (scan_windows) as
-    scanning the whole text; returns how many matches were compared."""
-    from pipeline.timex_rules import scan_windows
+    """Each rule finds the same matches scanning only its windows (needs_windows, on the
+    lower-cased text where find uses it) as scanning the whole text; returns how many
+    matches were compared."""
+    from pipeline.patterns import lowered
 
     compared = 0
+    low = lowered(text)
     for (name, _, pattern), needs in zip(finder.rules, finder.needs):
         if needs is None:
             continue
         whole = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
-        windowed = [(m.span(), m.groupdict()) for lo, hi in scan_windows(text, needs, finder.grammar.reach)
+        windowed = [(m.span(), m.groupdict()) for lo, hi in finder.needs_windows(text, needs, low)
                     for m in pattern.finditer(text, lo, hi)]
         assert windowed == whole, (name, text[:80])
         compared += len(whole)
@@ -464,7 +466,8 @@ def test_a_rule_scanning_only_around_what_it_needs_misses_nothing(finder, root):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS + ["quarter", "past", "Christmas", "CHRISTMAS", "Eid", "al-Fitr", "Day",
-                                          "  ", "years", "few", "several", "Sept.", "o'clock"]), max_size=30))
+                                          "  ", "years", "few", "several", "Sept.", "o'clock", "MORNING", "Ago",
+                                          "YEARS", "\u212aM", "ſeason", "Q2", "q3", "İn", "ınstead"]), max_size=30))
 def test_windowed_and_whole_scans_agree_on_any_sequence_of_date_words(finder, words):
     _scans_agree(finder, " ".join(words))
 
@@ -477,3 +480,42 @@ def test_windowed_and_whole_scans_agree_on_any_sequence_of_date_words(finder, wo
 ])
 def test_holiday_first_word_forms(finder, text, found):
     assert [text[t.start:t.end] for t in finder.find(text) if t.rule.endswith("holiday")] == found
+
+
+@pytest.mark.parametrize("pattern,form", [
+    ("(?i:month)", "month"),
+    ("(?i:quarter|\\bQ[1-4])", "quarter|\\bq[1-4]"),
+    ("(?i:at the moment|\\bnow\\b)", "at the moment|\\bnow\\b"),
+    ("(?i:a)|(?i:b)", None),        # not one case-insensitive group
+    ("(?i:\\S+day)", None),         # lower-casing \\S would change it
+    ("(?i:\\p{Lu}x)", None),
+    ("(?i:(?P<g>a))", None),
+    ("\\d{4}-\\d", None),            # case-sensitive: left as it is
+])
+def test_lower_case_form_of_a_needs_pattern(pattern, form):
+    from pipeline.timex_rules import lower_case_form
+
+    got = lower_case_form(pattern)
+    assert (got.pattern if got is not None else None) == form
+
+
+def test_lowered_text_reads_as_case_insensitive_regex_patterns_on_every_code_point():
+    """What lower_case_form relies on for the `regex` engine: outside CASE_EXCEPTIONS and
+    characters that lower-case to several, an ASCII letter matches a character
+    case-insensitively exactly when the character lower-cases to it, and lower casing
+    keeps \\w, \\s and \\d."""
+    import string
+
+    import regex
+
+    from pipeline.patterns import CASE_EXCEPTIONS
+
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    cased = [c for c in every if c.lower() != c]
+    exceptions = set()
+    for letter in string.ascii_lowercase:
+        matched = set(regex.findall(regex.escape(letter), every, regex.IGNORECASE))
+        exceptions |= matched ^ ({letter} | {c for c in cased if c.lower() == letter})
+    assert all(len(c.lower()) > 1 or CASE_EXCEPTIONS.match(c) for c in exceptions)
+    for rx in (regex.compile(r"\w"), regex.compile(r"\s"), regex.compile(r"\d")):
+        assert [c for c in cased if len(c.lower()) == 1 and bool(rx.match(c)) != bool(rx.match(c.lower()))] == []

@@ -35,6 +35,7 @@ from ..identifiers import is_identifier_number
 from ..errors import ConfigError
 from ..lexicon import read_model
 from ..records import NumberMod
+from ..patterns import CASE_EXCEPTIONS, lowered  # noqa: F401 (CASE_EXCEPTIONS: tests)
 from ..patterns import trie_alternation as _trie_alternation
 from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
 
@@ -211,26 +212,8 @@ def _initial_class(words, flexible_spaces: bool = False) -> tuple[str, str]:
     return first, f"(?:{rest})"
 
 
-# Characters that match an ASCII letter case-insensitively in ``re`` but do not lower-case
-# to it (dotless i, long s; dotted capital I lower-cases to two characters). Found by
-# comparing re.IGNORECASE with str.lower over every code point (tests/test_numbers.py).
-CASE_EXCEPTIONS = re.compile("[\u0130\u0131\u017f]")
-
-
-def _lowered(text: str) -> Optional[str]:
-    """``text.lower()`` when, character for character, it answers case-insensitive patterns
-    the way ``text`` does, else None.
-
-    That holds when every character lower-cases to one character and none is in
-    CASE_EXCEPTIONS: then a lower-case ASCII letter in a pattern matches a character of
-    ``text`` case-insensitively exactly when it equals that character lower-cased, and
-    ``\\w``, ``\\s`` and ``\\b`` read the same in both (checked over every code point in
-    tests/test_numbers.py). Offsets are unchanged. A case-sensitive pattern on the result
-    is cheaper to run than the case-insensitive one on ``text``."""
-    low = text.lower()
-    if len(low) != len(text) or CASE_EXCEPTIONS.search(text):
-        return None
-    return low
+# Lower-cased text for case-insensitive word scans (pipeline/patterns.py).
+_lowered = lowered
 
 
 def _word_starts(words, flexible_spaces: bool = False, not_after: str = r"\w") -> str:
