@@ -202,8 +202,12 @@ def scan_windows(text: str, needs, reach: int, gap: int = 40) -> list[tuple[int,
     apart (a scan call costs about as much as scanning that many characters).
 
     Scanning only these stretches finds exactly the matches a scan of the whole text
-    finds: a match overlapping a stretch's start would contain a ``needs`` match whose
-    stretch overlaps it, so the two were merged. Returns [(start, end)] in text order,
+    finds, as long as the rule keeps its promise: a match overlapping a stretch's start
+    would contain a ``needs`` match whose stretch overlaps it, so the two were merged.
+    (Look-behinds read the text before a stretch as usual.) The promise holds for
+    every rule of the grammar on any normalised text (one white-space character between
+    words) except unbounded runs such as a number of more than about 50 digits before a
+    unit, which then loses that match. Returns [(start, end)] in text order,
     end-exclusive; [] when ``needs`` does not occur.
     """
     out: list[tuple[int, int]] = []
