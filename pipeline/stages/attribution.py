@@ -496,21 +496,18 @@ class AttributionStage:
         persons = []
         for ent in doc.entities:  # the entities layer (model + gazetteer, cleaned), as token ranges
             if ent["label"] == "PERSON":
-                span = doc.parsed.char_span(*doc.textmap.span_to_normalised(ent["start"], ent["end"]),
-                                            alignment_mode="expand")
+                span = doc.tokens(ent["start"], ent["end"])
                 if span is not None:
                     persons.append((span.start, span.end))
         for fact in doc.facts:
-            s, e = doc.textmap.span_to_normalised(fact["number"]["start"], fact["number"]["end"])
-            span = doc.parsed.char_span(s, e, alignment_mode="expand")
-            if span is None or not len(span):
+            span = doc.tokens(fact["number"]["start"], fact["number"]["end"])
+            if span is None:
                 continue
             token = figure_root(span)
             trig = fact.get("trigger")
             skip = ()
             if trig:
-                ts, te = doc.textmap.span_to_normalised(trig["start"], trig["end"])
-                tspan = doc.parsed.char_span(ts, te, alignment_mode="expand")
+                tspan = doc.tokens(trig["start"], trig["end"])
                 skip = tuple(tspan) if tspan is not None else ()
             k = max(bisect_right(starts, token.i) - 1, 0)
             found, rule = attribution_in_sentence(token, lex, skip, sents[k]), "sentence"

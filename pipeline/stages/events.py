@@ -644,8 +644,7 @@ class EventsStage:
         for item in (fact["number"], fact.get("trigger")):
             if not item:
                 continue
-            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(item["start"], item["end"]),
-                                        alignment_mode="expand")
+            span = doc.tokens(item["start"], item["end"])
             if span is None:
                 continue
             for tok in span:
@@ -665,8 +664,7 @@ class EventsStage:
             return None
         heads = []
         for m in matches:
-            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(s0 + m.start(), s0 + m.end()),
-                                        alignment_mode="expand")
+            span = doc.tokens(s0 + m.start(), s0 + m.end())
             if span is None:
                 continue
             root = span.root
@@ -742,10 +740,9 @@ class EventsStage:
     def _words_and_lemmas(ix: _DocView, start: int, end: int) -> set[str]:
         doc = ix.doc
         words = set(LOWER_WORD.findall(doc.text[start:end].lower()))
-        if doc.parsed is not None:
-            span = doc.parsed.char_span(*doc.textmap.span_to_normalised(start, end), alignment_mode="expand")
-            if span is not None:
-                words |= ix.lemmas(span.start, span.end)
+        span = doc.tokens(start, end)
+        if span is not None:
+            words |= ix.lemmas(span.start, span.end)
         return words
 
     def _state_time(self, text: str, when: dict) -> bool:
@@ -782,11 +779,10 @@ class EventsStage:
     def _hangs_on(doc: Document, when: dict, cue: dict) -> bool:
         """Whether the date ``when`` hangs on the word at ``cue`` (original spans), climbing
         at most four heads and stopping at the first verb."""
-        s, e = doc.textmap.span_to_normalised(when["start"], when["end"])
-        span = doc.parsed.char_span(s, e, alignment_mode="expand")
-        c0, c1 = doc.textmap.span_to_normalised(cue["start"], cue["end"])
+        span = doc.tokens(when["start"], when["end"])
         if span is None:
             return False
+        c0, c1 = doc.textmap.span_to_normalised(cue["start"], cue["end"])
         tok = span.root
         for _ in range(4):
             tok = tok.head
