@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .identifiers import is_identifier_number
 from .lexicon import read_toml
 from .patterns import lowered, trie_alternation
+from .spans import SpanSet
 from .numwords import ORDINAL_UNITS, words_to_number
 from .timex import Anchor, Timex, duration_value, ymd
 
@@ -886,12 +887,12 @@ class TimexFinder:
                 t = Timex(s, e, name, **fields)
                 candidates.append((-(e - s), order, s, t))
         candidates.sort(key=lambda c: (c[0], c[1], c[2]))
-        taken = bytearray(len(text) + 1)
+        taken = SpanSet(len(text))
         chosen = []
         for _, _, s, t in candidates:
-            if any(taken[t.start:t.end]):
+            if not taken.free(t.start, t.end):
                 continue
-            taken[t.start:t.end] = b"\x01" * (t.end - t.start)
+            taken.add(t.start, t.end)
             chosen.append(t)
         chosen.sort(key=lambda t: t.start)
         # Numbers that only look like years or dates: identifiers, phone and reference numbers.

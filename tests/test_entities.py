@@ -229,7 +229,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from pipeline.stages.entities import (  # noqa: E402
     CITY_OF, CITY_OF_ANCHOR, CLOCK_FALLBACK, CLOCK_FALLBACK_ANCHOR, SAINT_PLACE, SAINT_PLACE_ANCHOR,
-    SpanSet, all_match_starts, anchored_finditer, literal_positions, matches_at, word_start_finder)
+    all_match_starts, anchored_finditer, literal_positions, matches_at, word_start_finder)
 
 
 @pytest.fixture(scope="module")
@@ -353,15 +353,6 @@ def test_anchored_finditer_finds_what_finditer_finds(pieces, anchored):
     text = "".join(pieces)
     assert [m.span() for m in anchored_finditer(pattern, text, literal, offsets)] == \
         [m.span() for m in pattern.finditer(text)]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.integers(0, 12), st.lists(st.tuples(st.integers(-2, 14), st.integers(-2, 14)), max_size=6),
-       st.tuples(st.integers(-2, 14), st.integers(-2, 14)))
-def test_span_set_answers_as_the_pairwise_check(size, spans, query):
-    taken = SpanSet(size, spans)
-    a, b = query
-    assert taken.free(a, b) is all(b <= s or e <= a for s, e in spans)
 
 
 # trim_span, written with the patterns its string tests stand for (the definition).

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..document import Document
 from ..identifiers import is_identifier_number
 from ..lexicon import read_model, read_word_list
+from ..spans import SpanSet
 from . import entity_rules as rules
 from .parse import GAZETTEER_KEY, PLACES_KEY
 
@@ -161,37 +162,6 @@ def merge_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
                 continue
         out.append((start, end, label))
     return out
-
-
-class SpanSet:
-    """Character spans of one text, asked "is [a, b) free of all of them?".
-
-    ``size``: the text's length. ``free(a, b)`` answers exactly as
-    ``all(b <= s or e <= a for s, e in spans)`` would, but in time linear in b - a:
-    spans inside [0, size] with s < e mark their characters in a bytearray; any other
-    span (empty, reversed, out of range), and any such question, is checked one by one.
-    """
-
-    def __init__(self, size: int, spans=()):
-        self._mask = bytearray(size)
-        self._spans: list[tuple[int, int]] = []
-        self._odd: list[tuple[int, int]] = []
-        for s, e in spans:
-            self.add(s, e)
-
-    def add(self, s: int, e: int) -> None:
-        """Take [s, e)."""
-        self._spans.append((s, e))
-        if 0 <= s < e <= len(self._mask):
-            self._mask[s:e] = b"\x01" * (e - s)
-        else:
-            self._odd.append((s, e))
-
-    def free(self, a: int, b: int) -> bool:
-        """Whether [a, b) overlaps none of the spans taken (touching is not overlapping)."""
-        if 0 <= a < b <= len(self._mask):
-            return self._mask.find(1, a, b) < 0 and (not self._odd or all(b <= s or e <= a for s, e in self._odd))
-        return all(b <= s or e <= a for s, e in self._spans)
 
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -925,7 +895,6 @@ class EntitiesStage:
         """A flattened table whose header's first cell is a place head ("District |
         People displaced | Households"): the first cell of each row is a place (GPE)."""
         out = list(chosen)
-        taken = [(s, e) for s, e, _ in out]
         for m in (TABLE_BLOCK.finditer(text) if "|" in text else ()):  # a table has "|"
             header = m.group(1).split("|")[0].strip().lower()
             if header not in self.place_heads:
@@ -1045,7 +1014,6 @@ class EntitiesStage:
         return out
 
     def __call__(self, doc: Document) -> Document:
-        text = doc.textmap.text
         ends = [s["end"] for s in doc.sentences]
         out = []
         chosen, fixed = self._candidates(doc)
