@@ -537,7 +537,7 @@ def test_lowered_text_reads_as_case_insensitive_patterns_on_every_code_point():
     import re
     import string
 
-    from pipeline.stages.numbers import CASE_EXCEPTIONS
+    from pipeline.patterns import CASE_EXCEPTIONS
 
     every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
     cased = [c for c in every if c.lower() != c]

@@ -21,7 +21,6 @@ quantulum3's unit catalogue, behind pipeline/adapters/quantulum_adapter.py.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +34,10 @@ from ..identifiers import is_identifier_number
 from ..errors import ConfigError
 from ..lexicon import read_model
 from ..records import NumberMod
-from ..patterns import CASE_EXCEPTIONS, lowered  # noqa: F401 (CASE_EXCEPTIONS: tests)
+from ..spans import SpanSet
+from ..patterns import lowered
 from ..patterns import trie_alternation as _trie_alternation
-from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, CARDINAL_WORDS, ORDINAL_UNITS
+from ..numwords import WordGrammar, WordNumber, as_number, parse_word_run, ORDINAL_UNITS
 
 Mod = NumberMod  # SPEC numbers mods, one definition (pipeline/records.py)
 MASK = "\x00"  # stands for a character inside a dates span in the masked copy
@@ -769,15 +769,11 @@ class NumbersStage:
         # Overlaps: the longest extent wins, then the earlier finder.
         found.sort(key=lambda f: (f[2].start - f[2].end, f[0], f[1]))
         taken: list[Item] = []
-        starts: list[int] = []  # of the taken items, sorted; their ends are then sorted too
-        ends: list[int] = []    # (taken items are disjoint and never empty)
+        spans = SpanSet(len(masked))
         for _, _, item in found:
-            i = bisect_left(starts, item.end)  # taken items starting before this one ends
-            if i and ends[i - 1] > item.start:
-                continue  # the last of them reaches into it
-            starts.insert(i, item.start)
-            ends.insert(i, item.end)
-            taken.append(item)
+            if spans.free(item.start, item.end):
+                spans.add(item.start, item.end)
+                taken.append(item)
         taken.sort(key=lambda i: i.start)
         self._between(masked, taken)
         return [i.record() for i in taken]
