@@ -2,7 +2,9 @@
 
 It parses the normalised copy, forces a sentence start after every hard line
 break the normaliser kept, and adds a span_ruler fed from the gazetteer in
-configs/, whose matches the entities stage weighs against the model's.
+configs/, whose matches the entities stage weighs against the model's. The
+model's attribute_ruler and lemmatizer run behind caches that give the same
+annotation in less time (pipeline/adapters/spacy_cache.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from ..adapters.spacy_cache import cache_components
 from ..document import Document
 from ..errors import ConfigError
 from ..lexicon import read_jsonl
@@ -91,6 +94,7 @@ def load_model(model: str, entity_patterns: Optional[str], places: Optional[str]
         raise ConfigError(f"spaCy model {model!r} is not installed ({exc})") from None
     _hard_breaks_factory()
     nlp.add_pipe("recount_hard_breaks", before="parser")
+    cache_components(nlp)
     if entity_patterns:
         # Gazetteer matches go to doc.spans["gazetteer"]; the entities stage merges
         # them with the model's entities (longest name wins, SPEC).
