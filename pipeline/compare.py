@@ -27,6 +27,7 @@ import typing
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import combinations
 from typing import Optional
 
@@ -176,8 +177,10 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: Optional[str]) -> str:
-    """Lower case, accents and punctuation dropped, a leading "the" and possessives gone."""
+    """Lower case, accents and punctuation dropped, a leading "the" and possessives gone
+    (memoised: names and sources repeat across a batch)."""
     if not text:
         return ""
     if not text.isascii():  # ASCII is its own NFKD form, with no combining marks
@@ -379,10 +382,12 @@ def summarise(reports: list[dict]) -> dict:
     out["sources"] = len({r["source_key"] for r in reports})
     distinct = {(r["value"], r["mod"], r["vague"]): r for r in totals}
     out["dscore"] = max(len({v for v, _, _ in distinct}) - 1, 0)
+    docs_of: dict[tuple, set] = {}
+    for r in totals:
+        docs_of.setdefault((r["value"], r["mod"], r["vague"]), set()).add(r["doc_id"])
     conflicts = []
     for (ka, a), (kb, b) in combinations(sorted(distinct.items(), key=lambda kv: (-kv[0][0], str(kv[0][1]))), 2):
-        a_docs = sorted({r["doc_id"] for r in totals if (r["value"], r["mod"], r["vague"]) == ka})
-        b_docs = sorted({r["doc_id"] for r in totals if (r["value"], r["mod"], r["vague"]) == kb})
+        a_docs, b_docs = sorted(docs_of[ka]), sorted(docs_of[kb])
         if a_docs == b_docs and len(a_docs) == 1:
             continue  # two figures of one statement (a toll that rose): listed, not compared
         result = compatibility(a, b)

@@ -24,7 +24,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from .errors import RecountError
 
@@ -95,15 +95,18 @@ _SQL = {
                               + _span_columns("it.attribution.cue", "cue")),
 }
 
-# The sentence each fact's number stands in, joined after the layers exist.
+# The sentence each fact's number stands in, joined after the layers exist: the last
+# sentence starting at or before the number (an ASOF join: sentences do not overlap,
+# SPEC), if the number is inside it.
 _FACT_SENTENCE = """
     CREATE TABLE facts AS
     SELECT f.*, {number} AS number_text, {trigger} AS trigger_text, {sentence} AS sentence
     FROM facts_raw f JOIN raw r ON r.doc_id = f.doc_id
-    LEFT JOIN sentences s ON s.doc_id = f.doc_id AND f.number_start >= s."start" AND f.number_start < s."end"
+    ASOF LEFT JOIN sentences s ON s.doc_id = f.doc_id AND f.number_start >= s."start"
     ORDER BY f.doc_id, f.idx""".format(number=_substring("f.number_start", "f.number_end"),
                                         trigger=_substring("f.trigger_start", "f.trigger_end"),
-                                        sentence=_substring('s."start"', 's."end"'))
+                                        sentence="CASE WHEN f.number_start < s.\"end\" THEN "
+                                                 + _substring('s."start"', 's."end"') + " END")
 
 REPORT_COLUMNS = {"incident": "VARCHAR", "name": "VARCHAR", "date": "VARCHAR", "place": "VARCHAR",
                   "type": "VARCHAR", "doc_id": "VARCHAR", "event": "VARCHAR", "value": "DOUBLE", "mod": "VARCHAR",
@@ -124,18 +127,37 @@ def _connect(path: str = ":memory:"):
 
 
 _FACT_ROWS = """
-    SELECT f.doc_id, f.event, f.type, f.value_json, f.mod, f.number_start, f.number_end, f.number_text,
-           f.source_text, f.cue_text, f.sentence, d.doc_date, d.name,
-           p.value_json AS total_json, p.mod AS total_mod, p.number_text AS total_text
+    SELECT f.doc_id, f.idx, f.event, f.type, f.value_json, f.mod, f.number_start, f.number_text,
+           f.source_text, f.sentence, d.doc_date, d.name, p.value_json AS total_json, p.mod AS total_mod,
+           p.number_text AS total_text
     FROM facts f JOIN documents d USING (doc_id)
     LEFT JOIN facts p ON p.doc_id = f.doc_id AND p.idx = f.part_of
     ORDER BY f.doc_id, f.idx"""
 
+_REPORTS = """
+    CREATE TABLE reports AS
+    SELECT g.incident, g.name, g.date, g.place, g.type, f.doc_id, o.event, f.value, f.mod, o.label,
+           f.number_start, f.number_end, o.part_of, f.source_text AS source, f.cue_text AS cue, d.doc_date,
+           g.low, g.best, g.high, g.conservative, g.sources, g.dscore, g.conflict, o.sentence
+    FROM report_order o
+    JOIN facts f ON f.doc_id = o.doc_id AND f.idx = o.idx
+    JOIN documents d ON d.doc_id = o.doc_id
+    JOIN report_groups g ON g.grp = o.grp
+    ORDER BY o.seq"""
 
-def _report_rows(con) -> Iterator[dict]:
-    """The compare view, one dict per report, from the tables already built: events
-    and facts go through the same incident grouping and summaries as `recount compare`
-    (pipeline/compare.py), without parsing the records again."""
+
+def _report_groups(con) -> tuple[dict, dict]:
+    """The compare view's grouping: every fact in its incident and type, with the
+    incident's summaries, from the tables already built. Events and facts go through
+    the same incident grouping and summaries as `recount compare` (pipeline/compare.py,
+    :func:`~pipeline.compare.build_incidents`), without parsing the records again.
+
+    Returns two column dicts (name -> list): ``order`` (doc_id, idx, seq, grp, event,
+    label, part_of, sentence with its white space folded; one row per fact, ``seq`` its
+    row in the compare view) and
+    ``groups`` (grp, incident, name, date, place, type, low, best, high, conservative,
+    sources, dscore, conflict; one row per incident and type). A figure's value, label
+    and vagueness, and a sentence's folded form, are worked out once per distinct text."""
     from .compare import PLACE_LABELS, build_incidents, document_places, is_vague, label, source_key
 
     places: dict[str, list[dict]] = {}
@@ -145,18 +167,27 @@ def _report_rows(con) -> Iterator[dict]:
         places.setdefault(doc_id, []).append({"text": text, "label": label_})
     events: list[dict] = []
     where: dict[tuple, int] = {}
-    doc_places: dict[str, frozenset] = {}  # once per document, not once per event
     for doc_id, event_id, name, date, place in con.execute(
             "SELECT doc_id, id, name_text, date_value, place_text FROM events ORDER BY doc_id, idx").fetchall():
+        if not where or events[-1]["doc_id"] != doc_id:  # once per document, not once per event
+            doc_places = document_places(places.get(doc_id, []))
         where[(doc_id, event_id)] = len(events)
-        if doc_id not in doc_places:
-            doc_places[doc_id] = document_places(places.get(doc_id, []))
         events.append({"id": event_id, "doc_id": doc_id, "name": name and {"text": name},
                        "date": date and {"value": date}, "place": place and {"text": place},
-                       "doc_places": doc_places[doc_id]})
+                       "doc_places": doc_places})
+    figures: dict[tuple, tuple] = {}
+    sentences: dict[Optional[str], str] = {}  # the facts of one sentence share its folded form
+
+    def figure(value_json: str, mod: Optional[str], number_text: Optional[str]) -> tuple:
+        key = (value_json, mod, number_text)
+        if key not in figures:
+            value, text = json.loads(value_json), " ".join((number_text or "").split())
+            figures[key] = (value, is_vague(text), label(value, mod, text))
+        return figures[key]
+
     reports: list[list[dict]] = [[] for _ in events]
-    for (doc_id, event, ftype, value_json, mod, start, end, number_text, source, cue, sentence, doc_date,
-         publisher, total_json, total_mod, total_text) in con.execute(_FACT_ROWS).fetchall():
+    for (doc_id, idx, event, ftype, value_json, mod, start, number_text, source, sentence, doc_date, publisher,
+         total_json, total_mod, total_text) in con.execute(_FACT_ROWS).fetchall():
         key = (doc_id, event)
         if key not in where:  # facts with no (known) event: one unnamed event of their document
             key = (doc_id, None)
@@ -164,46 +195,60 @@ def _report_rows(con) -> Iterator[dict]:
                 where[key] = len(events)
                 events.append({"id": None, "doc_id": doc_id, "name": None, "date": None, "place": None})
                 reports.append([])
-        value = json.loads(value_json)
-        text = " ".join((number_text or "").split())
+        value, vague, figure_label = figure(value_json, mod, number_text)
         reports[where[key]].append({
-            "doc_id": doc_id, "event": key[1], "type": ftype, "value": value, "mod": mod, "vague": is_vague(text),
-            "label": label(value, mod, text), "text": text, "number": {"start": start, "end": end},
-            "part_of": None if total_json is None else label(json.loads(total_json), total_mod, total_text),
-            "source": source, "cue": cue, "source_key": source_key(source, publisher, doc_id),
-            "doc_date": doc_date, "sentence": " ".join((sentence or "").split())})
+            "doc_id": doc_id, "idx": idx, "event": key[1], "type": ftype, "value": value, "mod": mod,
+            "vague": vague, "label": figure_label, "number": {"start": start},
+            "part_of": None if total_json is None else figure(total_json, total_mod, total_text)[2],
+            "source_key": source_key(source, publisher, doc_id),
+            "doc_date": doc_date, "sentence": sentence})
+    order: dict[str, list] = {k: [] for k in ("doc_id", "idx", "seq", "grp", "event", "label", "part_of",
+                                              "sentence")}
+    groups: dict[str, list] = {k: [] for k in ("grp", "incident", "name", "date", "place", "type", "low", "best",
+                                                "high", "conservative", "sources", "dscore", "conflict")}
+    seq = 0
     for incident in build_incidents(events, reports):
         for group in incident["types"]:
+            grp = len(groups["grp"])
+            for k, v in (("grp", grp), ("incident", incident["incident"]), ("name", incident["name"]),
+                         ("date", incident["date"]), ("place", incident["place"]), ("type", group["type"]),
+                         ("conflict", bool(group["conflicts"]))):
+                groups[k].append(v)
+            for k in ("low", "best", "high", "conservative", "sources", "dscore"):
+                groups[k].append(group[k])
             for r in group["reports"]:
-                yield {"incident": incident["incident"], "name": incident["name"], "date": incident["date"],
-                       "place": incident["place"], "type": group["type"], "doc_id": r["doc_id"],
-                       "event": r["event"], "value": r["value"], "mod": r["mod"], "label": r["label"],
-                       "number_start": r["number"]["start"], "number_end": r["number"]["end"],
-                       "part_of": r["part_of"], "source": r["source"], "cue": r["cue"], "doc_date": r["doc_date"],
-                       **{k: group[k] for k in ("low", "best", "high", "conservative", "sources", "dscore")},
-                       "conflict": bool(group["conflicts"]), "sentence": r["sentence"]}
+                if r["sentence"] not in sentences:
+                    sentences[r["sentence"]] = " ".join((r["sentence"] or "").split())
+                for k, v in (("doc_id", r["doc_id"]), ("idx", r["idx"]), ("seq", seq), ("grp", grp),
+                             ("event", r["event"]), ("label", r["label"]), ("part_of", r["part_of"]),
+                             ("sentence", sentences[r["sentence"]])):
+                    order[k].append(v)
+                seq += 1
+    return order, groups
 
 
 def _create_reports(con) -> None:
-    """The ``reports`` table from :func:`_report_rows`, handed to DuckDB as one NumPy
-    object array per column (DuckDB scans a registered dict of arrays as a table: about
-    four times faster than list parameters), each column cast to its REPORT_COLUMNS type."""
+    """The ``reports`` table: :func:`_report_groups`'s two small tables (handed to DuckDB
+    as one NumPy object array per column: DuckDB scans a registered dict of arrays as a
+    table), joined in SQL with the facts (value, mod, offsets, source, cue) and
+    documents (doc_date), in the compare view's order; each column has its
+    REPORT_COLUMNS type."""
     import numpy
 
-    columns_of: dict[str, list] = {k: [] for k in REPORT_COLUMNS}
-    appends = [(k, columns_of[k].append) for k in REPORT_COLUMNS]
-    for row in _report_rows(con):
-        for k, append in appends:
-            append(row[k])
-    if not columns_of["doc_id"]:
+    order, groups = _report_groups(con)
+    if not order["doc_id"]:
         con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
         return
-    con.register("report_columns", {k: numpy.array(v, dtype=object) for k, v in columns_of.items()})
-    try:
-        select = ", ".join(f'CAST("{k}" AS {t}) AS "{k}"' for k, t in REPORT_COLUMNS.items())
-        con.execute(f"CREATE TABLE reports AS SELECT {select} FROM report_columns")
-    finally:
-        con.unregister("report_columns")
+    types = {"doc_id": "VARCHAR", "idx": "BIGINT", "seq": "BIGINT", "grp": "BIGINT", "event": "VARCHAR",
+             "label": "VARCHAR", "part_of": "VARCHAR", "sentence": "VARCHAR", **REPORT_COLUMNS}
+    for name, columns in (("report_order", order), ("report_groups", groups)):
+        con.register(f"{name}_columns", {k: numpy.array(v, dtype=object) for k, v in columns.items()})
+        try:
+            select = ", ".join(f'CAST("{k}" AS {types[k]}) AS "{k}"' for k in columns)
+            con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {name}_columns")
+        finally:
+            con.unregister(f"{name}_columns")
+    con.execute(_REPORTS)
 
 
 def build(con, record_files: Sequence[Path]) -> dict[str, int]:

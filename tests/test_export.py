@@ -113,3 +113,25 @@ def test_reports_table_is_the_compare_view(records_file, tmp_path):
                 for inc in compare(list(load_records(records_file).values()))["incidents"]
                 for g in inc["types"] for r in g["reports"]]
     assert sorted(rows) == sorted(expected)
+
+
+def test_fact_sentences_and_report_rows(tmp_path):
+    """A fact's sentence is the one holding its number (none when the number is between
+    sentences); the reports row folds the sentence's white space as Python's str.split
+    does, non-ASCII spaces included."""
+    text = "Intro.\u2003 Police said 12\u00a0people were\n killed. 3 injured"
+    record = {"schema_version": "2.0", "doc_id": "d1", "text": text,
+              "sentences": [{"start": 0, "end": 6}, {"start": 8, "end": 43}],
+              "facts": [{"type": "killed", "value": 12, "mod": None, "number": {"start": 20, "end": 22},
+                         "trigger": {"start": 36, "end": 42}},
+                        {"type": "injured", "value": 3, "mod": None, "number": {"start": 44, "end": 45},
+                         "trigger": {"start": 46, "end": 53}}]}
+    assert text[20:22] == "12" and text[44:45] == "3" and text[36:42] == "killed"
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    export([path], "duckdb", tmp_path / "r.duckdb")
+    con = duckdb.connect(str(tmp_path / "r.duckdb"))
+    assert con.execute("SELECT number_text, sentence FROM facts ORDER BY idx").fetchall() == [
+        ("12", text[8:43]), ("3", None)]
+    assert sorted(con.execute("SELECT type, sentence FROM reports").fetchall()) == [
+        ("injured", ""), ("killed", "Police said 12 people were killed.")]
