@@ -54,8 +54,9 @@ _COLUMNS = {
 
 
 def _unnest(layer: str, columns: str) -> str:
-    """SELECT one row per item of ``layer`` (``it``: the item, ``idx`` from 0)."""
-    return (f"SELECT doc_id, idx, {columns} FROM (SELECT doc_id, text AS doc_text, "
+    """SELECT one row per item of ``layer`` (``it``: the item, ``idx`` from 0; ``doc_text``
+    and ``doc_sentences``: its document's text and sentences)."""
+    return (f"SELECT doc_id, idx, {columns} FROM (SELECT doc_id, text AS doc_text, sentences AS doc_sentences, "
             f"generate_subscripts({layer}, 1) - 1 AS idx, unnest({layer}) AS it FROM raw)")
 
 
@@ -64,8 +65,14 @@ def _span_columns(item: str, prefix: str) -> str:
 
 
 def _substring(start: str, end: str) -> str:
-    return f"substring(r.text, {start} + 1, {end} - {start})"
+    return f"substring(doc_text, {start} + 1, {end} - {start})"
 
+
+_FACT_ITEM = ("it.type AS type, CAST(it.value AS DOUBLE) AS value, it.value::VARCHAR AS value_json, "
+              'it.mod AS mod, it.number."start" AS number_start, it.number."end" AS number_end, '
+              'it.trigger."start" AS trigger_start, it.trigger."end" AS trigger_end, '
+              "it.event AS event, it.part_of AS part_of, it.attribution IS NOT NULL AS attributed, "
+              + _span_columns("it.attribution.source", "source") + ", " + _span_columns("it.attribution.cue", "cue"))
 
 _SQL = {
     "documents": """
@@ -87,26 +94,17 @@ _SQL = {
     "events": _unnest("events", "it.id AS id, " + _span_columns("it.name", "name") + ", "
                                 + _span_columns("it.date", "date") + ", it.date.value AS date_value, "
                                 + _span_columns("it.place", "place") + ", it.incident AS incident"),
-    "facts": _unnest("facts", "it.type AS type, CAST(it.value AS DOUBLE) AS value, it.value::VARCHAR AS value_json, "
-                              'it.mod AS mod, it.number."start" AS number_start, it.number."end" AS number_end, '
-                              'it.trigger."start" AS trigger_start, it.trigger."end" AS trigger_end, '
-                              "it.event AS event, it.part_of AS part_of, it.attribution IS NOT NULL AS attributed, "
-                              + _span_columns("it.attribution.source", "source") + ", "
-                              + _span_columns("it.attribution.cue", "cue")),
 }
 
-# The sentence each fact's number stands in, joined after the layers exist: the last
-# sentence starting at or before the number (an ASOF join: sentences do not overlap,
-# SPEC), if the number is inside it.
-_FACT_SENTENCE = """
-    CREATE TABLE facts AS
-    SELECT f.*, {number} AS number_text, {trigger} AS trigger_text, {sentence} AS sentence
-    FROM facts_raw f JOIN raw r ON r.doc_id = f.doc_id
-    ASOF LEFT JOIN sentences s ON s.doc_id = f.doc_id AND f.number_start >= s."start"
-    ORDER BY f.doc_id, f.idx""".format(number=_substring("f.number_start", "f.number_end"),
-                                        trigger=_substring("f.trigger_start", "f.trigger_end"),
-                                        sentence="CASE WHEN f.number_start < s.\"end\" THEN "
-                                                 + _substring('s."start"', 's."end"') + " END")
+# Each fact with the texts of its number and trigger and of the sentence its number
+# stands in (``s``: sentences do not overlap, SPEC, so at most one holds it), all read
+# from its own document's row without a join.
+_SQL["facts"] = (
+    "SELECT * EXCLUDE (doc_text, s), " + _substring("number_start", "number_end") + " AS number_text, "
+    + _substring("trigger_start", "trigger_end") + " AS trigger_text, "
+    + _substring('s."start"', 's."end"') + " AS sentence FROM ("
+    + _unnest("facts", _FACT_ITEM + ', doc_text, list_filter(doc_sentences, lambda x: x."start" <= it.number."start" '
+                                    'AND it.number."start" < x."end")[1] AS s') + ")")
 
 REPORT_COLUMNS = {"incident": "VARCHAR", "name": "VARCHAR", "date": "VARCHAR", "place": "VARCHAR",
                   "type": "VARCHAR", "doc_id": "VARCHAR", "event": "VARCHAR", "value": "DOUBLE", "mod": "VARCHAR",
@@ -206,6 +204,8 @@ def _report_groups(con) -> tuple[dict, dict]:
                                               "sentence")}
     groups: dict[str, list] = {k: [] for k in ("grp", "incident", "name", "date", "place", "type", "low", "best",
                                                 "high", "conservative", "sources", "dscore", "conflict")}
+    add_doc, add_idx, add_seq, add_grp, add_event, add_label, add_part, add_sentence = (
+        order[k].append for k in order)
     seq = 0
     for incident in build_incidents(events, reports):
         for group in incident["types"]:
@@ -219,10 +219,8 @@ def _report_groups(con) -> tuple[dict, dict]:
             for r in group["reports"]:
                 if r["sentence"] not in sentences:
                     sentences[r["sentence"]] = " ".join((r["sentence"] or "").split())
-                for k, v in (("doc_id", r["doc_id"]), ("idx", r["idx"]), ("seq", seq), ("grp", grp),
-                             ("event", r["event"]), ("label", r["label"]), ("part_of", r["part_of"]),
-                             ("sentence", sentences[r["sentence"]])):
-                    order[k].append(v)
+                add_doc(r["doc_id"]), add_idx(r["idx"]), add_seq(seq), add_grp(grp), add_event(r["event"])
+                add_label(r["label"]), add_part(r["part_of"]), add_sentence(sentences[r["sentence"]])
                 seq += 1
     return order, groups
 
@@ -267,8 +265,7 @@ def build(con, record_files: Sequence[Path]) -> dict[str, int]:
         raise ExportError(f"{', '.join(files)}: cannot read records: {exc}") from None
     for table in ("documents", "sentences", "entities", "dates", "numbers", "events"):
         con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
-    con.execute(f"CREATE TEMP TABLE facts_raw AS {_SQL['facts']}")
-    con.execute(_FACT_SENTENCE)
+    con.execute(f"CREATE TABLE facts AS {_SQL['facts']} ORDER BY doc_id, idx")
     _create_reports(con)
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 

@@ -67,6 +67,20 @@ def test_same_annotation_on_generated_texts(pair, words):
     assert _same(pair, [" ".join(words)]) == []
 
 
+def test_caches_that_start_again_give_the_same_annotation(pair, config):
+    """A cache past its size limit is emptied between documents; answers do not change."""
+    import spacy
+
+    small = spacy.load(config.parse.model)
+    cache_components(small)
+    for name in ("recount_cached_attribute_ruler", "recount_cached_lemmatizer"):
+        small.get_pipe(name).max_entries = 5
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "inputs").glob("*.txt"))]
+    assert [d.to_array(ATTRS).tolist() for d in small.pipe(texts)] == \
+        [d.to_array(ATTRS).tolist() for d in pair[0].pipe(texts)]
+    assert len(small.get_pipe("recount_cached_lemmatizer").cache) < 2000
+
+
 def test_multi_token_and_op_rules_are_not_cached(pair):
     """Rules whose patterns span tokens or use OP run over the whole Doc."""
     import spacy

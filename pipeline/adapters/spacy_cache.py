@@ -31,6 +31,9 @@ generated texts.
 
 from __future__ import annotations
 
+# Entries a cache holds before it starts again empty: memory stays bounded on any corpus
+# (an entry is a tuple of a few hashes, so about 50 MB at most) and answers do not change.
+MAX_ENTRIES = 1 << 18
 LEMMATIZER = "lemmatizer"
 ATTRIBUTE_RULER = "attribute_ruler"
 FACTORIES = {LEMMATIZER: "recount_cached_lemmatizer", ATTRIBUTE_RULER: "recount_cached_attribute_ruler"}
@@ -50,10 +53,10 @@ class CachedAttributeRuler:
     """Callable ``Doc -> Doc`` giving every token the attributes the wrapped spaCy
     ``AttributeRuler`` gives it. Matches of one-token rules are memoised per
     combination of the attributes those rules test (a tuple of hashes; one entry per
-    distinct word form, tag and label seen: a few tens of thousands for a large
-    corpus); the rest run through a Matcher of their own."""
+    distinct word form, tag and label seen, up to ``max_entries``); the rest run through
+    a Matcher of their own."""
 
-    def __init__(self, ruler) -> None:
+    def __init__(self, ruler, max_entries: int = MAX_ENTRIES) -> None:
         from spacy.matcher import Matcher
 
         self.ruler = ruler
@@ -72,11 +75,14 @@ class CachedAttributeRuler:
         self.attrs = sorted(keys)
         self.rule_of = {strings[str(rule)]: rule for rule in range(len(ruler.attrs))}
         self.cache: dict[tuple, tuple] = {}
+        self.max_entries = max_entries
 
     def match(self, doc) -> list[tuple[int, int, int, int]]:
         """The wrapped ruler's ``match(doc)``: (rule, match id, start, end) sorted."""
         matches = []
         if len(self.single) and len(doc):
+            if len(self.cache) > self.max_entries:
+                self.cache.clear()
             cache, rule_of = self.cache, self.rule_of
             rows = doc.to_array(self.attrs).reshape(len(doc), -1).tolist() if self.attrs else [[]] * len(doc)
             for i, row in enumerate(rows):
@@ -100,18 +106,21 @@ class CachedAttributeRuler:
 class CachedLemmatizer:
     """Callable ``Doc -> Doc`` writing ``Token.lemma`` for every token, the value the
     wrapped spaCy lemmatizer gives (``lemmatizer.lemmatize(token)[0]``), memoised per
-    (ORTH, POS, MORPH) hash triple for the life of the process."""
+    (ORTH, POS, MORPH) hash triple, up to ``max_entries``."""
 
-    def __init__(self, lemmatizer) -> None:
+    def __init__(self, lemmatizer, max_entries: int = MAX_ENTRIES) -> None:
         self.lemmatizer = lemmatizer
         self.overwrite = bool(getattr(lemmatizer, "overwrite", False))
         self.cache: dict[tuple[int, int, int], int] = {}
+        self.max_entries = max_entries
 
     def __call__(self, doc):
         from spacy.attrs import LEMMA, MORPH, ORTH, POS
 
         if not len(doc):
             return doc
+        if len(self.cache) > self.max_entries:
+            self.cache.clear()
         rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
         cache, strings, lemmatize = self.cache, doc.vocab.strings, self.lemmatizer.lemmatize
         lemmas = rows[:, 3].tolist()
