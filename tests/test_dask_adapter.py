@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -81,6 +82,9 @@ def test_recount_run_dask_local(tmp_path):
     result = CliRunner().invoke(app, ["run", str(corpus), "-o", str(out), "--dask", "local:2"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == whole.read_bytes()
+    # each worker's peak memory is reported (a worker that loaded the model holds > 50 MiB)
+    peaks = [int(m) for m in re.findall(r"note: dask worker \S+: peak RSS (\d+) MiB", result.output)]
+    assert len(peaks) == 2 and min(peaks) > 50, result.output
 
 
 def test_dask_refuses_shard_and_workers(tmp_path):

@@ -25,7 +25,12 @@ from ..errors import InputError
 
 
 def _task(inputs: list[str], part: str, config: Optional[str], shard: str, base: str) -> dict:
-    """Run one shard on a worker; returns its summary as plain data."""
+    """Run one shard on a worker; returns its summary as plain data, with the worker's
+    address and its peak resident memory so far (``ru_maxrss``, KiB on Linux)."""
+    import resource
+
+    from distributed import get_worker
+
     from ..io import parse_shard
     from ..runner import run_corpus
 
@@ -36,7 +41,8 @@ def _task(inputs: list[str], part: str, config: Optional[str], shard: str, base:
     notes = [n for n in summary.notes if not n.startswith("resume: 0 records kept from (nothing)")]
     return {"documents": summary.documents, "resumed": summary.resumed, "failed": summary.failed,
             "bad_lines": summary.bad_lines, "warnings": summary.warnings,
-            "notes": [f"shard {shard}: {n}" for n in notes]}
+            "notes": [f"shard {shard}: {n}" for n in notes],
+            "workers": [(get_worker().address, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)]}
 
 
 def connect(address: str) -> tuple[Any, Any]:
@@ -97,7 +103,8 @@ def collect(client: Any, futures: list[Any], parts: list[Path], output: Path,
             timeout: Optional[float] = None) -> dict:
     """Wait for every shard (at most ``timeout`` seconds, then TimeoutError), merge the
     parts into ``output``, remove them; the summed summary (bad JSONL lines come from
-    shard 0 only, io.in_shard)."""
+    shard 0 only, io.in_shard), whose notes end with each worker's peak RSS ("dask
+    worker ADDRESS: peak RSS N MiB", the largest its tasks reported)."""
     from distributed import wait
 
     from ..io import merge_outputs
@@ -106,10 +113,15 @@ def collect(client: Any, futures: list[Any], parts: list[Path], output: Path,
     results = client.gather(futures)
     merge_outputs(parts, output)
     shutil.rmtree(parts_dir(output), ignore_errors=True)
-    total: dict = {"documents": 0, "resumed": 0, "failed": [], "bad_lines": [], "warnings": [], "notes": []}
+    total: dict = {"documents": 0, "resumed": 0, "failed": [], "bad_lines": [], "warnings": [], "notes": [],
+                   "workers": []}
     for result in results:
         for key, value in result.items():
             total[key] += value
+    peaks: dict[str, int] = {}
+    for address, kib in total.pop("workers"):
+        peaks[address] = max(peaks.get(address, 0), kib)
+    total["notes"] += [f"dask worker {address}: peak RSS {kib / 1024:.0f} MiB" for address, kib in sorted(peaks.items())]
     return total
 
 
