@@ -70,6 +70,7 @@ def _resolve(finder, text, doc_day, tense=0):
     ("for a few days", "a few days", "PXD", None),
     ("in the coming days", "coming days", "PXD", None),
     ("it lasted half an hour", "half an hour", "PT30M", None),
+    ("after a forty-second pause", "forty-second", "PT40S", None),
     ("traffic stopped for a minute of silence", "a minute", "PT1M", None),
     ("it lasted 1.5 hours", "1.5 hours", "PT1H30M", None),
     ("for 2 years and 3 months", "2 years and 3 months", "P2Y3M", None),
@@ -103,6 +104,9 @@ def test_explicit_expressions(finder, text, span, value, mod):
     "The toll has risen to 41 after two more of the wounded died.",
     "Inflation rose 10.26 percent.",
     "quoting incident 1487 of the log",
+    "It was the forty-second session.",          # an ordinal, not forty seconds
+    "The plant produced 2000 tonnes of grain.",  # a count with a unit, not a year
+    "He took 2000 milligrams.",
 ])
 def test_not_dates(finder, text):
     assert finder.find(text) == []
@@ -170,6 +174,24 @@ DOC = date(2024, 3, 13)  # a Wednesday
     ("They will meet 2 weeks from now.", 1, [("2 weeks from now", "2024-W13", None)]),
     # "in N units" in a past clause is a duration, not a point
     ("It was built in two weeks.", -1, [("two weeks", "P2W", None)]),
+    # a clock range whose am/pm is written once; an hour after a named part of the day;
+    # a time with a dot before "in the evening"; a weekday of "the month"
+    ("The shops open 3-4pm.", 0, [("3-4pm", "2024-03-13T15:00/2024-03-13T16:00", None)]),
+    ("The curfew runs from 9 to 11 p.m.", 0, [("9 to 11 p.m.", "2024-03-13T21:00/2024-03-13T23:00", None)]),
+    ("The road closes from 11 to 1 pm.", 0, [("11 to 1 pm", "2024-03-13T11:00/2024-03-13T13:00", None)]),
+    ("They met between 3 and 4 pm on Friday.", -1,
+     [("3 and 4 pm on Friday", "2024-03-08T15:00/2024-03-08T16:00", None)]),
+    ("They met on Saturday morning at 9.", -1, [("Saturday morning at 9", "2024-03-09T09:00", None)]),
+    ("They met on Friday evening at 7.30.", -1, [("Friday evening at 7.30", "2024-03-08T19:30", None)]),
+    ("He arrived at 7.30 in the evening.", -1, [("7.30 in the evening", "2024-03-13T19:30", None)]),
+    ("It is held on the first Monday of the month.", 0, [("first Monday of the month", "2024-03-04", None)]),
+    ("Pay arrives on the last day of the month.", 1, [("last day of the month", "2024-03-31", None)]),
+    # must NOT change: counts and rates between numbers are not times
+    ("He counted 3 and 4 people.", -1, []),
+    ("Rates fell from 9 to 11 percent.", -1, []),
+    ("The shift ran from 9 to 5.", -1, []),
+    ("Sales rose in the month.", -1, []),
+    ("The toll rose to 11 on Friday evening at the hospital.", -1, [("Friday evening", "2024-03-08TEV", None)]),
 ])
 def test_resolution_against_the_document_date(finder, text, tense, expected):
     assert _resolve(finder, text, DOC, tense) == expected
@@ -325,6 +347,8 @@ def test_dateparser_never_uses_the_run_day():
      {"Friday": "2024-03-08", "Tuesday": "2024-03-12"}),
     ("Issued on 12 February 2013.\n\nThe committee will meet again Thursday, according to the statement.",
      {"Thursday": "2013-02-14"}),
+    # a bare year is the grammar's call, not the model's: a count with a unit is no date
+    ("date 2024-05-20 News\n\nThe patient took 2000 milligrams of the drug in 2019.", {"2019": "2019"}),
     # the dateline is one date with its clock time; no value comes from the run day
     ("Mon 14th November 2022 | 09:45 AM\n\nPolice said.", {"Mon 14th November 2022 | 09:45 AM": "2022-11-14T09:45"}),
     # relative expressions once the document date is read from its date line

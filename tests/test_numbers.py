@@ -30,6 +30,7 @@ UNCHANGED = [
     ("2 million people attended", [("2 million", 2000000, "cardinal", None, None)]),
     ("the Seventy-eighth session", [("Seventy-eighth", 78, "ordinal", None, None)]),
     ("the thirtieth anniversary", [("thirtieth", 30, "ordinal", None, None)]),
+    ("the forty-second session", [("forty-second", 42, "ordinal", None, None)]),
     ("the 34th anniversary", [("34th", 34, "ordinal", None, None)]),
     ("the 100-th anniversary", [("100-th", 100, "ordinal", None, None)]),
     ("hundreds of thousands of people", [("hundreds of thousands", 100000, "cardinal", None, "AT_LEAST")]),

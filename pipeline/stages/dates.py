@@ -27,6 +27,7 @@ from ..timex_resolve import Context, resolve_all
 from ..timex_rules import TimexFinder, _alternation, is_phone_number, load_qualifiers
 
 LEADING_WORDS = re.compile(r"^(?:the|a|an|on|in|at|by|since|until|till|from|before|after|during|of|for|over|about|around)\s+", re.I)
+BARE_NUMBER = re.compile(r"\d+")
 
 
 def doc_date_candidate(text: str, timexes: list[Timex], cues: list[str], top_lines: int = 8,
@@ -123,7 +124,9 @@ class DatesStage:
     # -- candidates -------------------------------------------------------
     def _model_candidates(self, doc: Document, taken: list[Timex], doc_day) -> list[Timex]:
         """Model DATE/TIME spans the grammar missed, kept only if they carry a year and
-        dateparser reads them (so no value depends on the day the run happens)."""
+        dateparser reads them (so no value depends on the day the run happens), and are
+        more than a bare number (the grammar's year rule decides those, units and counts
+        after them included)."""
         out = []
         text = doc.textmap.text
         for ent in doc.parsed.ents:
@@ -140,6 +143,8 @@ class DatesStage:
                 m = LEADING_WORDS.match(span)
             if not span or span.lower() in self.not_dates or not re.search(r"\b(1[0-9]\d\d|20\d\d)\b", span):
                 continue
+            if BARE_NUMBER.fullmatch(span):
+                continue  # a bare year is the grammar's call ("2000 milligrams", "2001 people")
             if is_identifier_number(text, s, e) or is_phone_number(text, s, e, self.phone_cues):
                 continue
             value = parse_date(span)
