@@ -181,6 +181,21 @@ CASES = [
      {("killed", 3, None), ("injured", 12, None), ("missing", 57, None)}),
     ("An additional 300 families were evacuated.", set()),
     ("Rescuers are searching for another 40 people.", set()),
+    # ways of dying: drowning, "<verb> to death" (killed, not the weak verb's injured)
+    ("Two children drowned in the river.", {("killed", 2, None)}),
+    ("Three men were stabbed to death.", {("killed", 3, None)}),
+    ("A mob beat 2 men to death.", {("killed", 2, None)}),
+    ("Five people burned to death in the fire.", {("killed", 5, None)}),
+    ("Four prisoners were tortured to death.", {("killed", 4, None)}),
+    ("Nine people were strangled.", {("killed", 9, None)}),
+    # detention and relocation phrased otherwise
+    ("Police locked up 30 protesters.", {("detained", 30, None)}),
+    ("12 activists were held in pre-trial detention.", {("detained", 12, None)}),
+    ("About 2,000 residents were relocated to camps.", {("displaced", 2000, "APPROX")}),
+    # must not change: stabbed without "to death" is injured; families are not people
+    ("Three people were stabbed.", {("injured", 3, None)}),
+    ("Some 400 families were relocated.", set()),
+    ("The 12 boats drowned in the storm surge were never found.", set()),
 ]
 
 
