@@ -53,6 +53,21 @@ CASES = [
     ("Soviet troops killed 131 civilians in Baku.", [(131, None, None)]),
     ("Our report documents the abduction of 214 people.", [(214, None, None)]),
     ("The attack claimed the lives of 150 civilians, 744 others were wounded.", [(150, None, None), (744, None, None)]),
+    # "According to X," opening a sentence the parser splits with a participle clause
+    ("According to the indictment, confirmed in March 2020, the shells fired that morning killed 41 civilians.",
+     [(41, "indictment", "According to")]),
+    ("2. According to the indictment, the shells killed 41 civilians.", [(41, "indictment", "According to")]),
+    # "according to" on the clause wins over the clause's own reporting verb
+    ("The Commission has recorded 96 people injured in the clashes, according to hospital records.",
+     [(96, "hospital records", "according to")]),
+    # findings of a court; estimates of a crowd
+    ("The Trial Chamber found that soldiers detained 14 men from the village.", [(14, "Trial Chamber", "found")]),
+    ("Police put the crowd at about 600.", [(600, "Police", "put the crowd at")]),
+    # a table's caption names its source without a verb
+    ("Displacement by district (Source: OCHA, 3 May)\nDistrict | Displaced\nNorth | 1 200\nSouth | 800\n"
+     "Total | 2 000\n", [(1200, "OCHA", None), (800, "OCHA", None), (2000, "OCHA", None)]),
+    # must stay null: finding bodies is not reporting a figure
+    ("Rescuers found 14 bodies in the rubble.", [(14, None, None)]),
 ]
 
 

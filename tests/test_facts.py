@@ -196,6 +196,13 @@ CASES = [
     ("Three people were stabbed.", {("injured", 3, None)}),
     ("Some 400 families were relocated.", set()),
     ("The 12 boats drowned in the storm surge were never found.", set()),
+    # people named by their work or role count as people
+    ("Four miners were killed and nine were injured.", {("killed", 4, None), ("injured", 9, None)}),
+    ("The company has deployed 120 rescuers.", {("deployed", 120, None)}),
+    ("Police detained 11 suspected sellers.", {("detained", 11, None)}),
+    ("Organisers put turnout at about 60 000.", {("participants", 60000, "APPROX")}),
+    # must not change: things are not people
+    ("Police seized 40 rifles and 3 trucks.", set()),
 ]
 
 

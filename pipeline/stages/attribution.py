@@ -299,6 +299,39 @@ def bracket_source(token, doc_text_end: int, lex: AttributionLexicon, text: Opti
     return Found(None, (inner[0], inner[-1]))
 
 
+CAPTION_SOURCE = ("source", "sources")
+
+
+def caption_source(sent) -> Optional[Found]:
+    """A table caption that names its source without a verb: "Figures by province (NDMA,
+    27 November)", "Source: Ministry of Health": the bracket's first part, or what follows
+    "Source:", up to a comma, bracket, semicolon or line end, when it names an
+    organisation or person or is a proper name (no cue)."""
+    toks = list(sent)
+    for n, t in enumerate(toks):
+        if t.lower_ in CAPTION_SOURCE and n + 1 < len(toks) and toks[n + 1].text == ":":
+            rest = toks[n + 2:]
+        elif t.text == "(":
+            rest = toks[n + 1:]
+            if rest and rest[0].lower_ in CAPTION_SOURCE:
+                rest = rest[2:] if len(rest) > 1 and rest[1].text == ":" else rest[1:]
+        else:
+            continue
+        inner = []
+        for x in rest:
+            if x.text in (",", ")", ";") or (x.is_space and "\n" in x.text):
+                break
+            if not x.is_space:
+                inner.append(x)
+            if "\n" in x.whitespace_:
+                break
+        if inner and (any(x.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for x in inner) or inner[0].is_title
+                      or inner[0].is_upper):
+            return Found(None, (inner[0], inner[-1]))
+        return None
+    return None
+
+
 def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = (), sent=None) -> Optional[Found]:
     """Walk from the figure's token up to its sentence's root; the nearest reporting
     verb or "according to" on the way wins. ``skip`` are tokens that cannot be the
@@ -309,13 +342,15 @@ def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = (), se
     node, via = token, None
     while True:
         children = list(node.children)
+        # "according to X" on a node wins over the node's own reporting verb: "the
+        # Commission recorded 96 injured, according to hospital records" (the records).
+        found = _preposition_cue(node, lex, children)
+        if found:
+            return found
         if via is not None and node not in skip:
             found = _verb_cue(node, via, lex, token, children)
             if found:
                 return found
-        found = _preposition_cue(node, lex, children)
-        if found:
-            return found
         if node.pos_ in ("NOUN", "PROPN", "NUM", "ADJ", "VERB"):
             found = participle_cue(node, lex, children)
             if found:
@@ -326,8 +361,32 @@ def attribution_in_sentence(token, lex: AttributionLexicon, skip: tuple = (), se
                     if pobj.dep_ == "pobj" and (found := participle_cue(pobj, lex)):
                         return found
         if node.head.i == node.i:
-            return final_reporting_clause(token, lex, sent)
+            return final_reporting_clause(token, lex, sent) or opening_preposition(token, lex, sent)
         node, via = node.head, node
+
+
+def opening_preposition(token, lex: AttributionLexicon, sent=None) -> Optional[Found]:
+    """A sentence that opens with "According to X," (after a paragraph number or bullet)
+    attributes the figures after it even when the parser hangs the phrase elsewhere
+    ("According to the indictment, confirmed in March 2020, the shells ... killed 41").
+    ``sent``: the token's sentence (a Span) when the caller has it."""
+    if sent is None:
+        sent = token.sent
+    first = next((t for t in sent if not (t.is_space or t.is_punct or t.like_num)), None)
+    if first is None or first.i >= token.i:
+        return None
+    doc = token.doc
+    for words in lex.prepositions:
+        last = first.i + len(words) - 1
+        if last >= token.i or tuple(t.lower_ for t in doc[first.i:last + 1]) != words:
+            continue
+        obj = next((c for c in doc[last].children if c.dep_ in ("pobj", "dobj")), None) \
+            or next((c for c in first.children if c.dep_ in ("pobj", "dobj")), None)
+        comma = next((t for t in doc[last + 1:token.i] if t.text == ","), None)
+        if obj is None or comma is None or obj.i > comma.i:
+            return None
+        return Found((first, doc[last]), source_tokens(obj, lex))
+    return None
 
 
 def final_reporting_clause(token, lex: AttributionLexicon, sent=None) -> Optional[Found]:
@@ -467,7 +526,7 @@ class AttributionStage:
         intro = next((s for s in reversed(sents) if s.end_char <= n0 + 1 and s.start_char < n0), None)
         if intro is None:
             return None
-        return reporting_root(intro, self.lexicon) or self._any_cue(intro)
+        return reporting_root(intro, self.lexicon) or self._any_cue(intro) or caption_source(intro)
 
     def _any_cue(self, sent) -> Optional[Found]:
         """The first reporting verb of a sentence that has a subject or an agent."""
