@@ -21,6 +21,10 @@ INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 _INVISIBLE_CLASS = "".join(sorted(INVISIBLE))
 GAP = re.compile(f"\\s[\\s{_INVISIBLE_CLASS}]+|[^\\S ]|\\A |(?<=.) \\Z|[{_INVISIBLE_CLASS}]", re.S)
 SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+# How the last line of a block of running text ends: a sentence end, or a colon or
+# semicolon before a list.
+PROSE_END = re.compile(r"[.!?:;][\"”’')\]]*$")
+BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 # A line that starts with a paragraph number or a bullet starts a new block
 # ("1. The Government ...", "(a) ...", "iv) ...", "• ...", "- ...").
 LIST_MARKER = re.compile(r"^(?:\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-z]\)|\(?[ivxlc]{1,6}[.)]|[•●▪◦‣∙·*\-–—])\s+\S")
@@ -86,8 +90,14 @@ def starts_list_item(before: str, after: str) -> bool:
     return True
 
 
-def is_soft_break(before: str, after: str, width: int | None, joining_words: frozenset[str]) -> bool:
-    """Whether the line break between two lines is a wrap inside running text."""
+def is_soft_break(before: str, after: str, width: int | None, joining_words: frozenset[str],
+                  block_is_prose: bool = True) -> bool:
+    """Whether the line break between two lines is a wrap inside running text.
+
+    ``block_is_prose``: whether the block of lines the break is in (up to the next
+    blank line) ends like running text (:data:`PROSE_END`). A long line before a
+    capitalised one is a wrap by the text's line width only then: headlines, standfirsts,
+    datelines and contact lines are blocks of lines with no final punctuation."""
     before, after = before.strip(), after.strip()
     if not before or not after or SENTENCE_END.search(before) or starts_list_item(before, after):
         return False
@@ -96,7 +106,7 @@ def is_soft_break(before: str, after: str, width: int | None, joining_words: fro
     last_word = before.split()[-1].lower()
     if last_word in joining_words or before[-1] in ",;(–—-":
         return True
-    if width is not None:
+    if width is not None and block_is_prose:
         return len(before) + 1 + len(after.split()[0]) > 0.9 * width
     return False
 
@@ -106,9 +116,10 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
     lines = original.split("\n")
     width = _wrap_width([line.rstrip() for line in lines])
     blank_is_paragraph = not _double_spaced(original)
+    block_ends = [m.start() for m in BLANK_LINE.finditer(original)] + [n := len(original)]
+    prose: dict[int, bool] = {}  # block end -> whether the block ends like running text
     out: list[str] = []
     index: list[int] = []
-    n = len(original)
     last = 0  # characters before it are done
     for gap in GAP.finditer(original):
         pos, end = gap.span()
@@ -123,7 +134,11 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
             before = original[original.rfind("\n", 0, pos) + 1:pos]
             after_end = original.find("\n", end)
             after = original[end:after_end if after_end >= 0 else n]
-            soft = is_soft_break(before, after, width, joining_words)
+            block_end = block_ends[bisect.bisect_left(block_ends, end)]
+            if block_end not in prose:
+                prose[block_end] = bool(PROSE_END.search(original[:block_end].rstrip()[-8:])) \
+                    if blank_is_paragraph else True
+            soft = is_soft_break(before, after, width, joining_words, prose[block_end])
             if soft and blank_is_paragraph and run.count("\n") > 1 \
                     and not (before.rstrip().endswith(",") or before.split()[-1].lower() in joining_words) \
                     and not after.strip()[:1].islower():

@@ -274,6 +274,12 @@ PART_OF = [
      "hospitalised supporters.", [(17, None), (7, 17), (4, None)]),
     ("More than 100 were wounded in the strike at 10:30. Later 39 people had died and 87 were hurt.",
      [(100, None), (39, None), (87, None)]),
+    # a list ends with its sentence: a later figure of another source is no part of it
+    ("The shelling killed 41 civilians, including 9 children. The Red Cross put the number of dead at 36.",
+     [(41, None), (9, 41), (36, None)]),
+    # items of one bulleted list are siblings, not total and part
+    ("Deaths by district:\n- North: 29 deaths\n- South: 9 deaths\n- East: 3 deaths\n",
+     [(29, None), (9, None), (3, None)]),
 ]
 
 

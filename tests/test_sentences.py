@@ -17,6 +17,11 @@ from pipeline.stages.sentences import segments
     ("Ambassador\nPermanent Representative", [(0, 11), (11, 35)], ["Ambassador", "Permanent Representative"]),
     # real boundary after final punctuation: must NOT merge
     ("He left. She stayed.", [(0, 9), (9, 20)], ["He left.", "She stayed."]),
+    # a short abbreviation before a reference in capitals and digits: merged
+    ("Ref. NHRC/PR/117/2025", [(0, 5), (5, 21)], ["Ref. NHRC/PR/117/2025"]),
+    ("See doc. A/74/649 now.", [(0, 9), (9, 22)], ["See doc. A/74/649 now."]),
+    # must NOT merge: an abbreviation-like word ending a sentence before a name
+    ("He met the Amb. Ivan came later.", [(0, 16), (16, 32)], ["He met the Amb.", "Ivan came later."]),
     # lower-case start after a full stop is not a new sentence
     ("the U.S. army came.", [(0, 9), (9, 19)], ["the U.S. army came."]),
     # white space trimmed off both ends

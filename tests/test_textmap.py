@@ -109,6 +109,28 @@ def test_blank_line_is_a_block_break_unless_double_spaced(text, expected):
     assert len(tm.text.split("\n")) == expected
 
 
+PARAGRAPH = ("The number of people poisoned rose again on Wednesday as hospitals in the\n"
+             "province admitted dozens of new patients with symptoms of methanol\n"
+             "poisoning, the institute said in its weekly update on the outbreak.\n")
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a block without final punctuation (headline, standfirst, dateline) keeps its line
+    # breaks even where a long line would pass for a wrap of the text's width
+    ("Methanol poisoning in two districts of the province: forty-one deaths\n"
+     "Thursday, 2 October 2025\n\n" + PARAGRAPH, 3),
+    ("Four miners dead, eleven trapped after a roof fall at the Hedvika pit\n"
+     "Union and mine operator give different figures\n\n" + PARAGRAPH, 3),
+    # must NOT change: a wrapped paragraph that ends like prose is unwrapped
+    (PARAGRAPH, 1),
+    ("Officials met the families of the missing on Tuesday and Wednesday in the\n"
+     "town hall of the district, and promised the following:\n\n" + PARAGRAPH, 2),
+])
+def test_a_block_without_final_punctuation_keeps_its_lines(text, expected):
+    tm = normalise(text, JOIN)
+    assert len(tm.text.split("\n")) == expected
+
+
 def _normalise_by_character(original: str, joining_words: frozenset[str]) -> tuple[str, tuple[int, ...]]:
     """The folding of normalise read one character at a time (the obvious, slow reading),
     before glued boundaries get their space: the oracle for the run-by-run version."""

@@ -37,6 +37,7 @@ from typing import Iterable, NamedTuple, Optional
 from pydantic import BaseModel, ConfigDict, StrictBool
 
 from ..document import Document
+from ..textmap import LIST_MARKER
 from ..lexicon import read_model
 from ..resources import Words
 
@@ -962,15 +963,33 @@ def assign_part_of(facts: list[dict], sentences: list[int], text: str, lex: Fact
                 break
             if total.get("_partitive"):
                 continue  # "seven of whom ..., only four ...": a partitive lists nothing
+            if "\n" in text[total["number"]["end"]:part["number"]["start"]] and \
+                    list_item_line(text, total["number"]["start"]) and list_item_line(text, part["number"]["start"]):
+                continue  # items of one list are siblings ("- X: 29 deaths" / "- Y: 9 deaths")
             between = [k for k in range(i + 1, j) if facts[k]["type"] == part["type"]
                        and facts[k]["number"]["start"] > total["number"]["end"]]
             if any(top(k) != top(i) for k in between):
                 continue
+            if between and sentences[between[-1]] != sentences[j] and not breakdown_marker(
+                    SENTENCE_BREAK.split(text[facts[between[-1]]["number"]["end"]:part["number"]["start"]])[-1], lex):
+                continue  # the list ended with its sentence: "41, including 9 children. The Red Cross put it at 36"
             first = facts[between[0]] if between else part
             if breakdown_marker(text[total["number"]["end"]:first["number"]["start"]], lex):
                 part["part_of"] = top(i)
                 break
     _complete_breakdowns(facts, sentences)
+
+
+# Where a sentence ends inside a stretch of text (the part of a stretch after the last one
+# is in the sentence of what follows it).
+SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+")
+
+
+def list_item_line(text: str, offset: int) -> bool:
+    """Whether the line holding ``offset`` starts with a list marker ("- ", "• ", "3) ";
+    textmap.LIST_MARKER)."""
+    start = text.rfind("\n", 0, offset) + 1
+    return bool(LIST_MARKER.match(text[start:offset + 1].lstrip()))
 
 
 def assign_table_part_of(facts: list[dict]) -> None:

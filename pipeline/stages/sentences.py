@@ -23,6 +23,8 @@ MARKER_ONLY = re.compile(r"(?:\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-z]\)|\(?[ivxlc]{1,6}
 INLINE_BULLET = re.compile(r"(?<=\S)\s+(?=[•●▪◦‣]\s)")
 # "Tel. +226 ...", "No. 12": a short abbreviation before a number does not end a sentence.
 ABBREV_BEFORE_NUMBER = re.compile(r"(?:^|\s)[A-Za-z]{1,4}\.$")
+# ... nor before a reference in capitals and digits: "Ref. NHRC/PR/117/2025", "Doc. A/74/649".
+IDENTIFIER = re.compile(r"[A-Z]{1,10}[/\-][A-Z0-9/\-]*\d")
 # A dotted abbreviation, then a capitalised word: "E.U. The", "6 P.M. Police".
 DOTTED_END = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,})\s+(?=([A-Z][\w’']*))")
 CLOCK_ABBREV = frozenset({"a.m.", "p.m."})
@@ -95,7 +97,7 @@ def segments(norm_text: str, sentence_spans: list[tuple[int, int]]) -> list[tupl
             if MARKER_ONLY.fullmatch(norm_text[prev_start:prev_end]):
                 merged[-1][1] = end  # "1." + "The Government ...": one paragraph
                 continue
-            if not hard and norm_text[start] in "+(0123456789" \
+            if not hard and (norm_text[start] in "+(0123456789" or IDENTIFIER.match(norm_text, start)) \
                     and ABBREV_BEFORE_NUMBER.search(norm_text[prev_start:prev_end]):
                 merged[-1][1] = end
                 continue
