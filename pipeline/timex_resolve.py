@@ -149,7 +149,7 @@ def resolve_explicit(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], 
 
 
 def resolve_year(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]:
-    """A day, month, holiday, season or quarter without a year (SPEC: the narrative
+    """A day, month, holiday, season, quarter or ISO week without a year (SPEC: the narrative
     date, else the document date moved by the tense; recurring days as XXXX)."""
     p = t.parts
     if "holiday" in p:
@@ -174,11 +174,11 @@ def resolve_year(t: Timex, ctx: Context, st: State) -> tuple[Optional[str], str]
             return None, anchor
         d1 = _holiday_first_day(p["holiday"], year)  # a moving holiday may fall elsewhere that year
         return holiday_value(p["holiday"], year) if d1 else None, anchor
-    if "season" in p or "q" in p:
+    if "season" in p or "q" in p or "wk" in p:
         base = st.narrative or ctx.doc_day
         if base is None:
             return None, "none"
-        suffix = p["season"] if "season" in p else f"Q{p['q']}"
+        suffix = p["season"] if "season" in p else f"Q{p['q']}" if "q" in p else f"W{p['wk']:02d}"
         return f"{base.year:04d}-{suffix}", "narrative or document year"
     m, d = p.get("m"), p.get("d")
     if m is None and d is not None:

@@ -35,6 +35,7 @@ GROUPS = {
     "n", "n2", "n3", "unit", "unit2", "unit3", "frac", "frac2", "dir", "hh", "mi", "ss", "ampm", "tz",
     "off", "sep", "pod", "podw", "named", "hw", "mw", "half", "quarter", "min", "season", "q", "q2", "qo",
     "dec", "cent", "centw", "word", "part", "a", "b", "c", "era", "ana", "qual", "bare", "bare2", "bare3", "yrel",
+    "wk",
 }
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -440,6 +441,16 @@ def _quarter(g: dict, f: "TimexFinder") -> Optional[dict]:
     return {"kind": "other", "anchor": Anchor.YEAR, "parts": {"q": q}}
 
 
+def _week_number(g: dict, f: "TimexFinder") -> Optional[dict]:
+    """"week 37" -> an ISO week, of the year given ("week 37 of 2025" -> 2025-W37) or of
+    the narrative's (resolve_year)."""
+    wk = int(g["wk"])
+    if g.get("y"):
+        y = int(g["y"])
+        return {"value": f"{y:04d}-W{wk:02d}", "kind": "week", "parts": {"y": y, "wk": wk}}
+    return {"kind": "week", "anchor": Anchor.YEAR, "parts": {"wk": wk}}
+
+
 def _weekday(g: dict, f: "TimexFinder") -> Optional[dict]:
     parts: dict = {"wd": weekday_number(g["wd"])}
     if g.get("rel"):
@@ -672,7 +683,7 @@ def _named_day(g: dict, f: "TimexFinder") -> Optional[dict]:
 
 
 INTERPRETERS: dict[str, Callable[[dict, "TimexFinder"], Optional[dict]]] = {
-    "date": _date, "numeric-date": _numeric_date, "day-range": _day_range, "month-range": _month_range, "year-range": _year_range, "decade": _decade,
+    "date": _date, "week-number": _week_number, "numeric-date": _numeric_date, "day-range": _day_range, "month-range": _month_range, "year-range": _year_range, "decade": _decade,
     "century": _century, "season": _season, "quarter": _quarter, "weekday": _weekday,
     "holiday": _holiday, "relative-word": _relative_word, "relative-unit": _relative_unit,
     "day-of-relative": _day_of_relative, "offset": _offset, "duration": _duration,
@@ -723,8 +734,8 @@ def _range(left: Timex, right: Timex, rule: str) -> Optional[Timex]:
         lp, rp = left.parts, right.parts
         if not lp.get("ampm") and rp.get("ampm") and lp["hh"] < 12 and rp["hh"] >= 12 and lp["hh"] + 12 <= rp["hh"]:
             lp["hh"] += 12
-        elif not rp.get("ampm") and rp["hh"] < lp["hh"] and rp["hh"] + 12 <= 24:
-            rp["hh"] += 12
+        elif not rp.get("ampm") and rp["hh"] < lp["hh"] <= 12 and rp["hh"] + 12 <= 24:
+            rp["hh"] += 12  # "from 10 to 2": the afternoon; "from 23:40 to 01:15" runs past midnight
         if "tz" in rp and "tz" not in lp:
             lp["tz"] = rp["tz"]
     # The left side takes the year (and month) the right side states: "Nov 18 - Dec 19, 2015".

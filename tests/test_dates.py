@@ -186,6 +186,18 @@ DOC = date(2024, 3, 13)  # a Wednesday
     ("He arrived at 7.30 in the evening.", -1, [("7.30 in the evening", "2024-03-13T19:30", None)]),
     ("It is held on the first Monday of the month.", 0, [("first Monday of the month", "2024-03-04", None)]),
     ("Pay arrives on the last day of the month.", 1, [("last day of the month", "2024-03-31", None)]),
+    # ISO week numbers (epidemiological weeks); a 24-hour range past midnight; a day and
+    # month before a clock time; "last month" before a count; a count before "last week"
+    ("Deaths by week: 6 in week 10, 22 in week 11.", -1, [("week 10", "2024-W10", None), ("week 11", "2024-W11", None)]),
+    ("Cases rose in week 38 of 2025.", -1, [("week 38 of 2025", "2025-W38", None)]),
+    ("The shelling lasted from 23:40 to 01:15.", -1, [("23:40 to 01:15", "2024-03-13T23:40/2024-03-14T01:15", None)]),
+    ("Figures (NDMA, 12 March, 12:00) show it.", -1, [("12 March, 12:00", "2024-03-12T12:00", None)]),
+    ("It followed the arrest last month of 14 organisers.", -1, [("last month", "2024-02", None)]),
+    ("Admissions rose to 78 last week.", -1, [("last week", "2024-W10", None)]),
+    # must NOT change: weeks of something else; the last month of a year
+    ("In week 3 of the strike, talks resumed.", -1, []),
+    ("He described the last month of the campaign.", -1, []),
+    ("in the 3 last days", -1, [("3 last days", "P3D", None)]),
     # must NOT change: counts and rates between numbers are not times
     ("He counted 3 and 4 people.", -1, []),
     ("Rates fell from 9 to 11 percent.", -1, []),
