@@ -59,9 +59,14 @@ def test_dateline_is_date_plus_time_and_cut_names_are_joined(process):
     ("Martyrs’ Alley", "ORG", "FAC"),
     ("USSR", "ORG", "GPE"),
     ("Soviet", "ORG", "NORP"),
+    # company and newspaper words end an organisation's name
+    ("Kestrava Coal", "PERSON", "ORG"),
+    ("Zadubi Valley Herald", "PERSON", "ORG"),
     # must NOT change
     ("Trend News Agency", "ORG", "ORG"),
     ("Heydar Aliyev", "PERSON", "PERSON"),
+    ("Coal Street", "ORG", "FAC"),             # an ORG word does not start a name
+    ("Group Captain Ivan Petrov", "PERSON", "PERSON"),
 ])
 def test_label_fixes(config, span, model_label, label):
     from pipeline.stages.entities import EntitiesStage
@@ -93,6 +98,8 @@ def test_places_of_the_issue(process, span, label):
     ("Shelling hit the villages of Kül-Tepe, Darvaz and Aşağı Mirak on Tuesday.", "Darvaz", "GPE"),
     ("Shelling hit the villages of Kül-Tepe, Darvaz and Aşağı Mirak on Tuesday.", "Aşağı Mirak", "GPE"),
     ("The funeral took place in the village of Potocari on Thursday.", "Potocari", "GPE"),
+    # a title without its dot is not part of the name
+    ("Mr Řezníček said the shaft was unsafe.", "Řezníček", "PERSON"),
     ("The clinic we support in Kafr Haddan was hit.", "Kafr Haddan", "GPE"),
     ("Two of them were moved to the capital, Qalendar, by road.", "Qalendar", "GPE"),
     ("HALABJA GOVERNORATE\nThe governor spoke.", "HALABJA GOVERNORATE", "GPE"),

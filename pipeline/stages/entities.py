@@ -663,8 +663,8 @@ class EntitiesStage:
         words = span_text.split()
         if label in ("ORG", "GPE", "LOC", "PERSON", "PRODUCT") and len(words) > 1:
             for head in (words[-1], words[0]):  # "Alley of Martyrs", "Martyrs’ Alley"
-                if head in self.head_label:
-                    return self.head_label[head]
+                if head in self.head_label and (head is words[-1] or self.head_label[head] != "ORG"):
+                    return self.head_label[head]  # an ORG word only ends a name ("Kestrava Coal")
         return label
 
     def _trimmed(self, text: str, start: int, end: int, label: str, trim=None) -> tuple[int, int] | None:
