@@ -48,7 +48,7 @@ REPEATS = 3
 
 def build_corpus(folder: Path, n: int) -> int:
     """N documents cycling through the seeds (inputs/*.txt) and the dev-set statements
-    (tests/dev_inputs/*.txt: six genres), each with its own first line; returns words."""
+    (tests/dev_inputs/*.txt: twelve genres), each with its own first line; returns words."""
     sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "inputs").glob("*.txt"))]
     sources += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "dev_inputs").glob("*.txt"))]
     folder.mkdir(parents=True, exist_ok=True)
