@@ -277,9 +277,15 @@ PART_OF = [
     # a list ends with its sentence: a later figure of another source is no part of it
     ("The shelling killed 41 civilians, including 9 children. The Red Cross put the number of dead at 36.",
      [(41, None), (9, 41), (36, None)]),
-    # items of one bulleted list are siblings, not total and part
+    # items of one bulleted list are siblings, not total and part ...
     ("Deaths by district:\n- North: 29 deaths\n- South: 9 deaths\n- East: 3 deaths\n",
      [(29, None), (9, None), (3, None)]),
+    # ... and together the parts of a total they add up to, a few sentences before them
+    ("The institute counted 41 deaths. Most were men. Tests continue.\n\nDeaths by district:\n"
+     "- North: 29 deaths\n- South: 9 deaths\n- East: 3 deaths\n", [(41, None), (29, 41), (9, 41), (3, 41)]),
+    # must stay null: list items that do not add up to the total
+    ("The institute counted 41 deaths.\n\nDeaths by district:\n- North: 29 deaths\n- South: 9 deaths\n",
+     [(41, None), (29, None), (9, None)]),
 ]
 
 

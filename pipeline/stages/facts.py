@@ -37,7 +37,7 @@ from typing import Iterable, NamedTuple, Optional
 from pydantic import BaseModel, ConfigDict, StrictBool
 
 from ..document import Document
-from ..textmap import LIST_MARKER
+from ..textmap import BLANK_LINE, LIST_MARKER
 from ..lexicon import read_model
 from ..resources import Words
 
@@ -977,7 +977,7 @@ def assign_part_of(facts: list[dict], sentences: list[int], text: str, lex: Fact
             if breakdown_marker(text[total["number"]["end"]:first["number"]["start"]], lex):
                 part["part_of"] = top(i)
                 break
-    _complete_breakdowns(facts, sentences)
+    _complete_breakdowns(facts, list_blocks(facts, sentences, text))
 
 
 # Where a sentence ends inside a stretch of text (the part of a stretch after the last one
@@ -1001,9 +1001,38 @@ def assign_table_part_of(facts: list[dict]) -> None:
             fact["part_of"] = totals[cell[:2]]
 
 
+def list_blocks(facts: list[dict], sentences: list[int], text: str) -> list[int]:
+    """``sentences`` with the lines of one bulleted list counted as one sentence: a fact on
+    a list-item line takes the sentence index of the first fact of its run of list lines
+    ("- North: 29 deaths" / "- South: 9 deaths" / "- East: 3 deaths" add up as one
+    sentence would)."""
+    out = list(sentences)
+    run_start = None  # index into facts of the first fact of the current run of list lines
+    for k, fact in enumerate(facts):
+        start = fact["number"]["start"]
+        if not list_item_line(text, start):
+            run_start = None
+            continue
+        if run_start is not None:
+            prev = facts[k - 1]["number"]["end"]
+            gap = text[prev:start]
+            if gap.count("\n") > 1 or not list_item_line(text, facts[k - 1]["number"]["start"]) \
+                    or BLANK_LINE.search(gap):
+                run_start = None
+        if run_start is None:
+            run_start = k
+        out[k] = out[run_start]
+    return out
+
+
+# How far back (in sentences) a total may stand from figures that add up exactly to it.
+SUM_REACH = 5
+
+
 def _complete_breakdowns(facts: list[dict], sentences: list[int]) -> None:
-    """The sum rule of ``assign_part_of``: figures of one type and sentence, none of
-    them a part yet, that add up exactly to an earlier figure of that type."""
+    """The sum rule of ``assign_part_of``: figures of one type and sentence (or one
+    bulleted list, :func:`list_blocks`), none of them a part yet, that add up exactly to
+    an earlier figure of that type at most SUM_REACH sentences before them."""
     groups: dict[tuple, list[int]] = {}
     for k, fact in enumerate(facts):
         if fact.get("part_of") is None and not fact.get("_partitive"):
@@ -1017,7 +1046,7 @@ def _complete_breakdowns(facts: list[dict], sentences: list[int]) -> None:
             first = parts[0]
             found = None
             for i in range(first - 1, -1, -1):
-                if sentences[first] - sentences[i] > 1:
+                if sentences[first] - sentences[i] > SUM_REACH:
                     break
                 total = facts[i]
                 if total["type"] == kind and total["value"] == total_value and total.get("mod") is None:
