@@ -116,7 +116,8 @@ def normalise(original: str, joining_words: frozenset[str] = frozenset()) -> Tex
     lines = original.split("\n")
     width = _wrap_width([line.rstrip() for line in lines])
     blank_is_paragraph = not _double_spaced(original)
-    block_ends = [m.start() for m in BLANK_LINE.finditer(original)] + [n := len(original)]
+    n = len(original)
+    block_ends = [m.start() for m in BLANK_LINE.finditer(original)] + [n]
     prose: dict[int, bool] = {}  # block end -> whether the block ends like running text
     out: list[str] = []
     index: list[int] = []

@@ -37,9 +37,9 @@ from typing import Iterable, NamedTuple, Optional
 from pydantic import BaseModel, ConfigDict, StrictBool
 
 from ..document import Document
-from ..textmap import BLANK_LINE, LIST_MARKER
 from ..lexicon import read_model
 from ..resources import Words
+from ..textmap import LIST_MARKER
 
 NOMINAL = {"NOUN", "PROPN", "PRON", "NUM", "ADJ"}
 VERBAL = {"VERB", "AUX"}
@@ -1016,8 +1016,7 @@ def list_blocks(facts: list[dict], sentences: list[int], text: str) -> list[int]
         if run_start is not None:
             prev = facts[k - 1]["number"]["end"]
             gap = text[prev:start]
-            if gap.count("\n") > 1 or not list_item_line(text, facts[k - 1]["number"]["start"]) \
-                    or BLANK_LINE.search(gap):
+            if gap.count("\n") > 1 or not list_item_line(text, facts[k - 1]["number"]["start"]):
                 run_start = None
         if run_start is None:
             run_start = k
