@@ -271,6 +271,15 @@ def participle_cue(noun, lex: AttributionLexicon, children: Optional[list] = Non
     return None
 
 
+SOURCE_ENTITY_TYPES = ("ORG", "PERSON", "NORP", "GPE")
+
+
+def names_a_source(tokens) -> bool:
+    """Whether a bracket's or caption's words (non-empty) can name a source: one of them
+    is in an ORG, PERSON, NORP or GPE entity, or the first is capitalised."""
+    return any(t.ent_type_ in SOURCE_ENTITY_TYPES for t in tokens) or tokens[0].is_title
+
+
 def bracket_source(token, doc_text_end: int, lex: AttributionLexicon, text: Optional[str] = None) -> Optional[Found]:
     """"41 people killed (Ministry of Health)": a bracket right after the figure's
     phrase, on its line, that names an organisation or person is its source (no cue).
@@ -294,7 +303,7 @@ def bracket_source(token, doc_text_end: int, lex: AttributionLexicon, text: Opti
     if k + 1 < len(doc) and "\n" not in doc[k].text_with_ws + doc[k + 1].text and not doc[k + 1].is_punct:
         return None  # a key-figures line ends with its bracket; "(Mars mira) arrived" is a gloss
     inner = doc[j + 1:k]
-    if not any(t.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for t in inner) and not inner[0].is_title:
+    if not names_a_source(inner):
         return None
     return Found(None, (inner[0], inner[-1]))
 
@@ -325,8 +334,7 @@ def caption_source(sent) -> Optional[Found]:
                 inner.append(x)
             if "\n" in x.whitespace_:
                 break
-        if inner and (any(x.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for x in inner) or inner[0].is_title
-                      or inner[0].is_upper):
+        if inner and (names_a_source(inner) or inner[0].is_upper):
             return Found(None, (inner[0], inner[-1]))
         return None
     return None
