@@ -160,10 +160,12 @@ def _unit_bounds(value: str) -> Optional[tuple[date, date]]:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def date_span(value: Optional[str]) -> Optional[tuple[date, date]]:
     """The days a TIMEX3 point or range (``A/B``) covers, or None when it names no
-    calendar time. Two event dates overlap "at the granularity both give" exactly
-    when these spans intersect (a day inside a month overlaps that month)."""
+    calendar time. Two event dates overlap "at the granularity both give" exactly when
+    these spans intersect (a day inside a month overlaps that month). Memoised: event
+    dates repeat across a batch."""
     if not value:
         return None
     first, _, last = value.partition("/")
@@ -196,10 +198,11 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: Optional[str]) -> Optional[frozenset]:
     """A name's words as a set, month names as numbers, ordinal suffixes and joining
     words dropped, so "20 January Tragedy" and "the tragedy of January 20th"
-    normalise alike; None when nothing is left."""
+    normalise alike; None when nothing is left (memoised)."""
     words = []
     for word in fold(name).split():
         word = re.sub(r"^(\d+)(st|nd|rd|th)$", r"\1", word)
@@ -244,7 +247,12 @@ MAX_DAYS_BY_MENTION = 7
 
 def document_places(entities: list[dict]) -> frozenset:
     """The folded names of the places (GPE, LOC, FAC entities) a document mentions."""
-    return frozenset(fold(e.get("text")) for e in entities if e.get("label") in PLACE_LABELS)
+    return place_names(e.get("text") for e in entities if e.get("label") in PLACE_LABELS)
+
+
+def place_names(texts: typing.Iterable[Optional[str]]) -> frozenset:
+    """The folded forms (:func:`fold`) of the texts of a document's place entities."""
+    return frozenset(map(fold, texts))
 
 
 def dates_and_places_join(span_a, place_a: Optional[str], places_a: frozenset,
@@ -354,45 +362,71 @@ def _slug(text: str) -> str:
 
 # --- summaries per incident and type ---------------------------------------------------
 
-def _best(totals: list[dict]) -> float:
+def _best(figures: list[dict]) -> float:
     """The value most documents give; ties to the most recently dated document."""
     docs: dict[float, set] = {}
     latest: dict[float, str] = {}
-    for r in totals:
-        docs.setdefault(r["value"], set()).add(r["doc_id"])
-        latest[r["value"]] = max(latest.get(r["value"], ""), r["doc_date"] or "")
+    for f in figures:
+        docs.setdefault(f["value"], set()).update(f["docs"])
+        latest[f["value"]] = max(latest.get(f["value"], ""), f["latest"])
     return max(docs, key=lambda v: (len(docs[v]), latest[v], v))
+
+
+def distinct_figures(reports: list[dict]) -> list[dict]:
+    """The distinct figures among ``reports`` that are not parts of a breakdown: one dict
+    per (value, mod, vague), in the order of its first report, with ``label`` (its last
+    report's), ``docs`` (the sorted doc_ids that give it) and ``latest`` (the latest
+    doc_date among them, "" when none is dated). What :func:`summarise_figures` reads;
+    `recount export` builds the same rows with SQL."""
+    figures: dict[tuple, dict] = {}
+    for r in reports:
+        if r["part_of"] is not None:
+            continue
+        key = (r["value"], r["mod"], r["vague"])
+        if key not in figures:
+            figures[key] = {"value": r["value"], "mod": r["mod"], "vague": r["vague"], "docs": set(), "latest": ""}
+        f = figures[key]
+        f["label"] = r["label"]
+        f["docs"].add(r["doc_id"])
+        f["latest"] = max(f["latest"], r["doc_date"] or "")
+    return [{**f, "docs": sorted(f["docs"])} for f in figures.values()]
 
 
 def summarise(reports: list[dict]) -> dict:
     """low / best / high / conservative / sources / dscore / conflicts of one incident
-    and type. Each report counts with the number it writes ("up to 90" -> 90); parts of
-    breakdowns are left out; vague magnitudes ("hundreds") only when no report is precise."""
+    and type (:func:`summarise_figures` over the reports' :func:`distinct_figures`)."""
     if len(reports) == 1 and reports[0]["part_of"] is None:  # the common case, without the pairwise work
         value = reports[0]["value"]
         return {"low": value, "best": value, "high": value, "conservative": value, "sources": 1, "dscore": 0,
                 "conflicts": []}
-    totals = [r for r in reports if r["part_of"] is None]
-    precise = [r for r in totals if not r["vague"]]
-    counted = precise or totals
+    return summarise_figures(distinct_figures(reports), len({r["source_key"] for r in reports}))
+
+
+def summarise_figures(figures: list[dict], sources: int) -> dict:
+    """The summaries of one incident and type from its distinct figures (dicts as
+    :func:`distinct_figures` makes them) and its number of distinct sources (of every
+    report, parts of breakdowns included). Each figure counts with the number it
+    writes ("up to 90" -> 90); vague magnitudes ("hundreds") only when no figure is
+    precise; ``dscore`` is the number of distinct values - 1; two figures conflict when
+    :func:`compatibility` says they cannot both hold, except two figures of one
+    statement (a toll that rose). Returns {"low", "best", "high", "conservative",
+    "sources", "dscore", "conflicts": [{"a", "b", "a_docs", "b_docs", "compatible",
+    "rule", "reason"}]}; the four figures are None when every report is a part."""
+    precise = [f for f in figures if not f["vague"]]
+    counted = precise or figures
     out: dict = {"low": None, "best": None, "high": None, "conservative": None}
     if counted:
-        values = [r["value"] for r in counted]
+        values = [f["value"] for f in counted]
         out.update(low=min(values), best=_best(counted), high=max(values), conservative=min(values))
-    out["sources"] = len({r["source_key"] for r in reports})
-    distinct = {(r["value"], r["mod"], r["vague"]): r for r in totals}
-    out["dscore"] = max(len({v for v, _, _ in distinct}) - 1, 0)
-    docs_of: dict[tuple, set] = {}
-    for r in totals:
-        docs_of.setdefault((r["value"], r["mod"], r["vague"]), set()).add(r["doc_id"])
+    out["sources"] = sources
+    out["dscore"] = max(len({f["value"] for f in figures}) - 1, 0)
     conflicts = []
-    for (ka, a), (kb, b) in combinations(sorted(distinct.items(), key=lambda kv: (-kv[0][0], str(kv[0][1]))), 2):
-        a_docs, b_docs = sorted(docs_of[ka]), sorted(docs_of[kb])
-        if a_docs == b_docs and len(a_docs) == 1:
+    for a, b in combinations(sorted(figures, key=lambda f: (-f["value"], str(f["mod"]))), 2):
+        if a["docs"] == b["docs"] and len(a["docs"]) == 1:
             continue  # two figures of one statement (a toll that rose): listed, not compared
         result = compatibility(a, b)
         if not result["compatible"]:
-            conflicts.append({"a": a["label"], "b": b["label"], "a_docs": a_docs, "b_docs": b_docs, **result})
+            conflicts.append({"a": a["label"], "b": b["label"], "a_docs": a["docs"], "b_docs": b["docs"], **result})
     out["conflicts"] = conflicts
     return out
 
@@ -444,12 +478,22 @@ def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict
     return {"documents": len(records), "incidents": build_incidents(events, reports), "breakdowns": breakdowns}
 
 
-def build_incidents(events: list[dict], reports: list[list[dict]]) -> list[dict]:
-    """Incidents from events ({"id", "doc_id", "name", "date", "place"}, as in records)
-    and each event's reports (dicts as ``_report`` makes them: doc_id, type, value, mod,
-    vague, part_of, source_key, doc_date, number, ...); see :func:`compare`."""
-    order = {t: i for i, t in enumerate(typing.get_args(FactType))}
-    incidents, used_ids = [], set()
+TYPE_ORDER = {t: i for i, t in enumerate(typing.get_args(FactType))}
+
+
+def type_order(fact_type: str) -> tuple[int, str]:
+    """Where a fact type's summaries come in an incident: SPEC's order of types, then
+    unknown types by name."""
+    return TYPE_ORDER.get(fact_type, len(TYPE_ORDER)), fact_type
+
+
+def incident_heads(events: list[dict]) -> list[dict]:
+    """The incidents ``events`` ({"id", "doc_id", "name", "date", "place", "doc_places"},
+    as in records) form (:func:`group_incidents`), in order of their first event: each
+    {"incident" (an id unique in the batch: place or name slug and year-month, or
+    "unassigned-DOC" for facts no event was told for), "name", "date", "place" (the
+    most common among its events), "members" (indexes into ``events``)}."""
+    heads, used_ids = [], set()
     for group in group_incidents(events):
         members = [events[i] for i in group]
         name = _most_common([(e.get("name") or {}).get("text") for e in members])
@@ -463,24 +507,47 @@ def build_incidents(events: list[dict], reports: list[list[dict]]) -> list[dict]
         while incident_id in used_ids:
             incident_id, k = f"{base}-{k}", k + 1
         used_ids.add(incident_id)
+        heads.append({"incident": incident_id, "name": name, "date": when, "place": place, "members": group})
+    return heads
+
+
+def report_order(report: dict) -> tuple:
+    """How one incident and type lists its reports: by document date (undated first),
+    document and the number's offset."""
+    return report["doc_date"] or "", report["doc_id"], report["number"]["start"]
+
+
+def build_incidents(events: list[dict], reports: list[list[dict]]) -> list[dict]:
+    """Incidents from events ({"id", "doc_id", "name", "date", "place"}, as in records)
+    and each event's reports (dicts as ``_report`` makes them: doc_id, type, value, mod,
+    vague, part_of, source_key, doc_date, number, ...); see :func:`compare`."""
+    incidents = []
+    for head in incident_heads(events):
         by_type: dict[str, list[dict]] = {}
-        for i in group:
+        for i in head["members"]:
             for report in reports[i]:
                 by_type.setdefault(report["type"], []).append(report)
         types = []
-        for fact_type in sorted(by_type, key=lambda t: (order.get(t, len(order)), t)):
-            found = sorted(by_type[fact_type], key=lambda r: (r["doc_date"] or "", r["doc_id"], r["number"]["start"]))
+        for fact_type in sorted(by_type, key=type_order):
+            found = sorted(by_type[fact_type], key=report_order)
             types.append({"type": fact_type, "reports": found, **summarise(found)})
-        incidents.append({"incident": incident_id, "name": name, "date": when, "place": place,
-                          "events": [{"doc_id": e["doc_id"], "event": e["id"]} for e in members],
+        incidents.append({"incident": head["incident"], "name": head["name"], "date": head["date"],
+                          "place": head["place"],
+                          "events": [{"doc_id": events[i]["doc_id"], "event": events[i]["id"]} for i in head["members"]],
                           "types": types})
     return incidents
 
 
+def named_source(source: Optional[str], publisher: Optional[str]) -> Optional[str]:
+    """Who gives a figure, when anyone is named: the attribution's source, else the
+    document's publisher (metadata), folded (:func:`fold`); None when neither is."""
+    return fold(source) or fold(publisher) or None
+
+
 def source_key(source: Optional[str], publisher: Optional[str], doc_id: Optional[str]) -> str:
-    """Who gives a figure, for counting distinct sources: the attribution's source,
-    else the document's publisher (metadata), else the document itself."""
-    return fold(source) or fold(publisher) or f"doc:{doc_id}"
+    """Who gives a figure, for counting distinct sources: :func:`named_source`, else
+    the document itself ("doc:ID")."""
+    return named_source(source, publisher) or f"doc:{doc_id}"
 
 
 def incident_of_events(result: dict) -> dict[tuple[str, Optional[str]], str]:

@@ -10,12 +10,21 @@ library. Tables:
   url, title, extra), doc_date (value, from, start, end), text, errors, meta.
 * ``sentences``, ``entities``, ``dates``, ``numbers``, ``events``: one row per item.
 * ``facts``: one row per fact with its number/trigger/attribution spans and texts,
-  event, part_of and the text of the sentence the number is in.
+  event, part_of, the text of the sentence the number is in, and the ``incident``
+  and figure ``label`` that `recount compare` gives it.
+* ``incidents``: one row per incident `recount compare` forms (idx: its place in
+  compare's list, incident, name, date, place).
+* ``summaries``: one row per incident and fact type (idx in compare's order, low /
+  best / high / conservative / sources / dscore / conflict).
 * ``reports``: the `recount compare` view, one row per reported figure with its
-  incident and the incident's low / best / high / conservative / sources / dscore.
+  incident and its incident and type's summaries, in compare's order. A SQL view in
+  DuckDB (computed when queried); Parquet, CSV and SQLite hold it as a table.
 
-Numbers keep their JSON form (``value_json``) beside the DOUBLE ``value`` so that
-:func:`records_from_duckdb` rebuilds exactly the records that were exported.
+The grouping and the summaries are compare's own functions (pipeline/compare.py:
+incident_heads, label, summarise_figures), run once per event, per distinct figure
+and per incident and type; the per-fact work is SQL. Numbers keep their JSON form
+(``value_json``) beside the DOUBLE ``value`` so that :func:`records_from_duckdb`
+rebuilds exactly the records that were exported.
 """
 
 from __future__ import annotations
@@ -23,13 +32,19 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
 from .errors import RecountError
 
+# An in-memory database attached for the export's intermediate tables (the parsed
+# records, per-fact keys): unlike TEMP tables, every cursor of the connection sees it.
+WORK = "recount_work"
+
 FORMATS = ("duckdb", "parquet", "sqlite", "csv")
-TABLES = ("documents", "sentences", "entities", "dates", "numbers", "events", "facts", "reports")
+TABLES = ("documents", "sentences", "entities", "dates", "numbers", "events", "facts", "incidents", "summaries",
+          "reports")
 LIST_LAYERS = ("sentences", "entities", "dates", "numbers", "events", "facts")
 
 # The record columns as DuckDB types: read_json parses each line once into these
@@ -57,7 +72,7 @@ def _unnest(layer: str, columns: str) -> str:
     """SELECT one row per item of ``layer`` (``it``: the item, ``idx`` from 0; ``doc_text``
     and ``doc_sentences``: its document's text and sentences)."""
     return (f"SELECT doc_id, idx, {columns} FROM (SELECT doc_id, text AS doc_text, sentences AS doc_sentences, "
-            f"generate_subscripts({layer}, 1) - 1 AS idx, unnest({layer}) AS it FROM raw)")
+            f"generate_subscripts({layer}, 1) - 1 AS idx, unnest({layer}) AS it FROM {WORK}.raw)")
 
 
 def _span_columns(item: str, prefix: str) -> str:
@@ -82,8 +97,8 @@ _SQL = {
                doc_date."start" AS doc_date_start, doc_date."end" AS doc_date_end,
                text, errors, meta,
                """ + " || ".join(f"(CASE WHEN {layer} IS NULL THEN []::VARCHAR[] ELSE ['{layer}'] END)"
-                              for layer in LIST_LAYERS) + """ AS layers
-        FROM raw""",
+                              for layer in LIST_LAYERS) + f""" AS layers
+        FROM {WORK}.raw""",
     "sentences": _unnest("sentences", 'it."start" AS "start", it."end" AS "end"'),
     "entities": _unnest("entities", 'it."start" AS "start", it."end" AS "end", it.text AS text, it.label AS label'),
     "dates": _unnest("dates", 'it."start" AS "start", it."end" AS "end", it.text AS text, it.value AS value, '
@@ -106,12 +121,9 @@ _SQL["facts"] = (
     + _unnest("facts", _FACT_ITEM + ', doc_text, list_filter(doc_sentences, lambda x: x."start" <= it.number."start" '
                                     'AND it.number."start" < x."end")[1] AS s') + ")")
 
-REPORT_COLUMNS = {"incident": "VARCHAR", "name": "VARCHAR", "date": "VARCHAR", "place": "VARCHAR",
-                  "type": "VARCHAR", "doc_id": "VARCHAR", "event": "VARCHAR", "value": "DOUBLE", "mod": "VARCHAR",
-                  "label": "VARCHAR", "number_start": "BIGINT", "number_end": "BIGINT", "part_of": "VARCHAR",
-                  "source": "VARCHAR", "cue": "VARCHAR", "doc_date": "VARCHAR", "low": "DOUBLE",
-                  "best": "DOUBLE", "high": "DOUBLE", "conservative": "DOUBLE", "sources": "BIGINT",
-                  "dscore": "BIGINT", "conflict": "BOOLEAN", "sentence": "VARCHAR"}
+SUMMARY_COLUMNS = {"idx": "BIGINT", "incident": "VARCHAR", "type": "VARCHAR", "low": "DOUBLE", "best": "DOUBLE",
+                   "high": "DOUBLE", "conservative": "DOUBLE", "sources": "BIGINT", "dscore": "BIGINT",
+                   "conflict": "BOOLEAN"}
 
 
 class ExportError(RecountError):
@@ -124,129 +136,171 @@ def _connect(path: str = ":memory:"):
     return duckdb.connect(path)
 
 
-_FACT_ROWS = """
-    SELECT f.doc_id, f.idx, f.event, f.type, f.value_json, f.mod, f.number_start, f.number_text,
-           f.source_text, f.sentence, d.doc_date, d.name, p.value_json AS total_json, p.mod AS total_mod,
-           p.number_text AS total_text
-    FROM facts f JOIN documents d USING (doc_id)
+# Python's str.split() white space (str.isspace), as one RE2 class: a report's sentence
+# has its white space folded the way `recount compare` folds it.
+_WHITE_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace()) + "]+"
+
+# Each fact with the incident `recount compare` puts it in and the label compare gives
+# its figure. A fact whose event its document does not define belongs to the
+# document's unnamed event (event NULL in report_events), as in compare.document_events.
+_FACTS = f"""
+    CREATE TABLE facts AS
+    SELECT b.*, i.incident, fg.label
+    FROM {WORK}.fact_rows b
+    LEFT JOIN (SELECT DISTINCT doc_id, id FROM events) e ON e.doc_id = b.doc_id AND e.id = b.event
+    JOIN {WORK}.report_events m ON m.doc_id = b.doc_id AND m.event IS NOT DISTINCT FROM e.id
+    JOIN incidents i ON i.idx = m.inc
+    JOIN {WORK}.report_figures fg ON fg.value_json = b.value_json AND fg.mod IS NOT DISTINCT FROM b.mod
+                           AND fg.number_text IS NOT DISTINCT FROM b.number_text
+    ORDER BY b.doc_id, b.idx"""
+
+# What compare.summarise reads of each fact: a total (not a part of a breakdown whose
+# total is a fact of the document), its figure (value, mod, vague), its source key
+# (compare.source_key: the named source, else the document) and its place in its
+# incident and type's list (compare.report_order, then the fact's index).
+_REPORT_ROWS = f"""
+    CREATE TABLE {WORK}.report_rows AS
+    SELECT f.incident, f.type, f.value, f.mod, fg.vague, f.label, f.doc_id, coalesce(d.doc_date, '') AS doc_date,
+           coalesce(s.named, 'doc:' || f.doc_id) AS source_key, p.idx IS NULL AS total,
+           (coalesce(d.doc_date, ''), f.doc_id, f.number_start, f.idx) AS ord
+    FROM facts f
+    JOIN documents d USING (doc_id)
+    JOIN {WORK}.report_figures fg ON fg.value_json = f.value_json AND fg.mod IS NOT DISTINCT FROM f.mod
+                           AND fg.number_text IS NOT DISTINCT FROM f.number_text
+    JOIN {WORK}.report_sources s ON s.source IS NOT DISTINCT FROM f.source_text AND s.publisher IS NOT DISTINCT FROM d.name
+    LEFT JOIN facts p ON p.doc_id = f.doc_id AND p.idx = f.part_of"""
+
+# compare.distinct_figures as SQL: per incident and type, each distinct (value, mod,
+# vague) among the totals with its last report's label, its sorted documents and the
+# latest document date, in the order of its first report.
+_REPORT_FIGURES = f"""
+    SELECT incident, type, value, mod, vague, arg_max(label, ord), list_sort(list(DISTINCT doc_id)), max(doc_date)
+    FROM {WORK}.report_rows WHERE total GROUP BY incident, type, value, mod, vague ORDER BY incident, type, min(ord)"""
+
+# The compare view: one row per fact, in compare's order (incidents, then types, then
+# compare.report_order), with its incident and its incident and type's summaries; the
+# event is the one compare files the fact under (none for an id its document lacks).
+_REPORTS_VIEW = f"""
+    CREATE VIEW reports AS
+    SELECT f.incident, i.name, i.date, i.place, f.type, f.doc_id, e.id AS event, f.value, f.mod, f.label,
+           f.number_start, f.number_end, p.label AS part_of, f.source_text AS source, f.cue_text AS cue, d.doc_date,
+           s.low, s.best, s.high, s.conservative, s.sources, s.dscore, s.conflict,
+           trim(regexp_replace(coalesce(f.sentence, ''), '{_WHITE_SPACE}', ' ', 'g'), ' ') AS sentence
+    FROM facts f
+    JOIN documents d USING (doc_id)
+    JOIN incidents i USING (incident)
+    JOIN summaries s USING (incident, type)
     LEFT JOIN facts p ON p.doc_id = f.doc_id AND p.idx = f.part_of
-    ORDER BY f.doc_id, f.idx"""
-
-_REPORTS = """
-    CREATE TABLE reports AS
-    SELECT g.incident, g.name, g.date, g.place, g.type, f.doc_id, o.event, f.value, f.mod, o.label,
-           f.number_start, f.number_end, o.part_of, f.source_text AS source, f.cue_text AS cue, d.doc_date,
-           g.low, g.best, g.high, g.conservative, g.sources, g.dscore, g.conflict, o.sentence
-    FROM report_order o
-    JOIN facts f ON f.doc_id = o.doc_id AND f.idx = o.idx
-    JOIN documents d ON d.doc_id = o.doc_id
-    JOIN report_groups g ON g.grp = o.grp
-    ORDER BY o.seq"""
+    LEFT JOIN (SELECT DISTINCT doc_id, id FROM events) e ON e.doc_id = f.doc_id AND e.id = f.event
+    ORDER BY s.idx, coalesce(d.doc_date, ''), f.doc_id, f.number_start, f.idx"""
 
 
-def _report_groups(con) -> tuple[dict, dict]:
-    """The compare view's grouping: every fact in its incident and type, with the
-    incident's summaries, from the tables already built. Events and facts go through
-    the same incident grouping and summaries as `recount compare` (pipeline/compare.py,
-    :func:`~pipeline.compare.build_incidents`), without parsing the records again.
+def _register(con, name: str, columns: dict[str, list], types: dict[str, str], work: bool = True) -> None:
+    """A table ``name`` (in the WORK database unless ``work`` is false) from Python
+    columns (name -> list of values), each column cast to its DuckDB type in ``types``
+    (DuckDB scans a registered dict of NumPy object arrays as a table)."""
+    import numpy
 
-    Returns two column dicts (name -> list): ``order`` (doc_id, idx, seq, grp, event,
-    label, part_of, sentence with its white space folded; one row per fact, ``seq`` its
-    row in the compare view) and
-    ``groups`` (grp, incident, name, date, place, type, low, best, high, conservative,
-    sources, dscore, conflict; one row per incident and type). A figure's value, label
-    and vagueness, and a sentence's folded form, are worked out once per distinct text."""
-    from .compare import PLACE_LABELS, build_incidents, document_places, is_vague, label, source_key
+    con.register(f"{name}_columns", {k: numpy.array(v, dtype=object) for k, v in columns.items()})
+    try:
+        select = ", ".join(f'CAST("{k}" AS {types[k]}) AS "{k}"' for k in columns)
+        con.execute(f"CREATE TABLE {WORK + '.' if work else ''}{name} AS SELECT {select} FROM {name}_columns")
+    finally:
+        con.unregister(f"{name}_columns")
 
-    places: dict[str, list[dict]] = {}
-    for doc_id, text, label_ in con.execute(
-            "SELECT e.doc_id, e.text, e.label FROM entities e JOIN (SELECT DISTINCT doc_id FROM events) USING (doc_id) "
-            f"WHERE e.label IN {PLACE_LABELS}").fetchall():
-        places.setdefault(doc_id, []).append({"text": text, "label": label_})
+
+def _create_incidents(con) -> None:
+    """Group the batch's events into incidents as `recount compare` does
+    (:func:`pipeline.compare.incident_heads`: per document in doc_id order its events,
+    then one unnamed event when some of its facts have no event it defines), from the
+    events, place entities and ``raw`` facts. Creates the table ``incidents`` (idx: its
+    place in compare's list, incident, name, date, place) and, in WORK,
+    ``report_events`` (doc_id, event, inc: the incident's idx of the event a fact of
+    that document and event belongs to)."""
+    from .compare import PLACE_LABELS, incident_heads, place_names
+
+    places = dict(con.execute(
+        "SELECT doc_id, list(DISTINCT text) FROM entities WHERE doc_id IN (SELECT doc_id FROM events) "
+        f"AND label IN {PLACE_LABELS} GROUP BY doc_id").fetchall())
     events: list[dict] = []
-    where: dict[tuple, int] = {}
+    doc_places = frozenset()
     for doc_id, event_id, name, date, place in con.execute(
-            "SELECT doc_id, id, name_text, date_value, place_text FROM events ORDER BY doc_id, idx").fetchall():
-        if not where or events[-1]["doc_id"] != doc_id:  # once per document, not once per event
-            doc_places = document_places(places.get(doc_id, []))
-        where[(doc_id, event_id)] = len(events)
+            "SELECT doc_id, id, name_text, date_value, place_text FROM ("
+            "SELECT doc_id, idx, id, name_text, date_value, place_text FROM events UNION ALL "
+            "SELECT DISTINCT f.doc_id, NULL, NULL, NULL, NULL, NULL "
+            f"FROM (SELECT doc_id, unnest(facts).event AS event FROM {WORK}.raw) f "
+            "ANTI JOIN events e ON e.doc_id = f.doc_id AND e.id = f.event) "
+            "ORDER BY doc_id, idx NULLS LAST").fetchall():
+        if not events or events[-1]["doc_id"] != doc_id:  # once per document, not once per event
+            doc_places = place_names(places.get(doc_id, ()))
         events.append({"id": event_id, "doc_id": doc_id, "name": name and {"text": name},
                        "date": date and {"value": date}, "place": place and {"text": place},
                        "doc_places": doc_places})
-    figures: dict[tuple, tuple] = {}
-    sentences: dict[Optional[str], str] = {}  # the facts of one sentence share its folded form
-
-    def figure(value_json: str, mod: Optional[str], number_text: Optional[str]) -> tuple:
-        key = (value_json, mod, number_text)
-        if key not in figures:
-            value, text = json.loads(value_json), " ".join((number_text or "").split())
-            figures[key] = (value, is_vague(text), label(value, mod, text))
-        return figures[key]
-
-    reports: list[list[dict]] = [[] for _ in events]
-    for (doc_id, idx, event, ftype, value_json, mod, start, number_text, source, sentence, doc_date, publisher,
-         total_json, total_mod, total_text) in con.execute(_FACT_ROWS).fetchall():
-        key = (doc_id, event)
-        if key not in where:  # facts with no (known) event: one unnamed event of their document
-            key = (doc_id, None)
-            if key not in where:
-                where[key] = len(events)
-                events.append({"id": None, "doc_id": doc_id, "name": None, "date": None, "place": None})
-                reports.append([])
-        value, vague, figure_label = figure(value_json, mod, number_text)
-        reports[where[key]].append({
-            "doc_id": doc_id, "idx": idx, "event": key[1], "type": ftype, "value": value, "mod": mod,
-            "vague": vague, "label": figure_label, "number": {"start": start},
-            "part_of": None if total_json is None else figure(total_json, total_mod, total_text)[2],
-            "source_key": source_key(source, publisher, doc_id),
-            "doc_date": doc_date, "sentence": sentence})
-    order: dict[str, list] = {k: [] for k in ("doc_id", "idx", "seq", "grp", "event", "label", "part_of",
-                                              "sentence")}
-    groups: dict[str, list] = {k: [] for k in ("grp", "incident", "name", "date", "place", "type", "low", "best",
-                                                "high", "conservative", "sources", "dscore", "conflict")}
-    add_doc, add_idx, add_seq, add_grp, add_event, add_label, add_part, add_sentence = (
-        order[k].append for k in order)
-    seq = 0
-    for incident in build_incidents(events, reports):
-        for group in incident["types"]:
-            grp = len(groups["grp"])
-            for k, v in (("grp", grp), ("incident", incident["incident"]), ("name", incident["name"]),
-                         ("date", incident["date"]), ("place", incident["place"]), ("type", group["type"]),
-                         ("conflict", bool(group["conflicts"]))):
-                groups[k].append(v)
-            for k in ("low", "best", "high", "conservative", "sources", "dscore"):
-                groups[k].append(group[k])
-            for r in group["reports"]:
-                if r["sentence"] not in sentences:
-                    sentences[r["sentence"]] = " ".join((r["sentence"] or "").split())
-                add_doc(r["doc_id"]), add_idx(r["idx"]), add_seq(seq), add_grp(grp), add_event(r["event"])
-                add_label(r["label"]), add_part(r["part_of"]), add_sentence(sentences[r["sentence"]])
-                seq += 1
-    return order, groups
+    heads = incident_heads(events)
+    inc = [0] * len(events)
+    for k, head in enumerate(heads):
+        for i in head["members"]:
+            inc[i] = k
+    _register(con, "incidents", {"idx": list(range(len(heads))), **{
+        k: [h[k] for h in heads] for k in ("incident", "name", "date", "place")}},
+              {"idx": "BIGINT", "incident": "VARCHAR", "name": "VARCHAR", "date": "VARCHAR", "place": "VARCHAR"},
+              work=False)
+    # a fact goes to the last event of its document with its id, as compare.document_events
+    # does; one row per (doc_id, event), so joining facts never repeats one
+    owner = {(e["doc_id"], e["id"]): i for i, e in enumerate(events)}
+    _register(con, "report_events", {"doc_id": [d for d, _ in owner], "event": [e for _, e in owner],
+                                      "inc": [inc[i] for i in owner.values()]},
+              {"doc_id": "VARCHAR", "event": "VARCHAR", "inc": "BIGINT"})
 
 
-def _create_reports(con) -> None:
-    """The ``reports`` table: :func:`_report_groups`'s two small tables (handed to DuckDB
-    as one NumPy object array per column: DuckDB scans a registered dict of arrays as a
-    table), joined in SQL with the facts (value, mod, offsets, source, cue) and
-    documents (doc_date), in the compare view's order; each column has its
-    REPORT_COLUMNS type."""
-    import numpy
+def _report_keys(con) -> None:
+    """What compare works out per figure and source, once per distinct one, from the
+    ``fact_rows``: ``report_figures`` (value_json, mod, number_text -> label,
+    vague; the number's text with its white space folded, as compare reads it) and
+    ``report_sources`` (attribution source, publisher -> compare.named_source)."""
+    from .compare import is_vague, label, named_source
 
-    order, groups = _report_groups(con)
-    if not order["doc_id"]:
-        con.execute("CREATE TABLE reports (" + ", ".join(f'"{k}" {v}' for k, v in REPORT_COLUMNS.items()) + ")")
-        return
-    types = {"doc_id": "VARCHAR", "idx": "BIGINT", "seq": "BIGINT", "grp": "BIGINT", "event": "VARCHAR",
-             "label": "VARCHAR", "part_of": "VARCHAR", "sentence": "VARCHAR", **REPORT_COLUMNS}
-    for name, columns in (("report_order", order), ("report_groups", groups)):
-        con.register(f"{name}_columns", {k: numpy.array(v, dtype=object) for k, v in columns.items()})
-        try:
-            select = ", ".join(f'CAST("{k}" AS {types[k]}) AS "{k}"' for k in columns)
-            con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {name}_columns")
-        finally:
-            con.unregister(f"{name}_columns")
-    con.execute(_REPORTS)
+    figures: dict[str, list] = {k: [] for k in ("value_json", "mod", "number_text", "label", "vague")}
+    for value_json, mod, number_text in con.execute(
+            f"SELECT DISTINCT value_json, mod, number_text FROM {WORK}.fact_rows").fetchall():
+        text = " ".join((number_text or "").split())
+        for k, v in zip(figures, (value_json, mod, number_text, label(json.loads(value_json), mod, text),
+                                  is_vague(text))):
+            figures[k].append(v)
+    _register(con, "report_figures", figures, {"value_json": "VARCHAR", "mod": "VARCHAR", "number_text": "VARCHAR",
+                                               "label": "VARCHAR", "vague": "BOOLEAN"})
+    pairs = con.execute(
+        f"SELECT DISTINCT f.source_text, r.source.name FROM {WORK}.fact_rows f JOIN {WORK}.raw r USING (doc_id)"
+    ).fetchall()
+    _register(con, "report_sources", {"source": [s for s, _ in pairs], "publisher": [p for _, p in pairs],
+                                      "named": [named_source(s, p) for s, p in pairs]},
+              {"source": "VARCHAR", "publisher": "VARCHAR", "named": "VARCHAR"})
+
+
+def _create_summaries(con) -> None:
+    """The table ``summaries``: one row per incident and fact type, in compare's order
+    (idx), with :func:`pipeline.compare.summarise_figures` of the type's distinct
+    figures (which SQL gathers) and distinct sources: low, best, high, conservative,
+    sources, dscore, and conflict (whether any two figures conflict)."""
+    from .compare import summarise_figures, type_order
+
+    con.execute(_REPORT_ROWS)
+    figures: dict[tuple, list[dict]] = {}
+    for incident, ftype, value, mod, vague, label_, docs, latest in con.execute(_REPORT_FIGURES).fetchall():
+        figures.setdefault((incident, ftype), []).append(
+            {"value": value, "mod": mod, "vague": vague, "label": label_, "docs": docs, "latest": latest})
+    rank = dict(con.execute("SELECT incident, idx FROM incidents").fetchall())
+    groups = sorted(con.execute(
+        f"SELECT incident, type, count(DISTINCT source_key) FROM {WORK}.report_rows GROUP BY incident, type"
+    ).fetchall(),
+        key=lambda g: (rank[g[0]], type_order(g[1])))
+    columns: dict[str, list] = {k: [] for k in SUMMARY_COLUMNS}
+    for idx, (incident, ftype, sources) in enumerate(groups):
+        summary = summarise_figures(figures.get((incident, ftype), []), sources)
+        summary.update(idx=idx, incident=incident, type=ftype, conflict=bool(summary["conflicts"]))
+        for k, values in columns.items():
+            values.append(summary[k])
+    _register(con, "summaries", columns, SUMMARY_COLUMNS, work=False)
 
 
 def build(con, record_files: Sequence[Path]) -> dict[str, int]:
@@ -257,17 +311,70 @@ def build(con, record_files: Sequence[Path]) -> dict[str, int]:
     missing = [f for f in files if not Path(f).is_file()]
     if missing or not files:
         raise ExportError(f"no such records file: {', '.join(missing or map(str, record_files))}")
-    columns = "{" + ", ".join(f"{k}: '{v}'" for k, v in _COLUMNS.items()) + "}"
+    con.execute(f"ATTACH ':memory:' AS {WORK}")
     try:
-        con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_json(?, format='newline_delimited', "
-                    f"columns={columns}, maximum_object_size=1073741824)", [files])
-    except Exception as exc:  # duckdb raises its own exception classes
-        raise ExportError(f"{', '.join(files)}: cannot read records: {exc}") from None
-    for table in ("documents", "sentences", "entities", "dates", "numbers", "events"):
-        con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
-    con.execute(f"CREATE TABLE facts AS {_SQL['facts']} ORDER BY doc_id, idx")
-    _create_reports(con)
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        _read_records(con, files)
+        # DuckDB turns JSON into these tables on about one core: two cursors (one
+        # DuckDB connection each, sharing the database) build the independent halves
+        # side by side, each in one fixed order, so the tables never depend on timing.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for job in [pool.submit(_on_cursor, con, _build_layers), pool.submit(_on_cursor, con, _build_fact_rows)]:
+                job.result()
+        con.execute(_FACTS)
+        _create_summaries(con)
+        con.execute(_REPORTS_VIEW)
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.execute(f"DETACH {WORK}")
+
+
+def _read_records(con, files: list[str]) -> None:
+    """Parse the JSONL files once into WORK ``raw`` (one row per record, the _COLUMNS
+    types). DuckDB's default ``maximum_object_size`` (16 MB) lets it read one file on
+    several threads; a record too large for it (over about 32 MB) is read again with
+    a 1 GB limit, on one thread. Raises ExportError naming the files otherwise."""
+    columns = "{" + ", ".join(f"{k}: '{v}'" for k, v in _COLUMNS.items()) + "}"
+    for size in ("", ", maximum_object_size=1073741824"):
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {WORK}.raw AS SELECT * FROM read_json(?, "
+                        f"format='newline_delimited', columns={columns}{size})", [files])
+            return
+        except Exception as exc:  # duckdb raises its own exception classes
+            if not size and "maximum_object_size" in str(exc):
+                continue
+            raise ExportError(f"{', '.join(files)}: cannot read records: {exc}") from None
+
+
+def _on_cursor(con, build_part) -> None:
+    """Run ``build_part(cursor)`` on a new cursor of ``con`` (its own DuckDB connection
+    to the same database), closing the cursor after."""
+    cursor = con.cursor()
+    try:
+        build_part(cursor)
+    finally:
+        cursor.close()
+
+
+def _build_layers(con) -> None:
+    """Events, entities, dates and numbers, and the incidents (:func:`_create_incidents`) as soon
+    as the events and entities they read are there."""
+    for table in ("events", "entities", None, "dates", "numbers"):
+        if table is None:
+            _create_incidents(con)
+        else:
+            con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id"
+                        + (", idx" if table != "documents" else ""))
+
+
+def _build_fact_rows(con) -> None:
+    """The facts with their texts (WORK ``fact_rows``), what compare works out per
+    distinct figure and source (:func:`_report_keys`), then the documents and sentences."""
+    con.execute(f"CREATE TABLE {WORK}.fact_rows AS {_SQL['facts']}")
+    _report_keys(con)
+    con.execute(f"CREATE TABLE documents AS {_SQL['documents']} ORDER BY doc_id")
+    con.execute(f"CREATE TABLE sentences AS {_SQL['sentences']} ORDER BY doc_id, idx")
+
+
 
 
 def _replace(out: Path, write) -> None:
@@ -309,12 +416,7 @@ def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = Fals
             counts.update(build(con, record_files))
             if fmt in ("parquet", "csv"):
                 tmp.mkdir()
-                for table in TABLES:
-                    target = tmp / f"{table}.{fmt}"
-                    options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
-                    con.execute(f"COPY {table} TO '{target}' ({options})")
-                    if excel and fmt == "csv":
-                        target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
+                _copy_tables(con, tmp, fmt, excel)
             elif fmt == "sqlite":
                 _to_sqlite(con, tmp)
         finally:
@@ -322,6 +424,26 @@ def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = Fals
 
     _replace(out, write)
     return counts
+
+
+def _copy_tables(con, folder: Path, fmt: str, excel: bool) -> None:
+    """One Parquet or CSV file per table in ``folder`` (DuckDB's ``COPY``; ``excel``
+    starts each CSV with a UTF-8 BOM). The reports view, which costs about as much as
+    the other tables together, is written on a second cursor beside them."""
+    options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
+
+    def copy(cursor, tables: Sequence[str]) -> None:
+        for table in tables:
+            target = folder / f"{table}.{fmt}"
+            cursor.execute(f"COPY {table} TO '{target}' ({options})")
+            if excel and fmt == "csv":
+                target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [pool.submit(_on_cursor, con, lambda cursor, part=part: copy(cursor, part))
+                for part in (("reports",), [t for t in TABLES if t != "reports"])]
+        for job in jobs:
+            job.result()
 
 
 def _to_sqlite(con, path: Path) -> None:
