@@ -6,7 +6,8 @@ a temporary file) under new doc_ids, then times, in this one process and run:
 * reading the JSONL back with ``json.loads`` line by line (the baseline);
 * ``pipeline.export.export`` to DuckDB, Parquet, SQLite and CSV.
 
-Goal: DuckDB export under 2x the json read. ``python bench/export_bench.py [--n 10000] [RECORDS]``.
+Goal: export under 2x the json read. ``python bench/export_bench.py [--n 10000] [--json] [RECORDS]``
+(``--json``: one JSON line of seconds instead of the text lines; bench/run_bench.py reads it).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("records", nargs="?", type=Path)
     parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--json", action="store_true", help="print one JSON line of seconds")
     args = parser.parse_args()
     from pipeline.export import export
 
@@ -64,10 +66,15 @@ def main() -> None:
                     json.loads(line)
 
         baseline = best_of(read_json)
-        print(f"{args.n:,} records, {size / 1e6:.1f} MB; json read {baseline:.2f} s")
+        result = {"records": args.n, "megabytes": size / 1e6, "json_read": baseline}
+        if not args.json:
+            print(f"{args.n:,} records, {size / 1e6:.1f} MB; json read {baseline:.2f} s")
         for fmt, name in (("duckdb", "r.duckdb"), ("parquet", "pq"), ("sqlite", "r.sqlite"), ("csv", "csv")):
-            seconds = best_of(lambda: export([corpus], fmt, tmp / name), repeat=1)
-            print(f"export {fmt:8s} {seconds:6.2f} s  = {seconds / baseline:.2f}x the json read")
+            seconds = result[fmt] = best_of(lambda: export([corpus], fmt, tmp / name), repeat=1)
+            if not args.json:
+                print(f"export {fmt:8s} {seconds:6.2f} s  = {seconds / baseline:.2f}x the json read")
+        if args.json:
+            print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -13,11 +13,17 @@ subprocess so numbers do not leak between measurements:
 * wall time of ``recount run`` with 1 and 2 workers (outputs must be identical);
 * peak RSS (ru_maxrss of the largest process: the parent or a worker) at two
   corpus sizes; flat memory means the larger run peaks within 10% of the smaller;
-* time to the first record on stdout, and ``recount --help`` time.
+* time to the first record on stdout, and ``recount --help`` time;
+* scale (issue 13), on one corpus of ``--scale-n`` documents, alternated rounds, the
+  fastest of each: one process; two ``--shard I/2`` processes side by side and
+  ``recount merge``; ``--dask local:2``. Outputs must be byte-identical; peak RSS of
+  each shard process (``os.wait4``) and of each Dask worker (the run's own note);
+* export (issue 13): bench/export_bench.py on 10,000 records cycled from that run's
+  output, each format against reading the records back with ``json``.
 
-``--quick`` uses small corpora to try the script (1 minute); the default
-(N=1,000 and N=10,000 for peak RSS) takes about 15 minutes on 2 cores, most of
-it the N=10,000 run; ``--rss-n 1000 3000`` takes 7.
+``--quick`` uses small corpora to try the script (2 minutes); the default
+(N=1,000 and N=10,000 for peak RSS, N=1,000 for scale) takes about 20 minutes on
+2 cores, most of it the N=10,000 run; ``--rss-n 1000 3000`` takes 12.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RECOUNT = str(Path(PYTHON).parent / "recount")
-GOALS = {"ratio_model": 0.85, "speedup_2w": 1.7, "rss_growth": 0.10, "help_s": 0.3}
+GOALS = {"ratio_model": 0.85, "speedup_2w": 1.7, "rss_growth": 0.10, "help_s": 0.3, "scale": 1.7, "export": 2.0}
+SCALE_ROUNDS = 2
 # Throughput runs of each side, alternated; the fastest of each counts (noise on a
 # shared machine only ever slows a run down).
 REPEATS = 3
@@ -118,6 +125,56 @@ def wall(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def timed_run(cmds: list[list[str]]) -> tuple[float, list[int], list[str]]:
+    """Start ``cmds`` side by side and wait for all: (wall seconds, peak RSS of each in
+    KiB from os.wait4, stderr of each); SystemExit if one fails."""
+    logs = [tempfile.TemporaryFile(mode="w+") for _ in cmds]  # files, not pipes: nobody waits on a full pipe
+    start = time.perf_counter()
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log) for cmd, log in zip(cmds, logs)]
+    peaks, statuses = [], []
+    for proc in procs:
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        statuses.append(proc.returncode)
+        peaks.append(usage.ru_maxrss)
+    seconds = time.perf_counter() - start
+    errors = []
+    for log in logs:
+        log.seek(0)
+        errors.append(log.read())
+        log.close()
+    for cmd, status, err in zip(cmds, statuses, errors):
+        if status != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+    return seconds, peaks, errors
+
+
+def scale(corpus: Path, work: Path, rounds: int) -> dict:
+    """One process, two shards + merge, and --dask local:2 over ``corpus``, alternated
+    ``rounds`` times; the fastest of each, every round's times, byte identity and peaks."""
+    out = {k: work / f"scale_{k}.jsonl" for k in ("one", "merged", "dask")}
+    parts = [work / f"scale_part{i}.jsonl" for i in range(2)]
+    times: dict[str, list[float]] = {"one": [], "shards": [], "dask": []}
+    r: dict = {}
+    for _ in range(rounds):
+        seconds, peaks, _ = timed_run([[RECOUNT, "run", str(corpus), "-o", str(out["one"])]])
+        times["one"].append(seconds)
+        r["one_rss_kb"] = peaks[0]
+        seconds, peaks, _ = timed_run([[RECOUNT, "run", str(corpus), "--shard", f"{i}/2", "-o", str(part)]
+                                       for i, part in enumerate(parts)])
+        seconds += wall([RECOUNT, "merge", *map(str, parts), "-o", str(out["merged"])])
+        times["shards"].append(seconds)
+        r["shard_rss_kb"] = peaks
+        seconds, _, errors = timed_run([[RECOUNT, "run", str(corpus), "--dask", "local:2", "-o", str(out["dask"])]])
+        times["dask"].append(seconds)
+        r["dask_rss"] = [line.split("note: ", 1)[-1] for line in errors[0].splitlines() if "peak RSS" in line]
+        one = out["one"].read_bytes()
+        r["same_bytes"] = r.get("same_bytes", True) and one == out["merged"].read_bytes() == out["dask"].read_bytes()
+    r["times"] = times
+    r.update({k: min(v) for k, v in times.items()})
+    return r
+
+
 def help_time(repeat: int = 7) -> tuple[float, float]:
     times = [wall([RECOUNT, "--help"]) for _ in range(repeat)]
     return min(times), statistics.median(times)
@@ -161,6 +218,8 @@ def main() -> None:
     parser.add_argument("--throughput-n", type=int, default=300, help="documents for throughput and workers")
     parser.add_argument("--rss-n", type=int, nargs=2, default=[1000, 10000], metavar=("SMALL", "LARGE"))
     parser.add_argument("--rss-workers", type=int, default=2)
+    parser.add_argument("--scale-n", type=int, default=1000, help="documents for shards, Dask and export")
+    parser.add_argument("--scale-rounds", type=int, default=SCALE_ROUNDS)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -170,7 +229,7 @@ def main() -> None:
         print(json.dumps(result))
         return
     if args.quick:
-        args.throughput_n, args.rss_n = 100, [100, 300]
+        args.throughput_n, args.rss_n, args.scale_n, args.scale_rounds = 100, [100, 300], 100, 1
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="recount-bench-"))
     try:
@@ -210,6 +269,16 @@ def measure(args, work: Path) -> dict:
         r["rss"][n] = in_child("rss", str(corpus), str(work / f"rss{n}.jsonl"), str(args.rss_workers))
         shutil.rmtree(corpus)
         print(f"rss at {n} done: {r['rss'][n]}", file=sys.stderr)
+    corpus = work / f"scale{args.scale_n}"
+    r["scale_words"] = build_corpus(corpus, args.scale_n)
+    r["scale"] = scale(corpus, work, args.scale_rounds)
+    print(f"scale done: {r['scale']['times']}", file=sys.stderr)
+    done = subprocess.run([PYTHON, str(ROOT / "bench" / "export_bench.py"), "--json",
+                           str(work / "scale_one.jsonl")], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"export_bench failed:\n{done.stderr}")
+    r["export"] = json.loads(done.stdout.strip().splitlines()[-1])
+    print("export done", file=sys.stderr)
     return r
 
 
@@ -244,6 +313,28 @@ def report(args, r: dict) -> str:
         ("`recount --help` (min / median of 7)", f"{r['help_min']:.3f} / {r['help_median']:.3f} s",
          f"< {GOALS['help_s']} s", mark(r["help_median"] < GOALS["help_s"])),
     ]
+    sc, ex = r["scale"], r["export"]
+    n = f"{args.scale_n:,} docs"
+    rows += [
+        (f"`recount run` wall, one process ({n})", f"{sc['one']:.1f} s", "", ""),
+        (f"two `--shard I/2` processes side by side + `recount merge` ({n})", f"{sc['shards']:.1f} s = "
+         f"{sc['one'] / sc['shards']:.2f}x", f">= {GOALS['scale']}x", mark(sc["one"] / sc["shards"] >= GOALS["scale"])),
+        (f"`--dask local:2` ({n})", f"{sc['dask']:.1f} s = {sc['one'] / sc['dask']:.2f}x", f">= {GOALS['scale']}x",
+         mark(sc["one"] / sc["dask"] >= GOALS["scale"])),
+        ("one process, merged shards and Dask write identical bytes", str(sc["same_bytes"]), "True",
+         mark(sc["same_bytes"])),
+        ("peak RSS: one process / each shard process",
+         f"{sc['one_rss_kb'] / 1024:.0f} MiB / " + ", ".join(f"{k / 1024:.0f}" for k in sc["shard_rss_kb"]) + " MiB",
+         "", ""),
+        ("peak RSS of each Dask worker (the run's note)", "; ".join(x.split(": peak RSS ")[-1] for x in sc["dask_rss"]),
+         "reported", mark(len(sc["dask_rss"]) == 2)),
+        (f"`json` read of {ex['records']:,} records ({ex['megabytes']:.0f} MB, cycled from that run)",
+         f"{ex['json_read']:.2f} s", "", ""),
+    ]
+    for fmt in ("duckdb", "parquet", "csv", "sqlite"):
+        ratio_x = ex[fmt] / ex["json_read"]
+        rows.append((f"`recount export --to {fmt}` / json read", f"{ex[fmt]:.2f} s = {ratio_x:.2f}x",
+                     f"< {GOALS['export']}x", mark(ratio_x < GOALS["export"])))
     rss_rows = "\n".join(
         f"| {n:,} | {v['seconds']:.0f} s | {v['self_kb'] / 1024:.0f} MB | {v['children_kb'] / 1024:.0f} MB |"
         for n, v in r["rss"].items())
@@ -275,8 +366,17 @@ same annotation (pipeline/adapters/spacy_cache.py, tests/test_spacy_cache.py);
 the goal compares with the model as installed, the line after it with the model
 as the pipeline runs it (the cost of Recount's own stages). The worker
 speed-up is end-to-end wall time of `recount run -o FILE`, start-up included;
-peak RSS runs are separate processes.
+peak RSS runs are separate processes. Scale: {args.scale_rounds} alternated round(s) of one
+process, two shards + merge, and `--dask local:2`, on {args.scale_n:,} documents
+({r['scale_words']:,} words), the fastest of each (every round: one {fmt_times(sc['times']['one'])},
+shards {fmt_times(sc['times']['shards'])}, Dask {fmt_times(sc['times']['dask'])}); each
+includes start-up, and Dask its cluster's start and shut-down. Export: `bench/export_bench.py`
+on that run's records cycled to {ex['records']:,} (each export once, `json` read fastest of 3).
 """
+
+
+def fmt_times(times: list[float]) -> str:
+    return " / ".join(f"{t:.1f} s" for t in times)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import json
 import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
@@ -164,7 +165,7 @@ _REPORT_ROWS = f"""
            coalesce(s.named, 'doc:' || f.doc_id) AS source_key, p.idx IS NULL AS total,
            (coalesce(d.doc_date, ''), f.doc_id, f.number_start, f.idx) AS ord
     FROM facts f
-    JOIN documents d USING (doc_id)
+    JOIN (SELECT doc_id, doc_date.value AS doc_date, source.name AS name FROM {WORK}.raw) d USING (doc_id)
     JOIN {WORK}.report_figures fg ON fg.value_json = f.value_json AND fg.mod IS NOT DISTINCT FROM f.mod
                            AND fg.number_text IS NOT DISTINCT FROM f.number_text
     JOIN {WORK}.report_sources s ON s.source IS NOT DISTINCT FROM f.source_text AND s.publisher IS NOT DISTINCT FROM d.name
@@ -314,14 +315,15 @@ def build(con, record_files: Sequence[Path]) -> dict[str, int]:
     con.execute(f"ATTACH ':memory:' AS {WORK}")
     try:
         _read_records(con, files)
-        # DuckDB turns JSON into these tables on about one core: two cursors (one
-        # DuckDB connection each, sharing the database) build the independent halves
-        # side by side, each in one fixed order, so the tables never depend on timing.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for job in [pool.submit(_on_cursor, con, _build_layers), pool.submit(_on_cursor, con, _build_fact_rows)]:
+        # Three cursors (one DuckDB connection each, sharing the database) build the
+        # tables side by side: DuckDB alone keeps about one core busy here. Each builds
+        # its tables in one fixed order, so what they hold never depends on timing.
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            incidents = pool.submit(_on_cursor, con, _build_incidents)
+            jobs = [incidents, pool.submit(_on_cursor, con, partial(_build_facts, after=incidents)),
+                    pool.submit(_on_cursor, con, partial(_build_layers, after=incidents))]
+            for job in jobs:
                 job.result()
-        con.execute(_FACTS)
-        _create_summaries(con)
         con.execute(_REPORTS_VIEW)
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
@@ -355,26 +357,30 @@ def _on_cursor(con, build_part) -> None:
         cursor.close()
 
 
-def _build_layers(con) -> None:
-    """Events, entities, dates and numbers, and the incidents (:func:`_create_incidents`) as soon
-    as the events and entities they read are there."""
-    for table in ("events", "entities", None, "dates", "numbers"):
-        if table is None:
-            _create_incidents(con)
-        else:
-            con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id"
-                        + (", idx" if table != "documents" else ""))
+def _build_incidents(con) -> None:
+    """The events and entities tables, then the incidents (:func:`_create_incidents`)."""
+    for table in ("events", "entities"):
+        con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id, idx")
+    _create_incidents(con)
 
 
-def _build_fact_rows(con) -> None:
-    """The facts with their texts (WORK ``fact_rows``), what compare works out per
-    distinct figure and source (:func:`_report_keys`), then the documents and sentences."""
+def _build_facts(con, after) -> None:
+    """The facts with their texts (WORK ``fact_rows``) and what compare works out per
+    distinct figure and source (:func:`_report_keys`); once the incidents are there
+    (the future ``after``), the facts table and the summaries."""
     con.execute(f"CREATE TABLE {WORK}.fact_rows AS {_SQL['facts']}")
     _report_keys(con)
-    con.execute(f"CREATE TABLE documents AS {_SQL['documents']} ORDER BY doc_id")
-    con.execute(f"CREATE TABLE sentences AS {_SQL['sentences']} ORDER BY doc_id, idx")
+    after.result()
+    con.execute(_FACTS)
+    _create_summaries(con)
 
 
+def _build_layers(con, after) -> None:
+    """Documents, sentences, dates and numbers, once the incidents (the future
+    ``after``, on the longest path) are built."""
+    after.result()
+    for table in ("documents", "sentences", "dates", "numbers"):
+        con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
 
 
 def _replace(out: Path, write) -> None:

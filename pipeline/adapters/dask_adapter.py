@@ -15,6 +15,7 @@ the directory ``recount`` was started in, and records keep them as given.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import shutil
@@ -65,10 +66,15 @@ def connect(address: str) -> tuple[Any, Any]:
         # about 10% more time (one shard of 240 statements: 14.9 s against 13.7 s). The
         # thread limits Dask sets are kept. Nor do the workers sample the task's stack
         # every 10 ms (the statistical profiler behind Dask's dashboard, unused here).
+        # Workers are forked from a fresh forkserver process, where the platform has one
+        # (Linux, macOS), rather than spawned: a LocalCluster of 2 starts in 0.5 s either
+        # way but shuts down in 0.03 s instead of 0.25 s (240 statements, this machine).
         environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
                    if k != "MALLOC_TRIM_THRESHOLD_"}
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
-                              "distributed.worker.profile.enabled": False}):
+        settings = {"distributed.nanny.pre-spawn-environ": environ, "distributed.worker.profile.enabled": False}
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            settings["distributed.worker.multiprocessing-method"] = "forkserver"
+        with dask.config.set(settings):
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None)
         return Client(cluster), cluster
