@@ -31,7 +31,6 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Optional
 
-from .records import FactType
 
 INF = math.inf
 APPROX_TOLERANCE = 0.10  # "about 60" admits 54..66
@@ -478,13 +477,14 @@ def compare(records: list[dict], breakdown_words: Optional[dict] = None) -> dict
     return {"documents": len(records), "incidents": build_incidents(events, reports), "breakdowns": breakdowns}
 
 
-TYPE_ORDER = {t: i for i, t in enumerate(typing.get_args(FactType))}
-
-
+@lru_cache(maxsize=None)
 def type_order(fact_type: str) -> tuple[int, str]:
-    """Where a fact type's summaries come in an incident: SPEC's order of types, then
-    unknown types by name."""
-    return TYPE_ORDER.get(fact_type, len(TYPE_ORDER)), fact_type
+    """Where a fact type's summaries come in an incident: SPEC's order of types
+    (records.FactType), then unknown types by name."""
+    from .records import FactType  # pydantic, imported only when a batch has facts
+
+    order = typing.get_args(FactType)
+    return (order.index(fact_type) if fact_type in order else len(order)), fact_type
 
 
 def incident_heads(events: list[dict]) -> list[dict]:

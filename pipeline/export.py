@@ -198,16 +198,10 @@ _REPORTS_VIEW = f"""
 
 def _register(con, name: str, columns: dict[str, list], types: dict[str, str], work: bool = True) -> None:
     """A table ``name`` (in the WORK database unless ``work`` is false) from Python
-    columns (name -> list of values), each column cast to its DuckDB type in ``types``
-    (DuckDB scans a registered dict of NumPy object arrays as a table)."""
-    import numpy
-
-    con.register(f"{name}_columns", {k: numpy.array(v, dtype=object) for k, v in columns.items()})
-    try:
-        select = ", ".join(f'CAST("{k}" AS {types[k]}) AS "{k}"' for k in columns)
-        con.execute(f"CREATE TABLE {WORK + '.' if work else ''}{name} AS SELECT {select} FROM {name}_columns")
-    finally:
-        con.unregister(f"{name}_columns")
+    columns (name -> list of values, all of one length), each column of its DuckDB type
+    in ``types``: each list is one LIST parameter, unnested side by side."""
+    select = ", ".join(f'unnest(?::{types[k]}[]) AS "{k}"' for k in columns)
+    con.execute(f"CREATE TABLE {WORK + '.' if work else ''}{name} AS SELECT {select}", list(columns.values()))
 
 
 def _create_incidents(con) -> None:
