@@ -237,7 +237,10 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["total_s"] = time.perf_counter() - began
-    args.out.write_text(report(args, results), encoding="utf-8")
+    # the dated sections written by hand below the generated table ("## ...") are kept
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    history = old[old.index("\n## "):] if "\n## " in old else ""
+    args.out.write_text(report(args, results) + history, encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))
 
 

@@ -31,7 +31,6 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Optional
 
-
 INF = math.inf
 APPROX_TOLERANCE = 0.10  # "about 60" admits 54..66
 SYMBOL = {None: "", "MORE_THAN": ">", "AT_LEAST": "≥", "LESS_THAN": "<", "AT_MOST": "≤", "APPROX": "~"}
@@ -355,6 +354,16 @@ def _most_common(values: list[Optional[str]]) -> Optional[str]:
     return max(counts, key=lambda v: counts[v]) if counts else None
 
 
+def _id_date(value: Optional[str]) -> Optional[str]:
+    """The date part of an incident id: a day's or a range's year and month
+    ("1990-01-20/1990-01-21" -> "1990-01"), any other calendar value whole ("2025-W37",
+    "198X", "2016-SU"); None for none, a duration or a reference (PRESENT_REF)."""
+    first = (value or "").split("/")[0].split("T")[0]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", first):
+        return first[:7]
+    return first if re.match(r"\d{3}[\dX]", first) else None
+
+
 def _slug(text: str) -> str:
     return "-".join(fold(text).split())[:40]
 
@@ -490,7 +499,8 @@ def type_order(fact_type: str) -> tuple[int, str]:
 def incident_heads(events: list[dict]) -> list[dict]:
     """The incidents ``events`` ({"id", "doc_id", "name", "date", "place", "doc_places"},
     as in records) form (:func:`group_incidents`), in order of their first event: each
-    {"incident" (an id unique in the batch: place or name slug and year-month, or
+    {"incident" (an id unique in the batch: place or name slug and year-month or other
+    calendar value, "incident-DOC" for an event with no name, place or date, or
     "unassigned-DOC" for facts no event was told for), "name", "date", "place" (the
     most common among its events), "members" (indexes into ``events``)}."""
     heads, used_ids = [], set()
@@ -502,7 +512,11 @@ def incident_heads(events: list[dict]) -> list[dict]:
         if all(e["id"] is None for e in members):
             base = f"unassigned-{members[0]['doc_id']}"
         else:
-            base = _slug(place or name or "incident") + (f"-{when[:7]}" if when else "")
+            stamp = _id_date(when)
+            if place or name or stamp:
+                base = _slug(place or name or "incident") + (f"-{stamp}" if stamp else "")
+            else:  # nothing to name it by but its document
+                base = f"incident-{members[0]['doc_id']}"
         incident_id, k = base, 2
         while incident_id in used_ids:
             incident_id, k = f"{base}-{k}", k + 1

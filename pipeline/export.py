@@ -10,12 +10,15 @@ library. Tables:
   url, title, extra), doc_date (value, from, start, end), text, errors, meta.
 * ``sentences``, ``entities``, ``dates``, ``numbers``, ``events``: one row per item.
 * ``facts``: one row per fact with its number/trigger/attribution spans and texts,
-  event, part_of, the text of the sentence the number is in, and the ``incident``
-  and figure ``label`` that `recount compare` gives it.
+  event, part_of, the text of the sentence the number is in, and the ``incident``,
+  figure ``label`` and ``vague`` (a magnitude without digits: "hundreds") that
+  `recount compare` gives it.
 * ``incidents``: one row per incident `recount compare` forms (idx: its place in
   compare's list, incident, name, date, place).
 * ``summaries``: one row per incident and fact type (idx in compare's order, low /
   best / high / conservative / sources / dscore / conflict).
+* ``conflicts``: one row per pair of figures of one incident and type that cannot
+  both hold (a, b: their labels; a_docs, b_docs; the rule and reason that decided).
 * ``reports``: the `recount compare` view, one row per reported figure with its
   incident and its incident and type's summaries, in compare's order. A SQL view in
   DuckDB (computed when queried); Parquet, CSV and SQLite hold it as a table.
@@ -45,7 +48,7 @@ WORK = "recount_work"
 
 FORMATS = ("duckdb", "parquet", "sqlite", "csv")
 TABLES = ("documents", "sentences", "entities", "dates", "numbers", "events", "facts", "incidents", "summaries",
-          "reports")
+          "conflicts", "reports")
 LIST_LAYERS = ("sentences", "entities", "dates", "numbers", "events", "facts")
 
 # The record columns as DuckDB types: read_json parses each line once into these
@@ -125,6 +128,8 @@ _SQL["facts"] = (
 SUMMARY_COLUMNS = {"idx": "BIGINT", "incident": "VARCHAR", "type": "VARCHAR", "low": "DOUBLE", "best": "DOUBLE",
                    "high": "DOUBLE", "conservative": "DOUBLE", "sources": "BIGINT", "dscore": "BIGINT",
                    "conflict": "BOOLEAN"}
+CONFLICT_COLUMNS = {"incident": "VARCHAR", "type": "VARCHAR", "a": "VARCHAR", "b": "VARCHAR", "a_docs": "VARCHAR[]",
+                    "b_docs": "VARCHAR[]", "rule": "VARCHAR", "reason": "VARCHAR"}
 
 
 class ExportError(RecountError):
@@ -146,7 +151,7 @@ _WHITE_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x1100
 # document's unnamed event (event NULL in report_events), as in compare.document_events.
 _FACTS = f"""
     CREATE TABLE facts AS
-    SELECT b.*, i.incident, fg.label
+    SELECT b.*, i.incident, fg.label, fg.vague
     FROM {WORK}.fact_rows b
     LEFT JOIN (SELECT DISTINCT doc_id, id FROM events) e ON e.doc_id = b.doc_id AND e.id = b.event
     JOIN {WORK}.report_events m ON m.doc_id = b.doc_id AND m.event IS NOT DISTINCT FROM e.id
@@ -161,13 +166,11 @@ _FACTS = f"""
 # incident and type's list (compare.report_order, then the fact's index).
 _REPORT_ROWS = f"""
     CREATE TABLE {WORK}.report_rows AS
-    SELECT f.incident, f.type, f.value, f.mod, fg.vague, f.label, f.doc_id, coalesce(d.doc_date, '') AS doc_date,
+    SELECT f.incident, f.type, f.value, f.mod, f.vague, f.label, f.doc_id, coalesce(d.doc_date, '') AS doc_date,
            coalesce(s.named, 'doc:' || f.doc_id) AS source_key, p.idx IS NULL AS total,
            (coalesce(d.doc_date, ''), f.doc_id, f.number_start, f.idx) AS ord
     FROM facts f
     JOIN (SELECT doc_id, doc_date.value AS doc_date, source.name AS name FROM {WORK}.raw) d USING (doc_id)
-    JOIN {WORK}.report_figures fg ON fg.value_json = f.value_json AND fg.mod IS NOT DISTINCT FROM f.mod
-                           AND fg.number_text IS NOT DISTINCT FROM f.number_text
     JOIN {WORK}.report_sources s ON s.source IS NOT DISTINCT FROM f.source_text AND s.publisher IS NOT DISTINCT FROM d.name
     LEFT JOIN facts p ON p.doc_id = f.doc_id AND p.idx = f.part_of"""
 
@@ -183,7 +186,7 @@ _REPORT_FIGURES = f"""
 # event is the one compare files the fact under (none for an id its document lacks).
 _REPORTS_VIEW = f"""
     CREATE VIEW reports AS
-    SELECT f.incident, i.name, i.date, i.place, f.type, f.doc_id, e.id AS event, f.value, f.mod, f.label,
+    SELECT f.incident, i.name, i.date, i.place, f.type, f.doc_id, e.id AS event, f.value, f.mod, f.label, f.vague,
            f.number_start, f.number_end, p.label AS part_of, f.source_text AS source, f.cue_text AS cue, d.doc_date,
            s.low, s.best, s.high, s.conservative, s.sources, s.dscore, s.conflict,
            trim(regexp_replace(coalesce(f.sentence, ''), '{_WHITE_SPACE}', ' ', 'g'), ' ') AS sentence
@@ -273,10 +276,11 @@ def _report_keys(con) -> None:
 
 
 def _create_summaries(con) -> None:
-    """The table ``summaries``: one row per incident and fact type, in compare's order
+    """The tables ``summaries`` (one row per incident and fact type, in compare's order
     (idx), with :func:`pipeline.compare.summarise_figures` of the type's distinct
-    figures (which SQL gathers) and distinct sources: low, best, high, conservative,
-    sources, dscore, and conflict (whether any two figures conflict)."""
+    figures, which SQL gathers, and distinct sources: low, best, high, conservative,
+    sources, dscore, and conflict: whether any two figures conflict) and ``conflicts``
+    (those pairs, as compare lists them)."""
     from .compare import summarise_figures, type_order
 
     con.execute(_REPORT_ROWS)
@@ -290,12 +294,18 @@ def _create_summaries(con) -> None:
     ).fetchall(),
         key=lambda g: (rank[g[0]], type_order(g[1])))
     columns: dict[str, list] = {k: [] for k in SUMMARY_COLUMNS}
+    conflicts: dict[str, list] = {k: [] for k in CONFLICT_COLUMNS}
     for idx, (incident, ftype, sources) in enumerate(groups):
         summary = summarise_figures(figures.get((incident, ftype), []), sources)
         summary.update(idx=idx, incident=incident, type=ftype, conflict=bool(summary["conflicts"]))
         for k, values in columns.items():
             values.append(summary[k])
+        for pair in summary["conflicts"]:
+            pair = {**pair, "incident": incident, "type": ftype}
+            for k, values in conflicts.items():
+                values.append(pair[k])
     _register(con, "summaries", columns, SUMMARY_COLUMNS, work=False)
+    _register(con, "conflicts", conflicts, CONFLICT_COLUMNS, work=False)
 
 
 def build(con, record_files: Sequence[Path]) -> dict[str, int]:
@@ -334,11 +344,37 @@ def _read_records(con, files: list[str]) -> None:
         try:
             con.execute(f"CREATE OR REPLACE TABLE {WORK}.raw AS SELECT * FROM read_json(?, "
                         f"format='newline_delimited', columns={columns}{size})", [files])
-            return
+            break
         except Exception as exc:  # duckdb raises its own exception classes
             if not size and "maximum_object_size" in str(exc):
                 continue
-            raise ExportError(f"{', '.join(files)}: cannot read records: {exc}") from None
+            raise ExportError(_bad_line(files) or f"{', '.join(files)}: cannot read records: "
+                              f"{str(exc).splitlines()[0]}") from None
+    if con.execute(f"SELECT count(*) FROM {WORK}.raw WHERE schema_version IS NULL OR doc_id IS NULL "
+                   "OR text IS NULL").fetchone()[0]:
+        raise ExportError(_bad_line(files) or f"{', '.join(files)}: a line without schema_version, doc_id or text")
+
+
+def _bad_line(files: list[str]) -> Optional[str]:
+    """The first line of ``files`` that is not a record, as ``FILE:LINE: message`` (not
+    JSON, not an object, or not a valid record: records.Record), or None. Only read
+    when DuckDB refused the files, to say where and why."""
+    from pydantic import ValidationError
+
+    from .io import iter_jsonl
+    from .records import Record
+
+    for name in files:
+        for line_no, obj, error in iter_jsonl(Path(name)):
+            if error is None:
+                try:
+                    Record(**obj)
+                except ValidationError as exc:
+                    first = exc.errors()[0]
+                    error = f"not a record: {'.'.join(map(str, first['loc'])) or 'record'}: {first['msg']}"
+            if error:
+                return f"{name}:{line_no}: {error}"
+    return None
 
 
 def _on_cursor(con, build_part) -> None:
@@ -378,15 +414,28 @@ def _build_layers(con, after) -> None:
 
 
 def _replace(out: Path, write) -> None:
-    """Write to a sibling temporary path, then rename over ``out`` (atomic on one file system)."""
+    """Write to a sibling temporary path (removed again if writing fails), then rename it
+    over ``out``: atomic for a file; a folder is first moved aside and removed after,
+    so a crash between the two renames leaves the old one as ``.OUT.old``."""
     out = Path(out)
     tmp = out.with_name(f".{out.name}.partial")
-    if tmp.exists():
-        _remove(tmp)
-    write(tmp)
-    if out.exists():
-        _remove(out)
-    os.replace(tmp, out)
+    old = out.with_name(f".{out.name}.old")
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal"), old):
+        if stale.exists():
+            _remove(stale)
+    try:
+        write(tmp)
+    except BaseException:
+        for partial in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if partial.exists():
+                _remove(partial)
+        raise
+    if out.is_dir():
+        os.replace(out, old)
+        os.replace(tmp, out)
+        _remove(old)
+    else:
+        os.replace(tmp, out)
 
 
 def _remove(path: Path) -> None:
@@ -401,13 +450,16 @@ def _remove(path: Path) -> None:
 def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = False) -> dict[str, int]:
     """Export records to ``out``: a DuckDB or SQLite database file, or a folder of
     Parquet or CSV files (one per table). ``excel`` starts each CSV with a UTF-8 BOM.
-    Returns {table: rows}. Raises ExportError for an unknown format or a missing
-    output folder; the output appears whole or not at all."""
+    Returns {table: rows}. Raises ExportError for an unknown format, a missing output
+    folder, or an output that is one of the inputs or is something other than an
+    earlier export to the same format (:func:`_check_output`); the output appears
+    whole or not at all."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
     if not out.parent.exists():
         raise ExportError(f"{out.parent}: no such directory for the export")
+    _check_output(record_files, fmt, out)
     counts: dict[str, int] = {}
 
     def write(tmp: Path) -> None:
@@ -426,16 +478,56 @@ def export(record_files: Sequence[Path], fmt: str, out: Path, excel: bool = Fals
     return counts
 
 
+_MAGIC = {"duckdb": (8, b"DUCK"), "sqlite": (0, b"SQLite format 3\x00")}
+
+
+def _check_output(record_files: Sequence[Path], fmt: str, out: Path) -> None:
+    """Refuse an output that an export must not replace: one of the record files or
+    folders given, or an existing path that is not an earlier export to ``fmt`` (a
+    DuckDB or SQLite file by its header, an empty file, or a folder holding nothing but
+    TABLE.parquet / TABLE.csv files). ExportError names the path."""
+    target = out.resolve()
+    if any(Path(p).resolve() == target for p in record_files):
+        raise ExportError(f"{out}: is one of the records given to export; choose another output")
+    if not out.exists():
+        return
+    if fmt in _MAGIC:
+        offset, magic = _MAGIC[fmt]
+        if out.is_file():
+            with out.open("rb") as handle:
+                head = handle.read(offset + len(magic))
+            if not head or head[offset:] == magic:
+                return
+        raise ExportError(f"{out}: exists and is not a {fmt} export; remove it or choose another output")
+    allowed = {f"{table}.{fmt}" for table in TABLES}
+    strangers = sorted(p.name for p in out.iterdir() if p.name not in allowed or not p.is_file()) \
+        if out.is_dir() else [out.name]
+    if strangers:
+        raise ExportError(f"{out}: exists and holds what an export to {fmt} did not write "
+                          f"({', '.join(strangers[:3])}); remove it or choose another output")
+
+
+def _json_lists(con, table: str) -> str:
+    """The SELECT list of ``table`` with its LIST columns as JSON text (``to_json``),
+    for the formats without lists (CSV, SQLite)."""
+    described = con.execute(f"DESCRIBE {table}").fetchall()
+    return ", ".join(f'to_json("{name}")::VARCHAR AS "{name}"' if kind.endswith("[]") else f'"{name}"'
+                     for name, kind, *_ in described)
+
+
 def _copy_tables(con, folder: Path, fmt: str, excel: bool) -> None:
-    """One Parquet or CSV file per table in ``folder`` (DuckDB's ``COPY``; ``excel``
-    starts each CSV with a UTF-8 BOM). The reports view, which costs about as much as
-    the other tables together, is written on a second cursor beside them."""
+    """One Parquet or CSV file per table in ``folder`` (DuckDB's ``COPY``; in CSV, list
+    columns as JSON text, and ``excel`` starts each file with a UTF-8 BOM). The reports
+    view, which costs about as much as the other tables together, is written on a
+    second cursor beside them."""
     options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
 
     def copy(cursor, tables: Sequence[str]) -> None:
         for table in tables:
             target = folder / f"{table}.{fmt}"
-            cursor.execute(f"COPY {table} TO '{target}' ({options})")
+            select = "" if fmt == "parquet" else _json_lists(cursor, table)
+            source = f"(SELECT {select} FROM {table})" if "to_json(" in select else table
+            cursor.execute(f"COPY {source} TO '{target}' ({options})")
             if excel and fmt == "csv":
                 target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
 
@@ -459,9 +551,7 @@ def _to_sqlite(con, path: Path) -> None:
             types = [row[1] for row in described]
             decl = ", ".join(f'"{n}" {_sqlite_type(t)}' for n, t in zip(names, types))
             db.execute(f'CREATE TABLE "{table}" ({decl})')
-            select = ", ".join(f'to_json("{n}")::VARCHAR' if t.endswith("[]") else f'"{n}"'
-                               for n, t in zip(names, types))
-            cursor = con.execute(f"SELECT {select} FROM {table}")
+            cursor = con.execute(f"SELECT {_json_lists(con, table)} FROM {table}")
             insert = f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(names))})'
             while rows := cursor.fetchmany(10000):
                 db.executemany(insert, rows)

@@ -231,7 +231,7 @@ def document_from_jsonl_line(raw: bytes, path: str, line_no: int) -> Union[Docum
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        return BadLine(path, line_no, f"not valid JSON: {exc.msg} at column {exc.colno}")
+        return BadLine(path, line_no, f"not valid JSON: {exc.msg} (column {exc.colno})")
     problem = _line_problem(obj)
     if problem:
         doc_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
@@ -370,7 +370,7 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield line_no, None, f"bad JSON: {exc.msg} at column {exc.colno}"
+                yield line_no, None, f"bad JSON: {exc.msg} (column {exc.colno})"
                 continue
             if not isinstance(obj, dict):
                 yield line_no, None, "a line must be a JSON object"

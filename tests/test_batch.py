@@ -288,7 +288,7 @@ def test_jsonl_and_txt_inputs_in_one_directory(tmp_path):
     result = CliRunner().invoke(app, ["run", str(corpus), "-o", str(out)])
     assert result.exit_code == 1, result.output
     feed = str(corpus / "a.jsonl")
-    bad = [f"{feed}:2: not valid JSON: Expecting property name enclosed in double quotes at column 2",
+    bad = [f"{feed}:2: not valid JSON: Expecting property name enclosed in double quotes (column 2)",
            f"{feed}:3: \"doc_date\" '2001-02-30': not a calendar date (day is out of range for month)",
            f"{feed}:5: not a JSON object (a list); each line must be one document"]
     lines = result.stderr.strip().splitlines()

@@ -251,3 +251,14 @@ def test_cli_compare(tmp_path):
     assert (tmp_path / "p.png").exists()
     as_jsonl = runner.invoke(app, ["compare", str(path), "--jsonl"])
     assert as_jsonl.exit_code == 0 and json.loads(as_jsonl.stdout.splitlines()[0])["type"] == "killed"
+
+
+@pytest.mark.parametrize("value, stamp", [
+    ("1990-01-20", "1990-01"), ("1990-01-20T09:00", "1990-01"), ("1990-01-20/1990-01-21", "1990-01"),
+    ("1990-01", "1990-01"), ("2025-W37", "2025-W37"), ("198X", "198X"), ("2016-SU", "2016-SU"),
+    ("1990", "1990"), (None, None), ("PRESENT_REF", None), ("P3D", None),
+])
+def test_the_date_part_of_an_incident_id(value, stamp):
+    from pipeline.compare import _id_date
+
+    assert _id_date(value) == stamp

@@ -43,6 +43,11 @@ def test_tables_and_the_readme_query(records_file, tmp_path):
     low_best_high = con.execute("SELECT DISTINCT low, best, high FROM reports WHERE incident = 'baku-1990-01' "
                                 "AND type = 'killed'").fetchall()
     assert low_best_high == [(131.0, 150.0, 150.0)]
+    clashes = con.execute("SELECT incident, i.name, s.low, s.best, s.high, s.sources, c.a, c.b, c.reason "
+                          "FROM summaries s JOIN incidents i USING (incident) JOIN conflicts c USING (incident, type) "
+                          "WHERE s.type = 'killed' ORDER BY s.idx").fetchall()
+    assert ("baku-1990-01", 131.0, 150.0, 150.0, "150", "134", "150 ≠ 134") in [
+        (r[0], r[2], r[3], r[4], r[6], r[7], r[8]) for r in clashes]
     # offsets and texts agree with the documents they point into
     bad = con.execute("SELECT count(*) FROM entities e JOIN documents d USING (doc_id) "
                       "WHERE substring(d.text, e.start + 1, e.\"end\" - e.start) <> e.text").fetchone()[0]
@@ -103,35 +108,39 @@ def test_cli_export(records_file, tmp_path):
 REPORT_KEYS = ("doc_id", "event", "value", "mod", "label", "number", "part_of", "source", "cue", "doc_date")
 
 
-def _compare_view(records: list[dict]) -> tuple[list, list, list]:
-    """`recount compare` of ``records`` as the export's incidents, summaries and reports rows."""
+def _compare_view(records: list[dict]) -> tuple[list, list, list, list]:
+    """`recount compare` of ``records`` as the export's incidents, summaries, conflicts
+    and reports rows."""
     from pipeline.compare import compare
 
     result = compare(records)
     incidents = [(inc["incident"], inc["name"], inc["date"], inc["place"]) for inc in result["incidents"]]
-    summaries, reports = [], []
+    summaries, conflicts, reports = [], [], []
     for inc in result["incidents"]:
         for g in inc["types"]:
             totals = tuple(None if g[k] is None else float(g[k]) for k in ("low", "best", "high", "conservative"))
             summary = (*totals, g["sources"], g["dscore"], bool(g["conflicts"]))
             summaries.append((inc["incident"], g["type"], *summary))
+            conflicts += [(inc["incident"], g["type"], c["a"], c["b"], c["a_docs"], c["b_docs"], c["rule"], c["reason"])
+                          for c in g["conflicts"]]
             for r in g["reports"]:
                 reports.append((inc["incident"], inc["name"], inc["date"], inc["place"], g["type"], r["doc_id"],
-                                r["event"], float(r["value"]), r["mod"], r["label"], r["number"]["start"],
+                                r["event"], float(r["value"]), r["mod"], r["label"], r["vague"], r["number"]["start"],
                                 r["number"]["end"], r["part_of"], r["source"], r["cue"], r["doc_date"], *summary,
                                 r["sentence"]))
-    return incidents, summaries, reports
+    return incidents, summaries, conflicts, reports
 
 
-def _exported_view(path: Path) -> tuple[list, list, list]:
+def _exported_view(path: Path) -> tuple[list, list, list, list]:
     con = duckdb.connect(str(path))
     return (con.execute("SELECT incident, name, date, place FROM incidents ORDER BY idx").fetchall(),
             con.execute("SELECT * EXCLUDE (idx) FROM summaries ORDER BY idx").fetchall(),
+            con.execute("SELECT * FROM conflicts").fetchall(),
             con.execute("SELECT * FROM reports").fetchall())
 
 
 def test_reports_are_the_compare_view_row_for_row(tmp_path):
-    """Incidents, summaries and reports equal `recount compare` over every gold record
+    """Incidents, summaries, conflicts and reports equal `recount compare` over every gold record
     (the seeds and the dev set: 43 incidents, conflicts, breakdowns, vague figures), in
     compare's order, column for column."""
     from pipeline.io import load_records
@@ -141,7 +150,7 @@ def test_reports_are_the_compare_view_row_for_row(tmp_path):
     path.write_text("".join(f.read_text("utf-8") for f in gold), encoding="utf-8")
     export([path], "duckdb", tmp_path / "r.duckdb")
     expected = _compare_view(list(load_records(path).values()))
-    assert len(expected[0]) > 30 and any(row[-2] for row in expected[1])  # incidents, and conflicts among them
+    assert len(expected[0]) > 30 and len(expected[2]) > 5  # many incidents, and conflicts among them
     assert _exported_view(tmp_path / "r.duckdb") == expected
 
 
@@ -241,3 +250,55 @@ def test_fact_sentences_and_report_rows(tmp_path):
         ("12", text[8:43]), ("3", None)]
     assert sorted(con.execute("SELECT type, sentence FROM reports").fetchall()) == [
         ("injured", ""), ("killed", "Police said 12 people were killed.")]
+
+
+@pytest.mark.parametrize("fmt", ["duckdb", "csv"])
+def test_the_records_file_is_never_the_output(records_file, tmp_path, fmt):
+    copy = tmp_path / "records.jsonl"
+    copy.write_bytes(records_file.read_bytes())
+    with pytest.raises(ExportError, match="is one of the records"):
+        export([copy], fmt, copy)
+    assert copy.read_bytes() == records_file.read_bytes()
+
+
+@pytest.mark.parametrize("fmt, make", [
+    ("csv", lambda out: (out.mkdir(), (out / "notes.txt").write_text("mine"))),
+    ("parquet", lambda out: (out.mkdir(), (out / "entities.csv").write_text("mine"))),
+    ("duckdb", lambda out: out.write_text('{"doc_id": "x"}\n')),
+    ("sqlite", lambda out: out.mkdir()),
+    ("csv", lambda out: out.write_text("a file, not a folder")),
+])
+def test_what_an_export_did_not_write_is_never_replaced(records_file, tmp_path, fmt, make):
+    out = tmp_path / "out"
+    make(out)
+    before = sorted((p.name, p.read_bytes()) for p in out.iterdir()) if out.is_dir() else out.read_bytes()
+    with pytest.raises(ExportError, match="exists and"):
+        export([records_file], fmt, out)
+    assert (sorted((p.name, p.read_bytes()) for p in out.iterdir()) if out.is_dir() else out.read_bytes()) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "sqlite", "duckdb"])
+def test_an_earlier_export_is_replaced(records_file, tmp_path, fmt):
+    export([records_file], fmt, tmp_path / "out")
+    assert export([records_file], fmt, tmp_path / "out")["documents"] == 5
+
+
+@pytest.mark.parametrize("second, message", [
+    ("{not json", r":2: bad JSON: Expecting property name enclosed in double quotes \(column 2\)$"),
+    ('["a list"]', r":2: a line must be a JSON object$"),
+    ('{"doc_id": "x"}', r":2: not a record: text: Field required$"),
+])
+def test_a_bad_line_is_named_by_file_and_line(records_file, tmp_path, second, message):
+    path = tmp_path / "r.jsonl"
+    path.write_text(records_file.read_text("utf-8").splitlines()[0] + "\n" + second + "\n", encoding="utf-8")
+    with pytest.raises(ExportError, match=message) as caught:
+        export([path], "duckdb", tmp_path / "r.duckdb")
+    assert str(caught.value).startswith(f"{path}:2: ") and "\n" not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.jsonl"]  # no output, no partial file
+
+
+def test_csv_lists_are_json(records_file, tmp_path):
+    export([records_file], "csv", tmp_path / "c")
+    rows = list(csv.DictReader((tmp_path / "c" / "documents.csv").read_text("utf-8").splitlines()))
+    assert all(isinstance(json.loads(row["layers"]), list) and isinstance(json.loads(row["errors"]), list)
+               for row in rows)

@@ -180,7 +180,7 @@ def test_check_doc_date(value, problem):
 
 
 @pytest.mark.parametrize("raw,error", [
-    (b'{"id": "a", "text": "x"', "not valid JSON: Expecting ',' delimiter at column 24"),
+    (b'{"id": "a", "text": "x"', "not valid JSON: Expecting ',' delimiter (column 24)"),
     (b'[1, 2]', "not a JSON object (a list)"),
     (b'"text"', "not a JSON object (a str)"),
     (b'{"text": "x"}', 'no "id" key'),
