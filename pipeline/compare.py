@@ -444,6 +444,12 @@ def _number_text(record: dict, fact: dict) -> str:
     return " ".join((record.get("text") or "")[n.get("start", 0):n.get("end", 0)].split())
 
 
+def one_line(text: Optional[str]) -> Optional[str]:
+    """A text as one line: runs of white space (str.split's) as one space, none at the
+    ends ("World Health\nOrganization" -> "World Health Organization"); None stays None."""
+    return None if text is None else " ".join(text.split())
+
+
 def _report(record: dict, event: dict, index: int, facts_label: dict) -> dict:
     fact = record["facts"][index]
     n = fact.get("number") or {"start": 0, "end": 0}
@@ -458,7 +464,7 @@ def _report(record: dict, event: dict, index: int, facts_label: dict) -> dict:
             "label": label(fact["value"], fact.get("mod"), number_text), "text": number_text,
             "number": {"start": n["start"], "end": n["end"]},
             "part_of": facts_label.get(part_of) if part_of is not None else None,
-            "source": source, "cue": (attribution.get("cue") or {}).get("text"),
+            "source": one_line(source), "cue": one_line((attribution.get("cue") or {}).get("text")),
             "source_key": source_key(source, publisher, record.get("doc_id")),
             "doc_date": _doc_date(record), "sentence": sentence_text(record, n["start"])}
 

@@ -142,9 +142,14 @@ def _connect(path: str = ":memory:"):
     return duckdb.connect(path)
 
 
-# Python's str.split() white space (str.isspace), as one RE2 class: a report's sentence
-# has its white space folded the way `recount compare` folds it.
+# Python's str.split() white space (str.isspace), as one RE2 class: a report's sentence,
+# source and cue are on one line, as `recount compare` gives them (compare.one_line).
 _WHITE_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace()) + "]+"
+
+
+def _one_line(column: str) -> str:
+    """SQL for compare.one_line of ``column`` (NULL stays NULL)."""
+    return f"trim(regexp_replace({column}, '{_WHITE_SPACE}', ' ', 'g'), ' ')"
 
 # Each fact with the incident `recount compare` puts it in and the label compare gives
 # its figure. A fact whose event its document does not define belongs to the
@@ -187,9 +192,9 @@ _REPORT_FIGURES = f"""
 _REPORTS_VIEW = f"""
     CREATE VIEW reports AS
     SELECT f.incident, i.name, i.date, i.place, f.type, f.doc_id, e.id AS event, f.value, f.mod, f.label, f.vague,
-           f.number_start, f.number_end, p.label AS part_of, f.source_text AS source, f.cue_text AS cue, d.doc_date,
-           s.low, s.best, s.high, s.conservative, s.sources, s.dscore, s.conflict,
-           trim(regexp_replace(coalesce(f.sentence, ''), '{_WHITE_SPACE}', ' ', 'g'), ' ') AS sentence
+           f.number_start, f.number_end, p.label AS part_of, {_one_line("f.source_text")} AS source,
+           {_one_line("f.cue_text")} AS cue, d.doc_date, s.low, s.best, s.high, s.conservative, s.sources, s.dscore,
+           s.conflict, {_one_line("coalesce(f.sentence, '')")} AS sentence
     FROM facts f
     JOIN documents d USING (doc_id)
     JOIN incidents i USING (incident)

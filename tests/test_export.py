@@ -165,11 +165,12 @@ def test_reports_of_facts_without_events_breakdowns_and_sources(tmp_path):
     """The cases the gold files barely hold: facts with no event (one unassigned incident
     per document), an event id the document does not define, a breakdown's parts (left
     out of the summaries), a vague magnitude beside precise figures, a named source
-    against a publisher, and two documents joined by an event name."""
+    against a publisher, a source written over two lines, and two documents joined by
+    an event name."""
     from pipeline.io import load_records
 
     text_a = "Police said 40 were killed in Dover and 3 injured; hundreds fled. 2 men and 1 woman were hurt."
-    text_b = "The ministry put the Dover toll at 52 dead, or 500."
+    text_b = "The World Health\nOrganization put the Dover toll at 52 dead, or 500."
 
     def at(text: str, word: str) -> tuple[int, int]:
         return text.index(word), text.index(word) + len(word)
@@ -189,13 +190,16 @@ def test_reports_of_facts_without_events_breakdowns_and_sources(tmp_path):
          "sentences": [{"start": 0, "end": len(text_b)}],
          "events": [{**event, "name": {"start": at(text_b, "Dover")[0], "end": at(text_b, "Dover")[1],
                                        "text": "Dover"}}],
-         "facts": [_fact("killed", 52, *at(text_b, "52"), "e1", mod="AT_LEAST"),
+         "facts": [_fact("killed", 52, *at(text_b, "52"), "e1", mod="AT_LEAST",
+                         source=(4, 29, "World Health\nOrganization")),
                    _fact("killed", 500, *at(text_b, "500"), "e1")]}
+    assert text_b[4:29] == "World Health\nOrganization"
     path = tmp_path / "r.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in (a, b)), encoding="utf-8")
     export([path], "duckdb", tmp_path / "r.duckdb")
     expected = _compare_view(list(load_records(path).values()))
     assert [row[0] for row in expected[0]] == ["dover", "unassigned-a"]
+    assert "World Health Organization" in [row[14] for row in expected[3]]  # a source on one line
     assert _exported_view(tmp_path / "r.duckdb") == expected
 
 
