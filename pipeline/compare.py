@@ -551,10 +551,9 @@ def build_incidents(events: list[dict], reports: list[list[dict]]) -> list[dict]
         for fact_type in sorted(by_type, key=type_order):
             found = sorted(by_type[fact_type], key=report_order)
             types.append({"type": fact_type, "reports": found, **summarise(found)})
+        members = [{"doc_id": events[i]["doc_id"], "event": events[i]["id"]} for i in head["members"]]
         incidents.append({"incident": head["incident"], "name": head["name"], "date": head["date"],
-                          "place": head["place"],
-                          "events": [{"doc_id": events[i]["doc_id"], "event": events[i]["id"]} for i in head["members"]],
-                          "types": types})
+                          "place": head["place"], "events": members, "types": types})
     return incidents
 
 

@@ -151,6 +151,7 @@ def _one_line(column: str) -> str:
     """SQL for compare.one_line of ``column`` (NULL stays NULL)."""
     return f"trim(regexp_replace({column}, '{_WHITE_SPACE}', ' ', 'g'), ' ')"
 
+
 # Each fact with the incident `recount compare` puts it in and the label compare gives
 # its figure. A fact whose event its document does not define belongs to the
 # document's unnamed event (event NULL in report_events), as in compare.document_events.
@@ -176,7 +177,8 @@ _REPORT_ROWS = f"""
            (coalesce(d.doc_date, ''), f.doc_id, f.number_start, f.idx) AS ord
     FROM facts f
     JOIN (SELECT doc_id, doc_date.value AS doc_date, source.name AS name FROM {WORK}.raw) d USING (doc_id)
-    JOIN {WORK}.report_sources s ON s.source IS NOT DISTINCT FROM f.source_text AND s.publisher IS NOT DISTINCT FROM d.name
+    JOIN {WORK}.report_sources s ON s.source IS NOT DISTINCT FROM f.source_text
+                                AND s.publisher IS NOT DISTINCT FROM d.name
     LEFT JOIN facts p ON p.doc_id = f.doc_id AND p.idx = f.part_of"""
 
 # compare.distinct_figures as SQL: per incident and type, each distinct (value, mod,
@@ -415,7 +417,8 @@ def _build_layers(con, after) -> None:
     ``after``, on the longest path) are built."""
     after.result()
     for table in ("documents", "sentences", "dates", "numbers"):
-        con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY doc_id" + (", idx" if table != "documents" else ""))
+        order = "doc_id" if table == "documents" else "doc_id, idx"
+        con.execute(f"CREATE TABLE {table} AS {_SQL[table]} ORDER BY {order}")
 
 
 def _replace(out: Path, write) -> None:
