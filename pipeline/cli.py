@@ -211,7 +211,8 @@ def export(paths: List[Path] = typer.Argument(..., metavar="RECORDS... OUT",
                                               help="JSONL record files or folders, then the output path."),
            to: str = typer.Option("duckdb", "--to", help="duckdb (one file), parquet or csv (a folder), sqlite."),
            excel: bool = typer.Option(False, "--excel", help="CSV: start each file with a UTF-8 BOM.")):
-    """Export records to normalised tables (documents, one per layer, reports per incident)."""
+    """Export records to normalised tables: documents, one per layer, and compare's incidents, summaries,
+    conflicts and reports (README: Export)."""
     from .export import export as export_records
 
     if len(paths) < 2:
