@@ -88,7 +88,7 @@ def label(value: float, mod: Optional[str], text: Optional[str] = None) -> str:
     and the value with thousands commas ("≥1,000", "~2.50"); a vague magnitude's
     ``text`` ("Hundreds of") is given instead, lower-cased with single spaces."""
     if text and is_vague(text):
-        return " ".join(text.lower().split())
+        return one_line(text.lower())
     number = f"{value:,}" if isinstance(value, int) or float(value).is_integer() else f"{value:,.2f}"
     return f"{SYMBOL.get(mod, '')}{number.removesuffix('.0')}"
 
@@ -112,6 +112,12 @@ def compatibility(a: dict, b: dict) -> dict:
 
 # --- where a fact sits in its document ------------------------------------------------
 
+def one_line(text: Optional[str]) -> Optional[str]:
+    """A text as one line: runs of white space (str.split's) as one space, none at the
+    ends ("World Health\nOrganization" -> "World Health Organization"); None stays None."""
+    return None if text is None else " ".join(text.split())
+
+
 def _sentence_index(record: dict, offset: int) -> int:
     starts = [s["start"] for s in record.get("sentences") or []]
     return max(bisect.bisect_right(starts, offset) - 1, 0) if starts else 0
@@ -124,8 +130,8 @@ def sentence_text(record: dict, offset: int) -> str:
     if sentences:
         s = sentences[_sentence_index(record, offset)]
         if s["start"] <= offset < s["end"]:
-            return " ".join(text[s["start"]:s["end"]].split())
-    return " ".join(text[max(0, offset - 100):offset + 100].split())
+            return one_line(text[s["start"]:s["end"]])
+    return one_line(text[max(0, offset - 100):offset + 100])
 
 
 def _doc_date(record: dict) -> Optional[str]:
@@ -441,13 +447,7 @@ def summarise_figures(figures: list[dict], sources: int) -> dict:
 
 def _number_text(record: dict, fact: dict) -> str:
     n = fact.get("number") or {}
-    return " ".join((record.get("text") or "")[n.get("start", 0):n.get("end", 0)].split())
-
-
-def one_line(text: Optional[str]) -> Optional[str]:
-    """A text as one line: runs of white space (str.split's) as one space, none at the
-    ends ("World Health\nOrganization" -> "World Health Organization"); None stays None."""
-    return None if text is None else " ".join(text.split())
+    return one_line((record.get("text") or "")[n.get("start", 0):n.get("end", 0)])
 
 
 def _report(record: dict, event: dict, index: int, facts_label: dict) -> dict:
@@ -577,7 +577,7 @@ def incident_of_events(result: dict) -> dict[tuple[str, Optional[str]], str]:
 # --- breakdowns ---------------------------------------------------------------------
 
 def _marker(between: str, words: dict[str, list[str]]) -> Optional[tuple[str, str]]:
-    low = " ".join(between.lower().split())
+    low = one_line(between.lower())
     for kind in ("complete", "partial"):
         for word in words.get(kind, []):
             if re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", low):

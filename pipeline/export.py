@@ -263,12 +263,12 @@ def _report_keys(con) -> None:
     ``fact_rows``: ``report_figures`` (value_json, mod, number_text -> label,
     vague; the number's text with its white space folded, as compare reads it) and
     ``report_sources`` (attribution source, publisher -> compare.named_source)."""
-    from .compare import is_vague, label, named_source
+    from .compare import is_vague, label, named_source, one_line
 
     figures: dict[str, list] = {k: [] for k in ("value_json", "mod", "number_text", "label", "vague")}
     for value_json, mod, number_text in con.execute(
             f"SELECT DISTINCT value_json, mod, number_text FROM {WORK}.fact_rows").fetchall():
-        text = " ".join((number_text or "").split())
+        text = one_line(number_text or "")
         for k, v in zip(figures, (value_json, mod, number_text, label(json.loads(value_json), mod, text),
                                   is_vague(text))):
             figures[k].append(v)

@@ -531,7 +531,7 @@ def test_overlaps_and_ranges(numbers, text, expected):
 
 
 def test_lowered_text_reads_as_case_insensitive_patterns_on_every_code_point():
-    """What _lowered relies on, over all of Unicode: outside CASE_EXCEPTIONS and characters
+    """What patterns.lowered relies on, over all of Unicode: outside CASE_EXCEPTIONS and characters
     that lower-case to several, a letter or sign of the lowered-text patterns matches a
     character case-insensitively exactly when the character lower-cases to it, and lower
     casing keeps \\w and \\s."""
@@ -547,20 +547,20 @@ def test_lowered_text_reads_as_case_insensitive_patterns_on_every_code_point():
         matched = set(re.findall(re.escape(p), every, re.IGNORECASE))
         exceptions |= matched ^ ({p} | {c for c in cased if c.lower() == p})
     assert exceptions  # (dotless i, long s, dotted capital I)
-    assert all(len(c.lower()) > 1 or CASE_EXCEPTIONS.match(c) for c in exceptions)  # _lowered refuses them
+    assert all(len(c.lower()) > 1 or CASE_EXCEPTIONS.match(c) for c in exceptions)  # lowered refuses them
     for rx in (re.compile(r"\w"), re.compile(r"\s")):
         assert [c for c in cased if len(c.lower()) == 1 and bool(rx.match(c)) != bool(rx.match(c.lower()))] == []
 
 
 def test_word_scans_on_lowered_text_find_what_the_case_insensitive_scans_find(numbers):
-    from pipeline.stages.numbers import _lowered
+    from pipeline.patterns import lowered
 
     pieces = ["one", "ONE", "Hundred", "thousands", "Tens of  Thousands", "a", "A", "an", "AN", "half", "HALF",
               "more than", "Nearly", "dollar", "Kilogram", "metre", "dozen", "and", "&", "-", "—", " ", "  ",
               "\n", "(", "“", "x", "3", "\u212aoti", "é", "ſ", "ı", "İ", "ix", "even"]
     seen = 0
     for text in _generated(pieces, count=2500, seed=11):
-        low = _lowered(text)
+        low = lowered(text)
         if low is None:
             continue
         seen += 1
@@ -570,7 +570,7 @@ def test_word_scans_on_lowered_text_find_what_the_case_insensitive_scans_find(nu
 
 
 @pytest.mark.parametrize("text,expected", [
-    # texts _lowered refuses take the case-insensitive scans (answers as before they existed:
+    # texts lowered refuses take the case-insensitive scans (answers as before they existed:
     # the scan takes "ſix" but its lower-cased word is no vocabulary word)
     ("ſix people", []),
     ("İstanbul: Seven died", [("Seven", 7, "cardinal", None, None)]),

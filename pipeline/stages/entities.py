@@ -843,11 +843,10 @@ class EntitiesStage:
                 if nxt and nxt[1] in ("GPE", "DATE"):
                     label = "GPE"
             out.append((start, end, label))
-        taken = [(s, e) for s, e, _ in out]
+        taken = SpanSet(len(text), ((s, e) for s, e, _ in out))
         for m in DATELINE_AGENCY.finditer(text):
-            a, b = m.start(1), m.end(1)
-            if all(b <= s or e <= a for s, e in taken):
-                out.append((a, b, "ORG"))
+            if taken.free(m.start(1), m.end(1)):
+                out.append((m.start(1), m.end(1), "ORG"))
         return sorted(out)
 
     def _institutions(self, text: str, chosen):
@@ -868,7 +867,7 @@ class EntitiesStage:
         """"World Health Organization (WHO)": the acronym in brackets after an ORG is
         ORG too, and so is every other mention of it in the document."""
         out = list(chosen)
-        taken = [(s, e) for s, e, _ in out]
+        taken = SpanSet(len(text), ((s, e) for s, e, _ in out))
         acronyms = set()
         for start, end, label in chosen:
             if label == "ORG":
@@ -879,16 +878,16 @@ class EntitiesStage:
         # the acronym in brackets after it is an ORG.
         for m in re.finditer(r"\(([A-Z]{2,8})\)", text):
             found = _spelled_by(text, m.start(), m.group(1))
-            if found and all(found[1] <= s or e <= found[0] for s, e in taken):
+            if found and taken.free(*found):
                 out.append((*found, "ORG"))
-                taken.append(found)
+                taken.add(*found)
                 acronyms.add(m.group(1))
         for name in acronyms:
             mention = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
             for m in anchored_finditer(mention, text, name, (0,)):
-                if all(m.end() <= s or e <= m.start() for s, e in taken):
+                if taken.free(m.start(), m.end()):
                     out.append((m.start(), m.end(), "ORG"))
-                    taken.append((m.start(), m.end()))
+                    taken.add(m.start(), m.end())
         return sorted(out)
 
     def _table_places(self, text: str, chosen):

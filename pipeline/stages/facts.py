@@ -1013,11 +1013,8 @@ def list_blocks(facts: list[dict], sentences: list[int], text: str) -> list[int]
         if not list_item_line(text, start):
             run_start = None
             continue
-        if run_start is not None:
-            prev = facts[k - 1]["number"]["end"]
-            gap = text[prev:start]
-            if gap.count("\n") > 1 or not list_item_line(text, facts[k - 1]["number"]["start"]):
-                run_start = None
+        if run_start is not None and text.count("\n", facts[k - 1]["number"]["end"], start) > 1:
+            run_start = None  # (the fact before is on a list line: any other resets the run)
         if run_start is None:
             run_start = k
         out[k] = out[run_start]

@@ -212,10 +212,6 @@ def _initial_class(words, flexible_spaces: bool = False) -> tuple[str, str]:
     return first, f"(?:{rest})"
 
 
-# Lower-cased text for case-insensitive word scans (pipeline/patterns.py).
-_lowered = lowered
-
-
 def _word_starts(words, flexible_spaces: bool = False, not_after: str = r"\w") -> str:
     """``\\b(?:trie of words)`` for lower-case words, as one branch per first letter with
     the word boundary checked after it (``c(?<!\\w.)rest``): a pattern that starts with
@@ -234,7 +230,7 @@ def _word_starts(words, flexible_spaces: bool = False, not_after: str = r"\w") -
 
 def _ascii_lower(words) -> Optional[list[str]]:
     """``words`` lower-cased, or None when one of them has a non-ASCII character (the
-    lowered-text patterns, see _lowered, are built only from ASCII words)."""
+    lowered-text patterns, see patterns.lowered, are built only from ASCII words)."""
     out = [w.lower() for w in words]
     return out if all(w.isascii() for w in out) else None
 
@@ -331,7 +327,7 @@ class NumbersStage:
         # \b(?i:word)(?i:joiner word)*\b, its first letter in the fast-scanning form
         first, rest = _initial_class(w.lower() for w in vocab)
         self.spelled_re = re.compile(rf"{first}{rest}(?i:(?:{joiner}(?:{word}))*)\b")
-        # Case-sensitive forms for lower-cased text (_lowered); None when a word is not ASCII.
+        # Case-sensitive forms for lower-cased text (patterns.lowered); None when a word is not ASCII.
         vocab_low = _ascii_lower(vocab)
         self.spelled_low_re = vocab_low and re.compile(
             rf"\b(?:{_trie(vocab_low)})(?:{joiner}(?:{_trie(vocab_low)}))*\b")
@@ -666,7 +662,7 @@ class NumbersStage:
         return out
 
     def _spelled(self, text: str, low: Optional[str] = None) -> list[Item]:
-        """Spelled numbers; ``low`` is _lowered(text) or None (then the case-insensitive scan)."""
+        """Spelled numbers; ``low`` is lowered(text) or None (then the case-insensitive scan)."""
         out = []
         scan = self.spelled_low_re.finditer(low) if low is not None and self.spelled_low_re \
             else self.spelled_re.finditer(text)
@@ -763,7 +759,7 @@ class NumbersStage:
         """
         masked = _mask(text, dates)
         found: list[tuple[int, int, Item]] = []
-        low = _lowered(masked)  # for the case-insensitive word scans, when it reads the same
+        low = lowered(masked)  # for the case-insensitive word scans, when it reads the same
         for rank, finder in enumerate((self._digits, self._spelled, self._a_units, self._vague, self._halves)):
             found += [(rank, i, item) for i, item in enumerate(finder(masked) if rank == 0 else finder(masked, low))]
         # Overlaps: the longest extent wins, then the earlier finder.
